@@ -1,0 +1,51 @@
+"""Command line: ``evalkit validate | run | audit | new``.
+
+Each sub-command is a thin wrapper; the work is done in the module named in
+its ``handler``. Exit status: 0 on success, 1 when the work found problems
+(invalid study, differing outputs, failed chapter), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from evalkit import __version__
+
+COMMANDS = {
+    # name: (module, function, help)
+    "validate": ("evalkit.study.validate", "cli_validate", "check a study folder and report every problem"),
+    "run": ("evalkit.runner", "cli_run", "execute every chapter notebook for a study into reports/<study>/"),
+    "audit": ("evalkit.audit", "cli_audit", "re-execute a report from its manifest and show what differs"),
+    "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),
+}
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser; only the ``selected`` command's module is imported."""
+    parser = argparse.ArgumentParser(prog="evalkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, function_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:
+            configure = getattr(importlib.import_module(module_name), "configure_parser", None)
+            if configure is not None:
+                configure(command)
+        command.set_defaults(handler=(module_name, function_name))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = next((word for word in argv if word in COMMANDS), None)
+    parser = build_parser(selected)
+    args = parser.parse_args(argv)
+    module_name, function_name = args.handler
+    handler = getattr(importlib.import_module(module_name), function_name)
+    return int(handler(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
