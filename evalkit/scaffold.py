@@ -1,0 +1,167 @@
+"""``evalkit new DIR``: create an empty study for another county.
+
+The new folder holds the descriptor, every data table with its header and no
+rows, the standard codebook (copied from the default study), a survey form and
+an interview guide in Swedish and English generated from that codebook, and
+README/DATALOG templates. An existing non-empty folder is never touched, and
+the folder appears only when complete (built in a temporary sibling, then
+renamed).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from evalkit import paths
+from evalkit.study.model import CODEBOOK_TABLES, template_descriptor
+
+
+class ScaffoldError(Exception):
+    """The study folder cannot be created."""
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / "study")),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def read_codebook(codebook_dir: Path) -> dict[str, pd.DataFrame]:
+    """Read the codebook tables of a study folder as string DataFrames."""
+    return {
+        table: pd.read_csv(codebook_dir / f"{table}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for table in CODEBOOK_TABLES
+    }
+
+
+def survey_questions(codebook: dict[str, pd.DataFrame], language: str) -> list[dict]:
+    """Return the survey questions with their answer columns, in ``language``."""
+    return [
+        {"text": row["text_" + language], "columns": row["columns"].split("|")}
+        for _, row in codebook["survey_questions"].iterrows()
+    ]
+
+
+def quality_areas_with_indicators(codebook: dict[str, pd.DataFrame], language: str) -> list[dict]:
+    """Return the quality areas in order, each with its indicators, in ``language``."""
+    areas = codebook["quality_areas"].assign(order=lambda f: f["order"].astype(int)).sort_values("order")
+    indicators = codebook["indicators"]
+    return [
+        {
+            "label": area["label_" + language],
+            "definition": area["definition_" + language],
+            "indicators": [
+                {"label": indicator["label_" + language]}
+                for _, indicator in indicators[indicators["quality_area_id"] == area["quality_area_id"]].iterrows()
+            ],
+        }
+        for _, area in areas.iterrows()
+    ]
+
+
+def descriptor_for(name: str) -> dict:
+    """Return a study descriptor for a new study called ``name``."""
+    descriptor = copy.deepcopy(template_descriptor())
+    descriptor["name"] = name
+    descriptor["title"] = name
+    descriptor["description"] = "A study in the evalkit format. Describe it here."
+    return descriptor
+
+
+def write_empty_tables(folder: Path, descriptor: dict) -> None:
+    """Write every non-codebook table of ``descriptor`` as a header-only CSV."""
+    for resource in descriptor["resources"]:
+        if resource.get("evalkit:codebook"):
+            continue
+        with open(folder / resource["path"], "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerow(field["name"] for field in resource["schema"]["fields"])
+
+
+def render_guides(folder: Path, codebook: dict[str, pd.DataFrame]) -> None:
+    """Write the survey form and interview guide in Swedish and English."""
+    environment = _environment()
+    conditions = codebook["conditions"]
+    for language in ("sv", "en"):
+        (folder / f"survey_form_{language}.md").write_text(
+            environment.get_template("survey_form.md.j2").render(
+                language=language, questions=survey_questions(codebook, language)
+            ),
+            encoding="utf-8",
+        )
+        (folder / f"interview_guide_{language}.md").write_text(
+            environment.get_template("interview_guide.md.j2").render(
+                language=language,
+                areas=quality_areas_with_indicators(codebook, language),
+                conditions=[{"label": label} for label in conditions["label_" + language]],
+            ),
+            encoding="utf-8",
+        )
+
+
+def create_study(target: Path, codebook_source: Path | None = None) -> Path:
+    """Create an empty study folder at ``target``.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        Folder to create. Must not exist, or be empty.
+    codebook_source : pathlib.Path, optional
+        Study whose codebook is copied; default the shipped study.
+
+    Returns
+    -------
+    pathlib.Path
+        The created folder.
+
+    Raises
+    ------
+    ScaffoldError
+        If ``target`` exists and is not empty, or is a file.
+    """
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(f"{target} already exists and is not empty; evalkit new never overwrites. Choose a new folder.")
+    source_codebook = Path(codebook_source or paths.DEFAULT_STUDY_DIR) / paths.CODEBOOK_DIRNAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        descriptor = descriptor_for(target.name)
+        (building / paths.STUDY_DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_empty_tables(building, descriptor)
+        shutil.copytree(source_codebook, building / paths.CODEBOOK_DIRNAME)
+        render_guides(building, read_codebook(building / paths.CODEBOOK_DIRNAME))
+        environment = _environment()
+        for template in ("README.md", "DATALOG.md"):
+            (building / template).write_text(environment.get_template(template + ".j2").render(name=target.name), encoding="utf-8")
+        if target.exists():
+            target.rmdir()
+        os.replace(building, target)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return target
+
+
+def configure_parser(parser) -> None:
+    parser.add_argument("directory", type=Path, help="folder to create (must not exist or be empty)")
+
+
+def cli_new(args) -> int:
+    try:
+        folder = create_study(args.directory)
+    except ScaffoldError as error:
+        print(f"error: {error}")
+        return 1
+    print(f"Created {folder}. Fill in the tables, then run: evalkit validate {folder}")
+    return 0

@@ -1,0 +1,55 @@
+"""pyproject.toml is the one list of dependencies; environment.yml must agree with it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from evalkit import paths
+
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
+
+
+def _parse(requirement: str) -> tuple[str, str]:
+    name, spec = REQUIREMENT.match(requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def pyproject_requirements() -> dict[str, str]:
+    with open(paths.PROJECT_ROOT / "pyproject.toml", "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    requirements = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        requirements += extra
+    return dict(_parse(r) for r in requirements)
+
+
+def conda_requirements() -> dict[str, str]:
+    with open(paths.PROJECT_ROOT / "environment.yml", encoding="utf-8") as handle:
+        environment = yaml.safe_load(handle)
+    parsed = dict(_parse(entry) for entry in environment["dependencies"] if isinstance(entry, str))
+    parsed.pop("python", None)
+    parsed.pop("pip", None)
+    return parsed
+
+
+def test_environment_yml_lists_exactly_the_pyproject_dependencies():
+    pip_side, conda_side = pyproject_requirements(), conda_requirements()
+    assert sorted(set(pip_side) - set(conda_side)) == [], "add these to environment.yml"
+    assert sorted(set(conda_side) - set(pip_side)) == [], "add these to pyproject.toml or remove them"
+
+
+def test_version_floors_agree():
+    pip_side, conda_side = pyproject_requirements(), conda_requirements()
+    differing = {name: (pip_side[name], conda_side[name]) for name in pip_side if pip_side[name] != conda_side.get(name)}
+    assert differing == {}
+
+
+def test_environment_yml_uses_conda_forge_and_installs_the_package():
+    with open(paths.PROJECT_ROOT / "environment.yml", encoding="utf-8") as handle:
+        environment = yaml.safe_load(handle)
+    assert environment["channels"][0] == "conda-forge"
+    pip_section = [entry for entry in environment["dependencies"] if isinstance(entry, dict)][0]["pip"]
+    assert "-e ." in pip_section

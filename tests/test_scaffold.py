@@ -1,0 +1,49 @@
+"""`evalkit new` creates a complete, empty study and never overwrites."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evalkit import paths
+from evalkit.cli import main
+from evalkit.scaffold import ScaffoldError, create_study
+
+
+def test_new_study_has_every_table_and_the_standard_codebook(tmp_path):
+    folder = create_study(tmp_path / "uppsala-2026")
+    for table in ("municipalities", "coordinators", "assessments", "case_statistics", "survey_responses"):
+        frame = pd.read_csv(folder / f"{table}.csv")
+        assert frame.empty and "basis" in frame.columns
+    standard = pd.read_csv(paths.DEFAULT_STUDY_DIR / "codebook" / "indicators.csv")
+    copied = pd.read_csv(folder / "codebook" / "indicators.csv")
+    pd.testing.assert_frame_equal(standard, copied)
+
+
+def test_guides_cover_every_indicator_and_survey_question(tmp_path):
+    folder = create_study(tmp_path / "new")
+    indicators = pd.read_csv(folder / "codebook" / "indicators.csv")
+    guide_en = (folder / "interview_guide_en.md").read_text(encoding="utf-8")
+    guide_sv = (folder / "interview_guide_sv.md").read_text(encoding="utf-8")
+    for _, indicator in indicators.iterrows():
+        assert indicator["label_en"] in guide_en
+        assert indicator["label_sv"] in guide_sv
+    survey = (folder / "survey_form_sv.md").read_text(encoding="utf-8")
+    assert "q3_direct_client_pct" in survey and "5." in survey
+
+
+def test_refuses_a_non_empty_folder_and_leaves_it_untouched(tmp_path):
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    (folder / "my-notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="never overwrites"):
+        create_study(folder)
+    assert [p.name for p in folder.iterdir()] == ["my-notes.txt"]
+    assert main(["new", str(folder)]) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["existing"], "no temporary folder left behind"
+
+
+def test_new_study_passes_validation(tmp_path):
+    validate = pytest.importorskip("evalkit.study.validate")
+    folder = create_study(tmp_path / "blank")
+    assert validate.validate_study(folder) == []
