@@ -568,7 +568,7 @@ def _adjacent_pairs(cubes: list[Cube]):
 # ---------------------------------------------------------------------------
 
 
-def minimal_covers(chart: Mapping[Cube, frozenset]) -> list[tuple]:
+def minimal_covers(chart: Mapping[Cube, frozenset], fewest_literals: bool = True) -> list[tuple]:
     """All minimal covers of a prime implicant chart.
 
     Parameters
@@ -579,9 +579,15 @@ def minimal_covers(chart: Mapping[Cube, frozenset]) -> list[tuple]:
 
     Returns
     -------
+    fewest_literals : bool, default True
+        Among the covers with the fewest prime implicants keep only those with
+        the fewest literals in total (for cube keys). ``False`` keeps them all,
+        as the R QCA package does.
+
+    Returns
+    -------
     list of tuple
-        Every cover with the fewest prime implicants, then the fewest literals
-        in total (for cube keys), each as a tuple of keys. Found exhaustively:
+        Every minimal cover, each as a tuple of keys. Found exhaustively:
         essential prime implicants are fixed first, then every combination of
         the remaining ones is tried in increasing size until covers exist.
     """
@@ -596,8 +602,10 @@ def minimal_covers(chart: Mapping[Cube, frozenset]) -> list[tuple]:
     )
     rest_covers = _smallest_covers(chart, candidates, still_open)
     covers = [tuple(essential) + rest for rest in rest_covers]
-    fewest_literals = min(_cover_literals(cover) for cover in covers)
-    return [cover for cover in covers if _cover_literals(cover) == fewest_literals]
+    if not fewest_literals:
+        return covers
+    least = min(_cover_literals(cover) for cover in covers)
+    return [cover for cover in covers if _cover_literals(cover) == least]
 
 
 def _chart_key_order(key) -> tuple:
@@ -726,6 +734,7 @@ def minimise(
     table: pd.DataFrame,
     include_remainders: bool = False,
     directional_expectations: Mapping[str, object] | None = None,
+    fewest_literals: bool = True,
 ) -> QCASolutions:
     """Minimise a truth table into all minimal solutions.
 
@@ -744,6 +753,10 @@ def minimise(
         (absence expected to contribute) or ``None``/``"-"`` (no expectation).
         Conditions left out have no expectation. Gives the intermediate
         solution and requires ``include_remainders=True``.
+    fewest_literals : bool, default True
+        A minimal solution has the fewest prime implicants and, among those,
+        the fewest literals. ``False`` drops the second criterion and returns
+        every cover with the fewest prime implicants (as the R QCA package).
 
     Returns
     -------
@@ -770,33 +783,35 @@ def minimise(
         if not include_remainders:
             raise ValueError("Directional expectations need include_remainders=True.")
         expectations = _validate_expectations(directional_expectations, content.conditions)
-        return _intermediate(content, expectations)
+        return _intermediate(content, expectations, fewest_literals)
     if include_remainders:
-        return _parsimonious(content)
-    return _conservative(content)
+        return _parsimonious(content, fewest_literals)
+    return _conservative(content, fewest_literals)
 
 
-def _conservative(content: _TableContent) -> QCASolutions:
+def _conservative(content: _TableContent, fewest_literals: bool) -> QCASolutions:
     primes = prime_implicants(content.positives)
-    return _build_solutions("conservative", content, primes, _solve(primes, content.positives))
+    solutions = _solve(primes, content.positives, fewest_literals)
+    return _build_solutions("conservative", content, primes, solutions)
 
 
-def _parsimonious(content: _TableContent) -> QCASolutions:
+def _parsimonious(content: _TableContent, fewest_literals: bool) -> QCASolutions:
     if not content.negatives:
         raise ValueError(
             "No truth table row has outcome 0, so with remainders every condition would be "
             "minimised away; the parsimonious solution is undefined."
         )
     primes = prime_implicants(content.positives, content.remainders)
-    return _build_solutions("parsimonious", content, primes, _solve(primes, content.positives))
+    solutions = _solve(primes, content.positives, fewest_literals)
+    return _build_solutions("parsimonious", content, primes, solutions)
 
 
-def _solve(primes: Sequence[Cube], positives: frozenset) -> list[tuple]:
+def _solve(primes: Sequence[Cube], positives: frozenset, fewest_literals: bool) -> list[tuple]:
     chart = {
         prime: frozenset(c for c in positives if _cube_contains(prime, c)) for prime in primes
     }
     chart = {prime: covered for prime, covered in chart.items() if covered}
-    covers = minimal_covers(chart)
+    covers = minimal_covers(chart, fewest_literals)
     return sorted({_canonical_solution(cover) for cover in covers}, key=_solution_sort_key)
 
 
@@ -818,10 +833,11 @@ def _validate_expectations(expectations: Mapping[str, object], conditions: tuple
     return tuple(resolved)
 
 
-def _intermediate(content: _TableContent, expectations: tuple) -> QCASolutions:
-    conservative = _solve(prime_implicants(content.positives), content.positives)
+def _intermediate(content: _TableContent, expectations: tuple, fewest_literals: bool) -> QCASolutions:
+    positives = content.positives
+    conservative = _solve(prime_implicants(positives), positives, fewest_literals)
     parsimonious = _solve(
-        prime_implicants(content.positives, content.remainders), content.positives
+        prime_implicants(positives, content.remainders), positives, fewest_literals
     )
     solutions: set = set()
     all_primes: set = set()
@@ -830,9 +846,9 @@ def _intermediate(content: _TableContent, expectations: tuple) -> QCASolutions:
             easy = _easy_counterfactuals(
                 conservative_solution, parsimonious_solution, expectations, content
             )
-            primes = prime_implicants(content.positives, easy)
+            primes = prime_implicants(positives, easy)
             all_primes.update(primes)
-            solutions.update(_solve(primes, content.positives))
+            solutions.update(_solve(primes, positives, fewest_literals))
     ordered = sorted(solutions, key=_solution_sort_key)
     return _build_solutions("intermediate", content, sorted(all_primes, key=_term_sort_key), ordered)
 
@@ -913,6 +929,12 @@ def _explained_cases(content: _TableContent, term: Cube) -> str:
     return "; ".join(groups)
 
 
+def _unique_coverage(union: np.ndarray, union_of_others: np.ndarray, y: np.ndarray) -> float:
+    """Share of the outcome covered by the solution but by none of its other terms."""
+    covered = np.minimum(union, y).sum() - np.minimum(union_of_others, y).sum()
+    return _ratio(covered, y.sum())
+
+
 def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QCASolutions:
     conditions = content.conditions
     text_solutions = [tuple(_term_text(cube, conditions) for cube in s) for s in solutions]
@@ -940,8 +962,7 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
                     "consistency": sufficiency_consistency(x[:, index], y),
                     "pri": proportional_reduction_in_inconsistency(x[:, index], y),
                     "raw_coverage": sufficiency_coverage(x[:, index], y),
-                    "unique_coverage": sufficiency_coverage(union, y)
-                    - sufficiency_coverage(union_of_others, y),
+                    "unique_coverage": _unique_coverage(union, union_of_others, y),
                     "cases": _explained_cases(content, term),
                 }
             )
