@@ -1,0 +1,328 @@
+"""Chapter 03 (second half): case statistics before and after a coordinator started.
+
+The source report uses yearly case counts with care: counts are missing for
+many years, and where a count rose it had often begun to rise before the
+coordinator arrived. This module makes that reasoning computable:
+
+* :func:`case_series` tags every yearly value as before / start year / after;
+* :func:`before_after_summary` compares means on each side, leaving the start
+  year itself out of both sides (the coordinator was there for part of it);
+* :func:`pre_existing_trend` asks whether an increase was already under way
+  before the start, in which case a later increase cannot be credited to the
+  coordinator;
+* :func:`level_change_model` fits, at most, a small exploratory level-change
+  regression with honest uncertainty. With a handful of yearly counts it
+  cannot establish an effect; it is labelled exploratory everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from evalkit.analysis.populations import coordinator_links, findings_frame, row_is_reconstructed
+
+CHAPTER = "comparison"  # case statistics are part of the comparison chapter (notebook 03)
+PERIODS = ("before", "start_year", "after")
+
+
+def coordinator_start(study) -> pd.DataFrame:
+    """When a coordinator first started in each municipality.
+
+    The earliest ``start_date`` among the municipality's coordinator links
+    (dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the comparison is on
+    the string, which sorts correctly for that format).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``municipality_id, start_date, start_year`` (Int64) for every
+        municipality with a link; NA where no start date is known.
+    """
+    links = coordinator_links(study)
+    rows = []
+    for municipality, group in links.groupby("municipality_id", sort=True):
+        dates = sorted(str(d) for d in group["start_date"].dropna())
+        start = dates[0] if dates else pd.NA
+        rows.append({"municipality_id": municipality, "start_date": start,
+                     "start_year": int(start[:4]) if dates else pd.NA})
+    frame = pd.DataFrame(rows, columns=["municipality_id", "start_date", "start_year"])
+    frame["start_date"] = frame["start_date"].astype("string")
+    frame["start_year"] = frame["start_year"].astype("Int64")
+    return frame
+
+
+def case_series(study) -> pd.DataFrame:
+    """Yearly case counts with each municipality's coordinator start.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``municipality_id, measure, year, value (Float64, NA if not
+        available), start_date, start_year, period, basis, source``; ``period`` is
+        ``before``, ``start_year`` or ``after``, or ``no_coordinator`` /
+        ``start_unknown``. Sorted by municipality, measure, year.
+    """
+    stats = study.tables["case_statistics"]
+    starts = coordinator_start(study).set_index("municipality_id")
+    rows = []
+    for _, r in stats.iterrows():
+        mid = r["municipality_id"]
+        start_year = starts["start_year"].get(mid, pd.NA) if len(starts) else pd.NA
+        start_date = starts["start_date"].get(mid, pd.NA) if len(starts) else pd.NA
+        if mid not in starts.index:
+            period = "no_coordinator"
+        elif pd.isna(start_year):
+            period = "start_unknown"
+        else:
+            year = int(r["year"])
+            period = "before" if year < start_year else ("start_year" if year == start_year else "after")
+        rows.append({"municipality_id": mid, "measure": r["measure"], "year": r["year"],
+                     "value": r["value"], "start_date": start_date, "start_year": start_year,
+                     "period": period,
+                     "basis": "reconstructed" if row_is_reconstructed(
+                         r["basis"], r["reconstructed_fields"], ["value"]) else "stated",
+                     "source": r["source"]})
+    columns = ["municipality_id", "measure", "year", "value", "start_date", "start_year", "period",
+               "basis", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.astype({"municipality_id": "string", "measure": "string", "year": "Int64",
+                          "value": "Float64", "start_date": "string", "start_year": "Int64",
+                          "period": "string", "basis": "string", "source": "string"})
+    return frame.sort_values(["municipality_id", "measure", "year"]).reset_index(drop=True)
+
+
+def _series_groups(study):
+    series = case_series(study)
+    series = series[series["period"].isin(PERIODS) & series["value"].notna()]
+    return series.groupby(["municipality_id", "measure"], sort=True)
+
+
+def before_after_summary(study) -> pd.DataFrame:
+    """Mean yearly count before and after the coordinator started.
+
+    The start year is excluded from both sides: the coordinator was in post
+    for only part of it. Years with a missing count are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``municipality_id, measure, start_year, n_before, n_after, mean_before,
+        mean_after, abs_change, rel_change (NaN when mean_before is 0 or missing),
+        start_year_value, start_year_excluded (always True), note``.
+    """
+    rows = []
+    for (mid, measure), group in _series_groups(study):
+        before = group.loc[group["period"] == "before", "value"].astype(float)
+        after = group.loc[group["period"] == "after", "value"].astype(float)
+        at_start = group.loc[group["period"] == "start_year", "value"].astype(float)
+        mean_before = float(before.mean()) if len(before) else float("nan")
+        mean_after = float(after.mean()) if len(after) else float("nan")
+        change = mean_after - mean_before
+        rel = change / mean_before if mean_before and not math.isnan(mean_before) else float("nan")
+        rows.append({"municipality_id": mid, "measure": measure, "start_year": int(group["start_year"].iloc[0]),
+                     "n_before": int(len(before)), "n_after": int(len(after)),
+                     "mean_before": mean_before, "mean_after": mean_after, "abs_change": change,
+                     "rel_change": rel,
+                     "start_year_value": float(at_start.iloc[0]) if len(at_start) else float("nan"),
+                     "start_year_excluded": True,
+                     "note": "start year excluded from both sides"})
+    columns = ["municipality_id", "measure", "start_year", "n_before", "n_after", "mean_before",
+               "mean_after", "abs_change", "rel_change", "start_year_value", "start_year_excluded", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _slope(years: np.ndarray, values: np.ndarray) -> float:
+    if len(years) < 2 or np.ptp(years) == 0:
+        return float("nan")
+    x = years - years.mean()
+    return float((x * (values - values.mean())).sum() / (x * x).sum())
+
+
+def pre_existing_trend(study) -> pd.DataFrame:
+    """Was an increase already under way before the coordinator started?
+
+    The years strictly before the start year are the pre-start period. An
+    increase counts as already under way when the last pre-start value is
+    above the first, or the least-squares slope over the pre-start years is
+    positive. The report's example: counts rising 96 -> 115 over the two years
+    before a coordinator came in 2018, so the 2018 value cannot be credited to
+    the coordinator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``municipality_id, measure, start_year, n_pre, first_pre_year,
+        first_pre_value, last_pre_year, last_pre_value, pre_slope (per year),
+        increase_under_way (boolean, NA with fewer than two pre-start years),
+        verdict``. ``verdict`` is ``increase_already_under_way``,
+        ``no_pre_start_increase`` or ``insufficient_pre_start_data``.
+    """
+    rows = []
+    for (mid, measure), group in _series_groups(study):
+        pre = group[group["period"] == "before"].sort_values("year")
+        years = pre["year"].astype(float).to_numpy()
+        values = pre["value"].astype(float).to_numpy()
+        slope = _slope(years, values)
+        if len(pre) < 2:
+            under_way, verdict = pd.NA, "insufficient_pre_start_data"
+        else:
+            under_way = bool(values[-1] > values[0] or slope > 0)
+            verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
+        rows.append({"municipality_id": mid, "measure": measure,
+                     "start_year": int(group["start_year"].iloc[0]), "n_pre": int(len(pre)),
+                     "first_pre_year": int(years[0]) if len(pre) else pd.NA,
+                     "first_pre_value": float(values[0]) if len(pre) else float("nan"),
+                     "last_pre_year": int(years[-1]) if len(pre) else pd.NA,
+                     "last_pre_value": float(values[-1]) if len(pre) else float("nan"),
+                     "pre_slope": slope, "increase_under_way": under_way, "verdict": verdict})
+    columns = ["municipality_id", "measure", "start_year", "n_pre", "first_pre_year", "first_pre_value",
+               "last_pre_year", "last_pre_value", "pre_slope", "increase_under_way", "verdict"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"first_pre_year": "Int64", "last_pre_year": "Int64",
+                         "increase_under_way": "boolean"})
+
+
+# Student t quantile without scipy -------------------------------------------------------------
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction for the regularised incomplete beta (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        m2 = 2 * m
+        for numerator in (m * (b - m) * x / ((a + m2 - 1) * (a + m2)),
+                          -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                     + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1) / (a + b + 2):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """Cumulative distribution function of Student's t with ``df`` degrees of freedom."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """Quantile of Student's t (bisection on :func:`t_cdf`); NaN when ``df < 1``."""
+    if df < 1 or not 0 < p < 1:
+        return float("nan")
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    low, high = 0.0, 1.0
+    while t_cdf(high, df) < p:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if t_cdf(mid, df) < p:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def level_change_model(study, municipality_id: str | None = None, measure: str | None = None,
+                       level: float = 0.95) -> pd.DataFrame:
+    """Exploratory segmented regression ``y = a + b*(year - start) + c*after``.
+
+    Fitted by ordinary least squares (numpy) per municipality x measure on the
+    available years, leaving the start year out (as in
+    :func:`before_after_summary`). ``c`` is the shift in level after the start,
+    given the linear trend. Standard errors use ``sigma^2 (X'X)^-1`` with
+    ``df = n - 3``; intervals are two-sided t intervals. With ``df < 1``, or
+    when the design is rank deficient (no years on one side), the standard
+    errors and intervals are NaN.
+
+    This is exploratory: a few yearly counts cannot separate a coordinator
+    effect from trends, registration changes or chance. Every row carries
+    ``exploratory = True``, and the frame's ``attrs['exploratory']`` is True.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``municipality_id, measure, term (intercept, trend, level_change),
+        estimate, std_error, df, t_crit, ci_low, ci_high, n_years, exploratory``.
+    """
+    rows = []
+    for (mid, meas), group in _series_groups(study):
+        if (municipality_id is not None and mid != municipality_id) or (measure is not None and meas != measure):
+            continue
+        used = group[group["period"] != "start_year"]
+        start = float(group["start_year"].iloc[0])
+        year = used["year"].astype(float).to_numpy()
+        y = used["value"].astype(float).to_numpy()
+        after = (used["period"] == "after").astype(float).to_numpy()
+        X = np.column_stack([np.ones_like(year), year - start, after])
+        n = len(y)
+        df = n - 3
+        rank = np.linalg.matrix_rank(X) if n else 0
+        estimates = np.full(3, np.nan)
+        errors = np.full(3, np.nan)
+        if rank == 3:
+            estimates, _, _, _ = np.linalg.lstsq(X, y, rcond=None)
+            if df >= 1:
+                residuals = y - X @ estimates
+                sigma2 = float(residuals @ residuals) / df
+                errors = np.sqrt(np.diag(sigma2 * np.linalg.inv(X.T @ X)))
+        t_crit = t_quantile(0.5 + level / 2, df) if df >= 1 else float("nan")
+        for term, estimate, error in zip(("intercept", "trend", "level_change"), estimates, errors):
+            rows.append({"municipality_id": mid, "measure": meas, "term": term,
+                         "estimate": float(estimate), "std_error": float(error), "df": int(df),
+                         "t_crit": t_crit, "ci_low": float(estimate - t_crit * error),
+                         "ci_high": float(estimate + t_crit * error), "n_years": int(n),
+                         "exploratory": True})
+    columns = ["municipality_id", "measure", "term", "estimate", "std_error", "df", "t_crit", "ci_low",
+               "ci_high", "n_years", "exploratory"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs["exploratory"] = True
+    frame.attrs["note"] = ("Exploratory level-change regression on a few yearly counts; "
+                           "not evidence of a coordinator effect.")
+    return frame
+
+
+def case_findings(study) -> pd.DataFrame:
+    """``cases.<municipality>.<measure>.<year>`` for every available yearly count.
+
+    Plain counts (unit ``cases``, no denominator). The statement names the
+    municipality by its pseudonymous label and the measure by its codebook label.
+    """
+    from evalkit.present.labels import measure_label, municipality_label
+    from evalkit.present.language import decapitalise, number_word
+
+    stats = study.tables["case_statistics"]
+    stats = stats[stats["value"].notna()].sort_values(["municipality_id", "measure", "year"])
+    rows = []
+    for _, r in stats.iterrows():
+        mid, measure, year, value = r["municipality_id"], r["measure"], int(r["year"]), int(r["value"])
+        sv = (f"I {municipality_label(mid, 'sv')} var antalet "
+              f"{decapitalise(measure_label(study, measure, 'sv'))} {number_word(value, 'sv')} år {year}.")
+        en = (f"In {municipality_label(mid, 'en')}, the number of "
+              f"{decapitalise(measure_label(study, measure, 'en'))} was {number_word(value, 'en')} in {year}.")
+        rows.append({"finding_id": f"cases.{mid}.{measure}.{year}", "chapter": CHAPTER,
+                     "quality_area": pd.NA, "numerator": value, "denominator": None, "unit": "cases",
+                     "statement_sv": sv, "statement_en": en, "source": r["source"],
+                     "basis": "reconstructed" if row_is_reconstructed(
+                         r["basis"], r["reconstructed_fields"], ["value"]) else "stated"})
+    return findings_frame(rows)

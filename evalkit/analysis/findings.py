@@ -1,0 +1,240 @@
+"""The findings table: every counted finding of every chapter, in both languages.
+
+Columns (the contract shared by analysis, notebooks and tests):
+``finding_id, chapter, quality_area, numerator, denominator, unit,
+statement_sv, statement_en, source, basis``.
+
+* ``numerator`` / ``denominator`` are counts; the denominator is empty for
+  plain counts.
+* ``unit`` is municipalities, coordinators, interviews or cases (and
+  ``documents`` for ``study.documents_total``).
+* ``source`` cites the report section(s) behind the finding.
+* ``basis`` is ``reconstructed`` when any input value behind the finding is
+  reconstructed, otherwise ``stated``.
+
+:func:`compare_with_published_claims` checks the table against the study's
+optional ``published_claims``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from evalkit.analysis.case_statistics import case_findings
+from evalkit.analysis.comparison import comparison_findings
+from evalkit.analysis.organisation import organisation_findings
+from evalkit.analysis.populations import (
+    FINDINGS_COLUMNS,
+    count_statement,
+    findings_frame,
+    join_sources,
+    population_members,
+    rows_basis,
+)
+from evalkit.analysis.quality_areas import quality_area_findings
+from evalkit.analysis.success_factors import success_factor_findings
+
+CHAPTER = "study"
+
+
+def _label(study, vocabulary: str, code: str, language: str) -> str:
+    from evalkit.present.labels import vocabulary_label
+    from evalkit.present.language import decapitalise
+
+    return decapitalise(vocabulary_label(study, vocabulary, code, language))
+
+
+def _finding(finding_id, numerator, denominator, unit, statements, source, basis,
+             chapter=CHAPTER, quality_area=pd.NA) -> dict:
+    return {"finding_id": finding_id, "chapter": chapter, "quality_area": quality_area,
+            "numerator": numerator, "denominator": denominator, "unit": unit,
+            "statement_sv": statements[0], "statement_en": statements[1], "source": source,
+            "basis": basis}
+
+
+def study_findings(study) -> pd.DataFrame:
+    """Findings on the data collection (``study.*``): municipalities, interviews, survey, documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Findings-table columns, sorted by ``finding_id``.
+    """
+    municipalities = study.tables["municipalities"]
+    interviews = study.tables["interviews"]
+    survey = study.tables["survey_responses"]
+    documents = study.tables["documents"]
+    coordinators = study.tables["coordinators"]
+    n_all = len(population_members(study, "all_municipalities"))
+    n_interviews = len(interviews)
+    rows = [
+        _finding("study.municipalities_total", n_all, None, "municipalities",
+                 count_statement(study, n_all, "municipalities", "Utvärderingen omfattar {count}",
+                                 "The evaluation covers {count}"),
+                 join_sources(municipalities["source"]), rows_basis(municipalities, ["municipality_id"])),
+        _finding("study.interviews_total", n_interviews, None, "interviews",
+                 count_statement(study, n_interviews, "interviews", "Sammanlagt gjordes {count}",
+                                 "In all, {count} were held"),
+                 join_sources(interviews["source"]), rows_basis(interviews, ["interview_id"])),
+    ]
+    for group in sorted(interviews["respondent_group"].dropna().unique()):
+        own = interviews[interviews["respondent_group"] == group]
+        rows.append(_finding(
+            f"study.interviews.{group}", len(own), n_interviews, "interviews",
+            count_statement(study, len(own), "interviews",
+                            "{count} gjordes med " + _label(study, "respondent_group", group, "sv"),
+                            "{count} were held with " + _label(study, "respondent_group", group, "en"),
+                            denominator=n_interviews, predicate_en_singular="{count} was held with "
+                            + _label(study, "respondent_group", group, "en")),
+            join_sources(own["source"]), rows_basis(own, ["respondent_group"])))
+
+    managers = interviews[(interviews["respondent_group"] == "municipal_manager")
+                          & interviews["municipality_id"].notna()]
+    for role in sorted(managers["respondent_role"].dropna().unique()):
+        own = managers[managers["respondent_role"] == role]
+        n = int(own["municipality_id"].nunique())
+        rows.append(_finding(
+            f"study.managers.{role}", n, n_all, "municipalities",
+            count_statement(study, n, "municipalities",
+                            "I {count} hade den intervjuade chefen rollen "
+                            + _label(study, "respondent_role", role, "sv"),
+                            "In {count}, the interviewed manager's role was "
+                            + _label(study, "respondent_role", role, "en"),
+                            denominator=n_all, population="all_municipalities"),
+            join_sources(own["source"]), rows_basis(own, ["respondent_role", "municipality_id"])))
+
+    staff = interviews[interviews["respondent_group"] == "municipal_staff"]
+    for role in sorted(staff["respondent_role"].dropna().unique()):
+        own = staff[staff["respondent_role"] == role]
+        rows.append(_finding(
+            f"study.staff.{role}", len(own), None, "interviews",
+            count_statement(study, len(own), "interviews",
+                            "{count} med medarbetare gällde rollen "
+                            + _label(study, "respondent_role", role, "sv"),
+                            "{count} with staff concerned the role "
+                            + _label(study, "respondent_role", role, "en")),
+            join_sources(own["source"]), rows_basis(own, ["respondent_role"])))
+
+    n_coordinators = len(coordinators)
+    rows.append(_finding(
+        "study.survey_respondents", len(survey), n_coordinators, "coordinators",
+        count_statement(study, len(survey), "coordinators", "{count} besvarade enkäten",
+                        "{count} answered the survey", denominator=n_coordinators,
+                        population="coordinators"),
+        join_sources(survey["source"]), rows_basis(survey, ["coordinator_id"])))
+    rows.append(_finding(
+        "study.documents_total", len(documents), None, "documents",
+        count_statement(study, len(documents), "documents", "Utvärderingen analyserade {count}",
+                        "The evaluation analysed {count}"),
+        join_sources(documents["source"]), rows_basis(documents, ["document_id"])))
+    return findings_frame(rows)
+
+
+#: The parts of the findings table in chapter order, each a function of the study.
+SECTIONS: dict[str, Callable] = {
+    "study": study_findings,
+    "organisation": organisation_findings,
+    "quality_areas": quality_area_findings,
+    "comparison": comparison_findings,
+    "cases": case_findings,
+    "success_factors": success_factor_findings,
+}
+#: Which sections read which data table (for targeted recomputation).
+SECTION_TABLES = {
+    "study": ("municipalities", "interviews", "survey_responses", "documents", "coordinators"),
+    "organisation": ("municipalities", "coordinators", "coordinator_municipalities", "survey_responses"),
+    "quality_areas": ("municipalities", "coordinators", "interviews", "assessments"),
+    "comparison": ("municipalities", "coordinators", "interviews", "assessments"),
+    "cases": ("case_statistics",),
+    "success_factors": ("municipalities", "conditions"),
+}
+CHAPTER_ORDER = ("study", "organisation", "quality_areas", "comparison", "success_factors")
+
+
+def sections_reading(table: str) -> list[str]:
+    """Sections of the findings table that depend on ``table``."""
+    return [name for name, tables in SECTION_TABLES.items() if table in tables]
+
+
+def sort_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort findings by chapter order, then ``finding_id``."""
+    order = {chapter: i for i, chapter in enumerate(CHAPTER_ORDER)}
+    key = frame["chapter"].map(order).fillna(len(order))
+    return (frame.assign(_order=key).sort_values(["_order", "finding_id"], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame:
+    """All findings of the study.
+
+    Parameters
+    ----------
+    study : Study
+    sections : iterable of str, optional
+        Only these parts of :data:`SECTIONS` (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns exactly :data:`FINDINGS_COLUMNS`; one row per ``finding_id``
+        (unique), sorted by chapter order then id.
+    """
+    names = list(SECTIONS) if sections is None else list(sections)
+    frames = [SECTIONS[name](study) for name in names]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return findings_frame([])
+    table = pd.concat(frames, ignore_index=True)[list(FINDINGS_COLUMNS)]
+    duplicated = table["finding_id"][table["finding_id"].duplicated()]
+    if len(duplicated):
+        raise ValueError("duplicate finding ids: " + ", ".join(sorted(set(duplicated))))
+    return sort_findings(table)
+
+
+def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check the computed findings against the report's counted claims.
+
+    Parameters
+    ----------
+    study : Study
+    findings : pandas.DataFrame, optional
+        A findings table (computed when not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim (sorted by ``claim_id``): ``claim_id, finding_id, claim_en,
+        claim_numerator, claim_denominator, claim_unit, computed_numerator,
+        computed_denominator, computed_unit, found, match``. ``match`` is True when
+        the finding exists and numerator, denominator (both empty counts as equal)
+        and unit agree.
+    """
+    claims = study.tables["published_claims"]
+    columns = ["claim_id", "finding_id", "claim_en", "claim_numerator", "claim_denominator", "claim_unit",
+               "computed_numerator", "computed_denominator", "computed_unit", "found", "match"]
+    if claims.empty:
+        return pd.DataFrame(columns=columns)
+    if findings is None:
+        findings = findings_table(study)
+    computed = findings.set_index("finding_id")
+    rows = []
+    for _, claim in claims.sort_values("claim_id").iterrows():
+        fid = claim["finding_id"]
+        found = fid in computed.index
+        num = computed.at[fid, "numerator"] if found else pd.NA
+        den = computed.at[fid, "denominator"] if found else pd.NA
+        unit = computed.at[fid, "unit"] if found else pd.NA
+        same_den = (pd.isna(den) and pd.isna(claim["denominator"])) or (
+            not pd.isna(den) and not pd.isna(claim["denominator"]) and float(den) == float(claim["denominator"]))
+        match = bool(found and not pd.isna(num) and float(num) == float(claim["numerator"]) and same_den
+                     and unit == claim["unit"])
+        rows.append({"claim_id": claim["claim_id"], "finding_id": fid, "claim_en": claim["claim_en"],
+                     "claim_numerator": claim["numerator"], "claim_denominator": claim["denominator"],
+                     "claim_unit": claim["unit"], "computed_numerator": num, "computed_denominator": den,
+                     "computed_unit": unit, "found": found, "match": match})
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("claim_numerator", "claim_denominator", "computed_numerator", "computed_denominator"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+    return frame

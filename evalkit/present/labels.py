@@ -1,0 +1,151 @@
+"""Display labels: pseudonymous municipality labels and codebook labels.
+
+Municipalities are shown as *Kommun A* / *Municipality A*. A real name is
+shown only when the caller passes ``reveal_names=True`` **and** the study
+holds a name for that municipality.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evalkit.present.language import LANGUAGES
+
+_MUNICIPALITY_WORD = {"sv": "Kommun", "en": "Municipality"}
+_COORDINATOR_WORD = {"sv": "Samordnare", "en": "Coordinator"}
+
+#: Built-in labels for codes that have no codebook vocabulary.
+BUILTIN_LABELS = {
+    "group": {
+        "well_functioning": ("Väl fungerande samordnarfunktion", "Well-functioning coordinator"),
+        "poorly_functioning": ("Sämre fungerande samordnarfunktion", "Poorly functioning coordinator"),
+        "unknown_functioning": ("Samordnarfunktion ej bedömd", "Coordinator function not judged"),
+        "team_based": ("Familjefridsteam utan samordnare", "Family-violence team, no coordinator"),
+        "no_coordinator": ("Varken samordnare eller team", "Neither coordinator nor team"),
+        "with_coordinator": ("Kommuner med samordnare", "Municipalities with a coordinator"),
+    },
+    "activity": {
+        "strategic": ("Samordning på strategisk nivå", "Strategic coordination"),
+        "individual": ("Samordning på individnivå", "Case-level coordination"),
+        "direct_client": ("Direkt klientarbete", "Direct client work"),
+        "other": ("Annat", "Other"),
+    },
+    "period": {
+        "before": ("Före samordnaren", "Before the coordinator"),
+        "start_year": ("Startåret", "Start year"),
+        "after": ("Efter starten", "After the start"),
+        "no_coordinator": ("Ingen samordnare", "No coordinator"),
+        "start_unknown": ("Start okänd", "Start unknown"),
+    },
+    "value": {
+        "yes": ("Ja", "Yes"),
+        "partly": ("Delvis", "Partly"),
+        "no": ("Nej", "No"),
+        "unknown": ("Okänt", "Unknown"),
+    },
+}
+
+
+def _check(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+
+
+def municipality_label(municipality_id: str, language: str = "en", study=None,
+                       reveal_names: bool = False) -> str:
+    """Return the display label of a municipality.
+
+    Parameters
+    ----------
+    municipality_id : str
+        Pseudonymous id, e.g. ``"A"``.
+    language : {"sv", "en"}
+    study : Study, optional
+        Needed only to look up a real name.
+    reveal_names : bool
+        Show the real name if the study has one. Default False: never reveal.
+
+    Returns
+    -------
+    str
+        ``"Kommun A"`` / ``"Municipality A"``, or the real name when revealed.
+    """
+    _check(language)
+    if reveal_names and study is not None:
+        table = study.tables["municipalities"]
+        hit = table.loc[table["municipality_id"] == municipality_id, "name"]
+        if len(hit) and not pd.isna(hit.iloc[0]) and str(hit.iloc[0]).strip():
+            return str(hit.iloc[0])
+    return f"{_MUNICIPALITY_WORD[language]} {municipality_id}"
+
+
+def coordinator_label(coordinator_id: str, language: str = "en") -> str:
+    """Return ``"Samordnare C1"`` / ``"Coordinator C1"``."""
+    _check(language)
+    return f"{_COORDINATOR_WORD[language]} {coordinator_id}"
+
+
+def vocabulary_label(study, vocabulary: str, code, language: str = "en") -> str:
+    """Label of ``code`` in a codebook vocabulary, else a built-in label, else the code."""
+    _check(language)
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return vocabulary_label(study, vocabulary, "unknown", language) if vocabulary == "value" else ""
+    vocab = study.codebook["vocabularies"] if study is not None else None
+    if vocab is not None and len(vocab):
+        hit = vocab[(vocab["vocabulary"] == vocabulary) & (vocab["code"] == code)]
+        if len(hit):
+            return str(hit.iloc[0]["label_" + language])
+    builtin = BUILTIN_LABELS.get(vocabulary, {}).get(code)
+    if builtin:
+        return builtin[0 if language == "sv" else 1]
+    return str(code)
+
+
+def vocabulary_labels(study, vocabulary: str, language: str = "en") -> dict:
+    """All labels of a vocabulary as ``{code: label}`` (built-ins, overridden by the codebook)."""
+    _check(language)
+    out = {code: pair[0 if language == "sv" else 1]
+           for code, pair in BUILTIN_LABELS.get(vocabulary, {}).items()}
+    vocab = study.codebook["vocabularies"] if study is not None else None
+    if vocab is not None and len(vocab):
+        rows = vocab[vocab["vocabulary"] == vocabulary]
+        out.update(dict(zip(rows["code"], rows["label_" + language])))
+    return out
+
+
+def _codebook_label(study, table: str, key: str, code, language: str) -> str:
+    _check(language)
+    frame = study.codebook[table]
+    hit = frame[frame[key] == code]
+    if len(hit):
+        return str(hit.iloc[0]["label_" + language])
+    return str(code)
+
+
+def quality_area_label(study, quality_area_id: str, language: str = "en") -> str:
+    """Label of a quality area from the codebook."""
+    return _codebook_label(study, "quality_areas", "quality_area_id", quality_area_id, language)
+
+
+def indicator_label(study, indicator_id: str, language: str = "en") -> str:
+    """Label of an indicator from the codebook."""
+    return _codebook_label(study, "indicators", "indicator_id", indicator_id, language)
+
+
+def condition_label(study, condition_id: str, language: str = "en") -> str:
+    """Label of a condition (success factor or failure explanation)."""
+    return _codebook_label(study, "conditions", "condition_id", condition_id, language)
+
+
+def measure_label(study, measure: str, language: str = "en") -> str:
+    """Label of a case-statistics measure."""
+    return _codebook_label(study, "measures", "measure", measure, language)
+
+
+def population_label(study, population: str, language: str = "en") -> str | None:
+    """Plural label of an indicator population (vocabulary ``population``), or None."""
+    vocab = study.codebook["vocabularies"]
+    hit = vocab[(vocab["vocabulary"] == "population") & (vocab["code"] == population)]
+    if len(hit):
+        return str(hit.iloc[0]["label_" + language])
+    return None
