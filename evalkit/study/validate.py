@@ -1,0 +1,1275 @@
+"""``evalkit validate STUDY``: check a study folder and report every problem.
+
+Validation runs in three layers and always reports every problem it finds:
+
+1. **Files** – the study descriptor ``datapackage.json`` exists, parses and
+   lists every required table; each table file exists and is UTF-8 (see
+   :mod:`evalkit.study.csvio`); the header has exactly the expected columns.
+2. **Cells** – each table is checked with the ``frictionless`` library against
+   the *canonical* Table Schema in ``evalkit/schema/study.datapackage.json``
+   (types, required cells, allowed codes, patterns, minimum and maximum,
+   unique keys). The study's own copy of the schema is not trusted.
+3. **Consistency** – checks across tables: ids that must exist elsewhere,
+   indicator populations and their assessments, the organisation model of
+   each municipality against its coordinators, the coordinator survey against
+   the coordinator-municipality link, dates, codebook codes, provenance and
+   the structural conditions.
+
+A cell that fails layer 2 is reported once and then ignored by layer 3, so a
+single typing mistake does not cascade into many messages.
+
+Each problem is a :class:`Problem` rendered as one line, for example::
+
+    coordinator_municipalities.csv, row 4, column share_of_post_pct: value '120'
+    is above the maximum 100. Expected a share of a full-time post from 1 to 100
+    percent; correct the value.
+
+Rows are spreadsheet rows: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator
+
+from evalkit import paths
+from evalkit.study import csvio
+from evalkit.study.model import template_descriptor
+
+DESCRIPTOR_FILE = paths.STUDY_DESCRIPTOR
+CODEBOOK_PREFIX = "codebook_"
+ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+SUM_TOLERANCE = 0.5
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+MUNICIPAL_COORDINATOR_MODELS = ("own_coordinator", "shared_coordinator")
+NO_COORDINATOR_MODELS = ("team", "none")
+Q3_PARTS = ("q3_strategic_pct", "q3_individual_pct", "q3_direct_client_pct", "q3_other_pct")
+FREE_CODE_COLUMNS = ("respondent_role", "document_type")
+
+
+# ---------------------------------------------------------------------------
+# Problems
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a study, located as precisely as possible.
+
+    Attributes
+    ----------
+    file : str
+        File relative to the study folder (``"codebook/indicators.csv"``).
+    row : int or None
+        Spreadsheet row (header = 1, first data row = 2); ``None`` for a
+        problem with the whole file or with the study.
+    column : str or None
+        Column name, if the problem is in one column.
+    value : str or None
+        The offending value as written in the file.
+    message : str
+        What is wrong, one sentence ending with a full stop.
+    fix : str
+        What is expected and how to fix it, one sentence ending with a full stop.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    fix: str
+
+    def render(self) -> str:
+        """Return the problem as one line of text."""
+        location = self.file
+        if self.row is not None:
+            location += f", row {self.row}"
+        if self.column is not None:
+            location += f", column {self.column}"
+        return f"{location}: {self.message} {self.fix}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def to_dict(self) -> dict:
+        """Return the problem as a JSON-ready dict (with the rendered line)."""
+        return {**asdict(self), "text": self.render()}
+
+
+class StudyValidationError(ValueError):
+    """Raised by :func:`evalkit.study.load_study` for an invalid study.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem found, in report order.
+    """
+
+    def __init__(self, problems: list[Problem], study: Path | str | None = None):
+        self.problems = list(problems)
+        self.study = study
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = f" {self.study}" if self.study is not None else ""
+        lines = [f"The study{where} is not valid ({problem_count_phrase(len(self.problems))}):"]
+        lines += [problem.render() for problem in self.problems]
+        return "\n".join(lines)
+
+
+def problem_count_phrase(count: int) -> str:
+    """Return ``'1 problem'`` or ``'N problems'``."""
+    return f"{count} problem" + ("" if count == 1 else "s")
+
+
+def quoted(value: object) -> str:
+    """Quote a cell value for a message: ``'120'``."""
+    return f"'{value}'"
+
+
+def joined(ids: Iterable[str]) -> str:
+    """Join ids with '|' the way the study format writes lists."""
+    return "|".join(ids)
+
+
+def number_text(value: float) -> str:
+    """Format a number without a needless ``.0``."""
+    return f"{value:g}"
+
+
+# ---------------------------------------------------------------------------
+# Schema helpers
+# ---------------------------------------------------------------------------
+def canonical_resources() -> list[dict]:
+    """Return the resources of the canonical descriptor, in their order."""
+    return template_descriptor()["resources"]
+
+
+def file_order() -> dict[str, int]:
+    """Return the sort position of every file: descriptor first, then the tables."""
+    order = {DESCRIPTOR_FILE: 0}
+    for position, resource in enumerate(canonical_resources(), start=1):
+        order[resource["path"]] = position
+    return order
+
+
+def field_specs(resource: dict) -> dict[str, dict]:
+    """Return the Table Schema fields of a resource by name."""
+    return {spec["name"]: spec for spec in resource["schema"]["fields"]}
+
+
+def numeric_columns(resource: dict) -> list[str]:
+    """Return the names of the number and integer fields of a resource."""
+    return [spec["name"] for spec in resource["schema"]["fields"] if spec.get("type") in ("number", "integer")]
+
+
+def short_name(resource_name: str) -> str:
+    """Return a resource name without the ``codebook_`` prefix."""
+    return resource_name[len(CODEBOOK_PREFIX):] if resource_name.startswith(CODEBOOK_PREFIX) else resource_name
+
+
+# What a valid value looks like, in words, for columns where the generic
+# description from the constraints would be too vague.
+FIELD_EXPECTATIONS = {
+    "share_of_post_pct": "a share of a full-time post from 1 to 100 percent",
+    "q2_share_of_post_pct": "the share of a full-time post worked as coordinator, from 1 to 100 percent",
+    "q3_strategic_pct": "a percentage of the post from 0 to 100",
+    "q3_individual_pct": "a percentage of the post from 0 to 100",
+    "q3_direct_client_pct": "a percentage of the post from 0 to 100",
+    "q3_other_pct": "a percentage of the post from 0 to 100",
+    "start_date": "a date written YYYY, YYYY-MM or YYYY-MM-DD, or an empty cell if not known",
+    "year": "a calendar year from 1990 to 2100",
+    "order": "a whole number from 1 upwards",
+    "q1_municipalities": "municipality ids separated by '|', e.g. 'K01|K02'",
+}
+TABLE_FIELD_EXPECTATIONS = {
+    ("case_statistics", "value"): "a count of 0 or more, or an empty cell if not available",
+}
+
+
+def expectation(resource_name: str, spec: dict) -> str:
+    """Describe in words what a valid value of a field looks like."""
+    name = spec["name"]
+    if (resource_name, name) in TABLE_FIELD_EXPECTATIONS:
+        return TABLE_FIELD_EXPECTATIONS[(resource_name, name)]
+    if name in FIELD_EXPECTATIONS:
+        return FIELD_EXPECTATIONS[name]
+    constraints = spec.get("constraints", {})
+    if "enum" in constraints:
+        return "one of " + ", ".join(constraints["enum"])
+    if constraints.get("pattern") == ID_PATTERN:
+        return "an id of letters, digits, '_', '.' or '-' that starts with a letter or digit and has no spaces"
+    kind = {"number": "a number", "integer": "a whole number"}.get(spec.get("type", "string"), "a text")
+    low, high = constraints.get("minimum"), constraints.get("maximum")
+    if low is not None and high is not None:
+        return f"{kind} from {low} to {high}"
+    if low is not None:
+        return f"{kind} of {low} or more"
+    if high is not None:
+        return f"{kind} of at most {high}"
+    return kind
+
+
+# ---------------------------------------------------------------------------
+# Layer 1: descriptor and files
+# ---------------------------------------------------------------------------
+@dataclass
+class TableInput:
+    """One table as read from disk, before type conversion.
+
+    Attributes
+    ----------
+    resource : dict
+        The canonical resource (name, path, schema).
+    file : str
+        Path relative to the study folder, as used in problems.
+    csv : CsvTable or None
+        The raw table; ``None`` if the file is missing or unreadable.
+    columns : list of str
+        Canonical columns present in the header, in file order.
+    rows : list of list of str
+        Data rows restricted to ``columns`` (padded with '' where short).
+    """
+
+    resource: dict
+    file: str
+    csv: csvio.CsvTable | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.resource["name"]
+
+
+@dataclass
+class StudyInspection:
+    """Everything :func:`inspect_study` learned about a study folder.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The study folder.
+    descriptor : dict
+        The study's ``datapackage.json`` (empty if missing or broken).
+    tables : dict of str to TableInput
+        Tables that could be read, by resource name (``codebook_`` prefix kept).
+    problems : list of Problem
+        Every problem, in report order.
+    """
+
+    path: Path
+    descriptor: dict
+    tables: dict[str, TableInput]
+    problems: list[Problem]
+
+
+def read_descriptor(study_dir: Path) -> tuple[dict, list[Problem]]:
+    """Read and parse the study's ``datapackage.json``."""
+    path = study_dir / DESCRIPTOR_FILE
+    template = "evalkit/schema/study.datapackage.json"
+    if not path.is_file():
+        return {}, [Problem(
+            DESCRIPTOR_FILE, None, None, None,
+            f"the study descriptor is missing from {study_dir}.",
+            f"Expected a {DESCRIPTOR_FILE} in the study folder; copy it from {template} "
+            "(or create the study with 'evalkit new') and set name and title.",
+        )]
+    try:
+        data = path.read_bytes()
+        text, _ = csvio.decode_utf8(path, data)
+        descriptor = json.loads(text)
+    except csvio.CsvEncodingError as error:
+        return {}, [Problem(
+            DESCRIPTOR_FILE, None, None, None,
+            f"the file is not UTF-8 (byte offset {error.byte_offset}, line {error.row}).",
+            "Save it as UTF-8 text.",
+        )]
+    except json.JSONDecodeError as error:
+        return {}, [Problem(
+            DESCRIPTOR_FILE, None, None, None,
+            f"the file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+            f"Correct the JSON syntax (compare with {template}).",
+        )]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return {}, [Problem(
+            DESCRIPTOR_FILE, None, None, None,
+            "the descriptor has no list of resources.",
+            f"Expected a Data Package with a 'resources' list; copy the structure from {template}.",
+        )]
+    return descriptor, []
+
+
+def listed_paths(descriptor: dict) -> dict[str, object]:
+    """Return the resource paths the study descriptor lists, by resource name."""
+    listed = {}
+    for resource in descriptor.get("resources", []):
+        if isinstance(resource, dict) and isinstance(resource.get("name"), str):
+            listed[resource["name"]] = resource.get("path")
+    return listed
+
+
+def is_safe_relative_path(path: object) -> bool:
+    """Whether ``path`` is a relative path inside the study folder."""
+    if not isinstance(path, str) or not path:
+        return False
+    posix = PurePosixPath(path.replace("\\", "/"))
+    return not posix.is_absolute() and ".." not in posix.parts
+
+
+def resolve_table_files(descriptor: dict, descriptor_ok: bool) -> tuple[dict[str, str], list[Problem]]:
+    """Decide which file holds each canonical resource.
+
+    The study descriptor's path is used when it lists the resource with a
+    usable path; otherwise the canonical path. A required resource the
+    descriptor does not list is a problem (unless the descriptor itself is
+    missing or broken, which is already reported).
+    """
+    listed = listed_paths(descriptor)
+    files, problems = {}, []
+    for resource in canonical_resources():
+        name, canonical_path = resource["name"], resource["path"]
+        files[name] = canonical_path
+        if name in listed:
+            if is_safe_relative_path(listed[name]):
+                files[name] = listed[name]
+            else:
+                problems.append(Problem(
+                    DESCRIPTOR_FILE, None, None, str(listed[name]),
+                    f"resource '{name}' has the path {quoted(listed[name])}, which is not a file inside the study folder.",
+                    f"Expected a relative path such as '{canonical_path}'; correct the path.",
+                ))
+        elif descriptor_ok and resource.get("evalkit:required"):
+            problems.append(Problem(
+                DESCRIPTOR_FILE, None, None, name,
+                f"the required resource '{name}' is not listed.",
+                f"Add the resource '{name}' (path '{canonical_path}') to the resources list; "
+                "copy it from evalkit/schema/study.datapackage.json.",
+            ))
+    return files, problems
+
+
+def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.CsvTable | None, list[Problem]]:
+    """Read one table file, turning missing files and bad encodings into problems."""
+    path = study_dir / file
+    if not path.is_file():
+        if not resource.get("evalkit:required"):
+            return None, []
+        return None, [Problem(
+            file, None, None, None,
+            f"the required table '{short_name(resource['name'])}' is missing: there is no file {file} in the study folder.",
+            f"Add the file {file} with the header row of the evalkit study format "
+            "(see evalkit/schema/study.datapackage.json).",
+        )]
+    try:
+        table = csvio.read_csv(path)
+    except csvio.CsvEncodingError as error:
+        return None, [Problem(
+            file, error.row, None, None,
+            f"the file is not UTF-8: the byte 0x{error.byte_value:02x} at byte offset {error.byte_offset} "
+            "cannot be read (probably an å, ä or ö saved in an older Windows encoding such as cp1252 or latin-1).",
+            "In Excel use 'Save as' > 'CSV UTF-8 (comma delimited)'; in LibreOffice choose the character set "
+            "Unicode (UTF-8). The study files must be UTF-8.",
+        )]
+    if not table.header:
+        return None, [Problem(
+            file, None, None, None,
+            "the file is empty.",
+            "Expected at least the header row of the evalkit study format; add it.",
+        )]
+    return table, []
+
+
+def check_header(table: TableInput) -> list[Problem]:
+    """Report missing, unexpected and repeated columns of one table."""
+    problems = []
+    expected = [spec["name"] for spec in table.resource["schema"]["fields"]]
+    header = table.csv.header
+    seen = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(
+                table.file, 1, name, name,
+                f"the column '{name}' appears more than once in the header.",
+                "Keep one column of that name; delete or rename the other.",
+            ))
+        elif name == "":
+            problems.append(Problem(
+                table.file, 1, None, "",
+                "the header has a column without a name.",
+                "Name the column or delete it (check for a stray delimiter at the end of the header).",
+            ))
+        elif name not in expected:
+            problems.append(Problem(
+                table.file, 1, name, name,
+                f"unexpected column '{name}'.",
+                f"Expected only the columns {', '.join(expected)}; delete the column or correct its name.",
+            ))
+        seen.add(name)
+    for name in expected:
+        if name not in seen:
+            problems.append(Problem(
+                table.file, 1, name, None,
+                f"the column '{name}' is missing.",
+                f"Add a column '{name}' to the header row (cells may stay empty where the schema allows it).",
+            ))
+    return problems
+
+
+def project_rows(table: TableInput) -> list[Problem]:
+    """Keep the canonical columns of each row; report rows of the wrong length.
+
+    Sets ``table.columns`` and ``table.rows``.
+    """
+    problems = []
+    expected = {spec["name"] for spec in table.resource["schema"]["fields"]}
+    header = table.csv.header
+    positions = {}
+    for position, name in enumerate(header):
+        if name in expected and name not in positions:
+            positions[name] = position
+    table.columns = list(positions)
+    width = len(header)
+    for number, raw in enumerate(table.csv.rows, start=2):
+        if len(raw) != width and any(cell.strip() for cell in raw):
+            problems.append(Problem(
+                table.file, number, None, None,
+                f"the row has {len(raw)} cells but the header has {width} columns.",
+                f"Check the row for a missing or extra '{table.csv.delimiter}' (a text containing "
+                f"'{table.csv.delimiter}' must be in double quotes).",
+            ))
+        table.rows.append([raw[i] if i < len(raw) else "" for i in positions.values()])
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Layer 2: cells, with frictionless
+# ---------------------------------------------------------------------------
+CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"')
+SAME_ROW_NOTE = re.compile(r"position (\d+)")
+
+
+def frictionless_report(table: TableInput):
+    """Validate the rows of one table against its canonical Table Schema."""
+    from frictionless import Resource, Schema  # imported here: it takes a noticeable time
+
+    schema = table.resource["schema"]
+    fields = [spec for spec in schema["fields"] if spec["name"] in table.columns]
+    by_name = {spec["name"]: spec for spec in fields}
+    descriptor = {"fields": [by_name[name] for name in table.columns], "missingValues": [""]}
+    if all(name in table.columns for name in schema.get("primaryKey", [])):
+        descriptor["primaryKey"] = list(schema["primaryKey"])
+    resource = Resource(data=[list(table.columns)] + table.rows, schema=Schema.from_descriptor(descriptor))
+    return resource.validate(limit_errors=100_000)
+
+
+def translate_error(table: TableInput, error) -> Problem | None:
+    """Turn one frictionless error into a :class:`Problem` (``None`` to drop it)."""
+    row = getattr(error, "row_number", None)
+    kind = error.type
+    if kind == "blank-row":
+        return Problem(table.file, row, None, None, "the row is empty.", "Delete the empty row.")
+    if kind == "primary-key":
+        return translate_primary_key_error(table, row, error.note)
+    if kind not in ("type-error", "constraint-error"):
+        return Problem(table.file, row, getattr(error, "field_name", None), None,
+                       error.message + ".", "Correct the row.")
+    spec = field_specs(table.resource)[error.field_name]
+    cell = "" if error.cell is None else str(error.cell)
+    expected = expectation(table.name, spec)
+    if kind == "type-error":
+        kind_word = {"number": "a number", "integer": "a whole number"}.get(spec.get("type"), spec.get("type"))
+        hint = " (write decimals with a point, or save the file with ';' as delimiter)" if "," in cell else ""
+        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is not {kind_word}{hint}.",
+                       f"Expected {expected}; correct the value.")
+    match = CONSTRAINT_NOTE.search(error.note or "")
+    constraint, limit = (match.group(1), match.group(2)) if match else ("", "")
+    if constraint == "required":
+        unknown_hint = " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""
+        return Problem(table.file, row, spec["name"], cell, "the cell is empty but a value is required.",
+                       f"Expected {expected}; fill in the value{unknown_hint}.")
+    if constraint == "enum":
+        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is not an allowed code.",
+                       f"Expected {expected}; correct the value.")
+    if constraint == "pattern":
+        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} does not have the expected form.",
+                       f"Expected {expected}; correct the value.")
+    if constraint == "minimum":
+        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is below the minimum {limit}.",
+                       f"Expected {expected}; correct the value.")
+    if constraint == "maximum":
+        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is above the maximum {limit}.",
+                       f"Expected {expected}; correct the value.")
+    return Problem(table.file, row, spec["name"], cell,
+                   f"value {quoted(cell)} breaks the constraint {constraint} {limit}.",
+                   f"Expected {expected}; correct the value.")
+
+
+def translate_primary_key_error(table: TableInput, row: int, note: str) -> Problem | None:
+    """Describe a duplicate key; drop the error for rows whose key cells are empty."""
+    if "all" in (note or "") and "None" in (note or ""):
+        return None  # an empty key: already reported as a required cell or a blank row
+    key = table.resource["schema"]["primaryKey"]
+    values = dict(zip(table.columns, table.rows[row - 2]))
+    described = ", ".join(f"{name} {quoted(values.get(name, ''))}" for name in key)
+    match = SAME_ROW_NOTE.search(note or "")
+    first = f" as row {match.group(1)}" if match else " as an earlier row"
+    columns = " and ".join(key)
+    return Problem(
+        table.file, row, key[0] if len(key) == 1 else None, "|".join(values.get(name, "") for name in key),
+        f"duplicate key: {described} is the same{first}.",
+        f"Each row must have its own {columns}" + (" combination" if len(key) > 1 else "")
+        + "; delete the duplicate row or correct it.",
+    )
+
+
+def check_cells(table: TableInput) -> tuple[list[Problem], set[tuple[int, str]]]:
+    """Run the frictionless checks on one table.
+
+    Returns
+    -------
+    problems : list of Problem
+    invalid_cells : set of (row, column)
+        Cells that failed a check; the consistency checks ignore them.
+    """
+    problems, invalid = [], set()
+    for error in frictionless_report(table).tasks[0].errors:
+        problem = translate_error(table, error)
+        if problem is None:
+            continue
+        problems.append(problem)
+        if error.type in ("type-error", "constraint-error") and problem.column:
+            invalid.add((problem.row, problem.column))
+    return problems, invalid
+
+
+# ---------------------------------------------------------------------------
+# Layer 3: consistency across tables
+# ---------------------------------------------------------------------------
+Record = dict  # column -> str | float | None, plus "_row"
+
+
+@dataclass
+class Checked:
+    """Valid cell values of the readable tables, for the consistency checks.
+
+    ``records[name]`` is a list of dicts, one per data row, with ``_row`` the
+    spreadsheet row. Empty and invalid cells are ``None``; number and integer
+    cells are floats.
+    """
+
+    records: dict[str, list[Record]]
+    files: dict[str, str]
+
+    def has(self, name: str, *columns: str) -> bool:
+        """Whether table ``name`` was read and has every one of ``columns``."""
+        rows = self.records.get(name)
+        return rows is not None and all(column in self.columns[name] for column in columns)
+
+    columns: dict[str, set[str]] = field(default_factory=dict)
+
+    def rows(self, name: str) -> list[Record]:
+        return self.records.get(name, [])
+
+    def ids(self, name: str, column: str) -> set[str]:
+        return {record[column] for record in self.rows(name) if record.get(column) is not None}
+
+
+def checked_records(table: TableInput, invalid: set[tuple[int, str]]) -> list[Record]:
+    """Build the records of one table: empty and invalid cells become ``None``."""
+    numeric = set(numeric_columns(table.resource))
+    records = []
+    for number, row in enumerate(table.rows, start=2):
+        record: Record = {"_row": number}
+        for column, cell in zip(table.columns, row):
+            value: object = cell if cell != "" and (number, column) not in invalid else None
+            if value is not None and column in numeric:
+                try:
+                    value = float(value)
+                except ValueError:
+                    value = None
+            record[column] = value
+        records.append(record)
+    return records
+
+
+def problem_at(checked: Checked, table: str, record: Record | None, column: str | None,
+               value: object, message: str, fix: str) -> Problem:
+    """Build a problem located at ``record`` of ``table``."""
+    row = record["_row"] if record is not None else None
+    shown = None if value is None else (number_text(value) if isinstance(value, float) else str(value))
+    return Problem(checked.files[table], row, column, shown, message, fix)
+
+
+# Foreign keys: (table, column, referenced table, referenced column, what the id is).
+REFERENCES = (
+    ("coordinators", "based_in", "municipalities", "municipality_id", "municipality id"),
+    ("coordinator_municipalities", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
+    ("coordinator_municipalities", "municipality_id", "municipalities", "municipality_id", "municipality id"),
+    ("survey_responses", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
+    ("interviews", "municipality_id", "municipalities", "municipality_id", "municipality id"),
+    ("interviews", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
+    ("assessments", "indicator_id", "codebook_indicators", "indicator_id", "indicator"),
+    ("conditions", "municipality_id", "municipalities", "municipality_id", "municipality id"),
+    ("conditions", "condition_id", "codebook_conditions", "condition_id", "condition"),
+    ("case_statistics", "municipality_id", "municipalities", "municipality_id", "municipality id"),
+    ("case_statistics", "measure", "codebook_measures", "measure", "measure"),
+    ("documents", "municipality_id", "municipalities", "municipality_id", "municipality id"),
+    ("documents", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
+    ("codebook_indicators", "quality_area_id", "codebook_quality_areas", "quality_area_id", "quality area"),
+)
+
+
+def check_references(checked: Checked) -> Iterator[Problem]:
+    """Every id that refers to another table must exist there."""
+    for table, column, target, target_column, what in REFERENCES:
+        if not (checked.has(table, column) and checked.has(target, target_column)):
+            continue
+        known = checked.ids(target, target_column)
+        target_file = checked.files[target]
+        in_codebook = target.startswith(CODEBOOK_PREFIX)
+        for record in checked.rows(table):
+            value = record.get(column)
+            if value is None or value in known:
+                continue
+            if in_codebook:
+                fix = (f"Expected a {target_column} from {target_file}; add the {what} to the codebook "
+                       "or correct the value.")
+            else:
+                fix = f"Expected a {target_column} from {target_file}; add it there or correct the value."
+            yield problem_at(checked, table, record, column, value, f"unknown {what} {quoted(value)}.", fix)
+
+
+def split_ids(text: str | None) -> list[str]:
+    """Split a '|'-separated list of ids (spaces around ids are ignored)."""
+    if text is None:
+        return []
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
+def municipalities_by_coordinator(checked: Checked) -> dict[str, list[str]]:
+    """Return the municipality ids each coordinator serves, in file order."""
+    served: dict[str, list[str]] = {}
+    for record in checked.rows("coordinator_municipalities"):
+        coordinator, municipality = record.get("coordinator_id"), record.get("municipality_id")
+        if coordinator is not None and municipality is not None:
+            served.setdefault(coordinator, []).append(municipality)
+    return served
+
+
+def coordinators_by_municipality(checked: Checked) -> dict[str, list[str]]:
+    """Return the coordinator ids serving each municipality, in file order."""
+    serving: dict[str, list[str]] = {}
+    for coordinator, municipalities in municipalities_by_coordinator(checked).items():
+        for municipality in municipalities:
+            serving.setdefault(municipality, []).append(coordinator)
+    return serving
+
+
+def expected_model(coordinators: list[str], served: dict[str, list[str]]) -> str:
+    """The model implied by the coordinators serving one municipality."""
+    shared = any(len(served.get(coordinator, [])) > 1 for coordinator in coordinators)
+    return "shared_coordinator" if shared else "own_coordinator"
+
+
+def check_municipality_models(checked: Checked) -> Iterator[Problem]:
+    """Each municipality's model and functioning must match its coordinators."""
+    if not (checked.has("municipalities", "municipality_id", "model")
+            and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")):
+        return
+    served = municipalities_by_coordinator(checked)
+    serving = coordinators_by_municipality(checked)
+    link_file = checked.files["coordinator_municipalities"]
+    for record in checked.rows("municipalities"):
+        municipality, model = record.get("municipality_id"), record.get("model")
+        if municipality is None or model is None:
+            continue
+        coordinators = serving.get(municipality, [])
+        if model in NO_COORDINATOR_MODELS and coordinators:
+            yield problem_at(
+                checked, "municipalities", record, "model", model,
+                f"municipality {quoted(municipality)} has the model {quoted(model)} but is served by "
+                f"coordinator {joined(coordinators)} in {link_file}.",
+                "A municipality with model team or none has no coordinator; change the model "
+                f"or remove its rows from {link_file}.",
+            )
+        elif model in MUNICIPAL_COORDINATOR_MODELS and not coordinators:
+            yield problem_at(
+                checked, "municipalities", record, "model", model,
+                f"municipality {quoted(municipality)} has the model {quoted(model)} but no coordinator "
+                f"serves it in {link_file}.",
+                f"Add its coordinator to {link_file}, or change the model to team or none.",
+            )
+        elif model in MUNICIPAL_COORDINATOR_MODELS and model != expected_model(coordinators, served):
+            wanted = expected_model(coordinators, served)
+            if wanted == "shared_coordinator":
+                sharing = next(c for c in coordinators if len(served.get(c, [])) > 1)
+                reason = (f"its coordinator {sharing} serves {len(served[sharing])} municipalities "
+                          f"({joined(served[sharing])})")
+                rule = "a coordinator who also serves other municipalities means shared_coordinator"
+            else:
+                reason = f"its coordinator {joined(coordinators)} serves only this municipality"
+                rule = "a coordinator who serves one municipality only means own_coordinator"
+            yield problem_at(
+                checked, "municipalities", record, "model", model,
+                f"municipality {quoted(municipality)} has the model {quoted(model)} but {reason}.",
+                f"Expected {wanted} ({rule}); correct the model or {link_file}.",
+            )
+        functioning = record.get("coordinator_functioning")
+        if functioning is None:
+            continue
+        if model in NO_COORDINATOR_MODELS and functioning != "not_applicable":
+            yield problem_at(
+                checked, "municipalities", record, "coordinator_functioning", functioning,
+                f"municipality {quoted(municipality)} has no coordinator (model {quoted(model)}) but the "
+                f"coordinator function is judged {quoted(functioning)}.",
+                "Expected not_applicable for a municipality with model team or none; correct the value.",
+            )
+        elif model in MUNICIPAL_COORDINATOR_MODELS and functioning == "not_applicable":
+            yield problem_at(
+                checked, "municipalities", record, "coordinator_functioning", functioning,
+                f"municipality {quoted(municipality)} has a coordinator (model {quoted(model)}) but the "
+                "coordinator function is marked not_applicable.",
+                "Expected well, poorly or unknown for a municipality with a coordinator; correct the value.",
+            )
+
+
+def check_survey_municipalities(checked: Checked) -> Iterator[Problem]:
+    """Survey Q1 must list known municipalities, the same ones as the link table."""
+    if not checked.has("survey_responses", "coordinator_id", "q1_municipalities"):
+        return
+    known = checked.ids("municipalities", "municipality_id") if checked.has("municipalities", "municipality_id") else None
+    served = (municipalities_by_coordinator(checked)
+              if checked.has("coordinator_municipalities", "coordinator_id", "municipality_id") else None)
+    link_file = checked.files["coordinator_municipalities"]
+    for record in checked.rows("survey_responses"):
+        listed = split_ids(record.get("q1_municipalities"))
+        unknown = [m for m in listed if known is not None and m not in known]
+        for municipality in unknown:
+            yield problem_at(
+                checked, "survey_responses", record, "q1_municipalities", record["q1_municipalities"],
+                f"unknown municipality id {quoted(municipality)}.",
+                f"Expected municipality ids from {checked.files['municipalities']} separated by '|'; "
+                "correct the list.",
+            )
+        coordinator = record.get("coordinator_id")
+        if unknown or served is None or coordinator is None or coordinator not in served:
+            continue
+        if set(listed) != set(served[coordinator]):
+            yield problem_at(
+                checked, "survey_responses", record, "q1_municipalities", record.get("q1_municipalities"),
+                f"the municipalities do not match {link_file}, where coordinator {coordinator} serves "
+                f"{joined(served[coordinator])}.",
+                f"List exactly the municipalities the coordinator serves, separated by '|', or correct {link_file}.",
+            )
+
+
+def check_shares_of_post(checked: Checked) -> Iterator[Problem]:
+    """A coordinator's shares add up to 1-100 percent and match survey Q2."""
+    if not checked.has("coordinator_municipalities", "coordinator_id", "municipality_id", "share_of_post_pct"):
+        return
+    links: dict[str, list[Record]] = {}
+    for record in checked.rows("coordinator_municipalities"):
+        if record.get("coordinator_id") is not None:
+            links.setdefault(record["coordinator_id"], []).append(record)
+    totals = {}
+    for coordinator, records in links.items():
+        shares = [record.get("share_of_post_pct") for record in records]
+        if any(share is None for share in shares):
+            continue
+        totals[coordinator] = sum(shares)
+        if totals[coordinator] > 100 + SUM_TOLERANCE:
+            yield problem_at(
+                checked, "coordinator_municipalities", records[0], "share_of_post_pct", records[0]["share_of_post_pct"],
+                f"the shares of coordinator {coordinator} add up to {number_text(totals[coordinator])} percent, "
+                "more than one full-time post.",
+                "Expected a total of 1 to 100 percent over the coordinator's municipalities; correct the shares.",
+            )
+    if not checked.has("survey_responses", "coordinator_id", "q2_share_of_post_pct"):
+        return
+    link_file = checked.files["coordinator_municipalities"]
+    for record in checked.rows("survey_responses"):
+        coordinator, answer = record.get("coordinator_id"), record.get("q2_share_of_post_pct")
+        if answer is None or coordinator not in totals:
+            continue
+        if abs(totals[coordinator] - answer) > SUM_TOLERANCE:
+            parts = " + ".join(
+                f"{link['municipality_id']} {number_text(link['share_of_post_pct'])}" for link in links[coordinator]
+            )
+            yield problem_at(
+                checked, "survey_responses", record, "q2_share_of_post_pct", answer,
+                f"value {quoted(number_text(answer))} differs from the total {number_text(totals[coordinator])} "
+                f"of share_of_post_pct for coordinator {coordinator} in {link_file} ({parts}).",
+                f"Expected the survey share to equal the sum of the shares per municipality; correct Q2 or {link_file}.",
+            )
+
+
+def check_time_split(checked: Checked) -> Iterator[Problem]:
+    """Survey Q3: the four parts of the post add up to 100 percent when all are given."""
+    if not checked.has("survey_responses", *Q3_PARTS):
+        return
+    for record in checked.rows("survey_responses"):
+        parts = [record.get(column) for column in Q3_PARTS]
+        if any(part is None for part in parts):
+            continue
+        total = sum(parts)
+        if abs(total - 100) > SUM_TOLERANCE:
+            shown = " + ".join(number_text(part) for part in parts)
+            yield problem_at(
+                checked, "survey_responses", record, None, None,
+                f"the time split in Q3 adds up to {number_text(total)} percent ({shown}), not 100.",
+                "Expected q3_strategic_pct, q3_individual_pct, q3_direct_client_pct and q3_other_pct to add up "
+                "to 100; correct them, or leave the parts that are not known empty.",
+            )
+
+
+def latest_allowed_year(checked: Checked) -> tuple[int, str]:
+    """The last year a start date may have, and why."""
+    years = [record["year"] for record in checked.rows("case_statistics") if record.get("year") is not None]
+    if years:
+        latest = int(max(years))
+        return latest + 1, f"the year after the latest case statistics ({latest})"
+    return LAST_YEAR, "the last year the format accepts"
+
+
+def parse_partial_date(text: str) -> _dt.date | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``None`` if not a real date."""
+    parts = [int(part) for part in text.split("-")]
+    parts += [1] * (3 - len(parts))
+    try:
+        return _dt.date(*parts)
+    except ValueError:
+        return None
+
+
+def check_start_dates(checked: Checked) -> Iterator[Problem]:
+    """Start dates are real dates within the years the study can cover."""
+    if not checked.has("coordinator_municipalities", "start_date"):
+        return
+    last_year, why = latest_allowed_year(checked)
+    for record in checked.rows("coordinator_municipalities"):
+        text = record.get("start_date")
+        if text is None:
+            continue
+        date = parse_partial_date(text)
+        if date is None:
+            yield problem_at(
+                checked, "coordinator_municipalities", record, "start_date", text,
+                f"value {quoted(text)} is not a real date.",
+                "Expected a date written YYYY, YYYY-MM or YYYY-MM-DD with a month from 01 to 12 and a day that "
+                "exists in that month; correct the date.",
+            )
+        elif date.year < FIRST_YEAR:
+            yield problem_at(
+                checked, "coordinator_municipalities", record, "start_date", text,
+                f"value {quoted(text)} is before {FIRST_YEAR}.",
+                f"Expected a start date from {FIRST_YEAR} to {last_year}; correct the date.",
+            )
+        elif date.year > last_year:
+            yield problem_at(
+                checked, "coordinator_municipalities", record, "start_date", text,
+                f"value {quoted(text)} lies after {last_year}, {why}.",
+                f"Expected a start date from {FIRST_YEAR} to {last_year}; correct the date.",
+            )
+
+
+def population_members(checked: Checked) -> dict[str, tuple[str, set[str] | None, set[str] | None]]:
+    """For each population: (subject table, all ids of that table, member ids).
+
+    Id sets are ``None`` when the table needed to decide them is unusable.
+    """
+    municipalities = checked.rows("municipalities") if checked.has("municipalities", "municipality_id", "model") else None
+
+    def municipality_ids(models: tuple[str, ...] | None) -> set[str] | None:
+        if municipalities is None:
+            return None
+        return {r["municipality_id"] for r in municipalities
+                if r.get("municipality_id") is not None and (models is None or r.get("model") in models)}
+
+    coordinators = checked.ids("coordinators", "coordinator_id") if checked.has("coordinators", "coordinator_id") else None
+    interviews = (checked.rows("interviews")
+                  if checked.has("interviews", "interview_id", "respondent_group") else None)
+    interview_ids = {r["interview_id"] for r in interviews if r.get("interview_id")} if interviews is not None else None
+    partner_ids = ({r["interview_id"] for r in interviews
+                    if r.get("interview_id") and r.get("respondent_group") == "external_partner"}
+                   if interviews is not None else None)
+    all_municipalities = municipality_ids(None)
+    return {
+        "all_municipalities": ("municipalities", all_municipalities, all_municipalities),
+        "municipalities_with_coordinator": ("municipalities", all_municipalities,
+                                            municipality_ids(MUNICIPAL_COORDINATOR_MODELS)),
+        "team_municipalities": ("municipalities", all_municipalities, municipality_ids(("team",))),
+        "coordinators": ("coordinators", coordinators, coordinators),
+        "external_partner_interviews": ("interviews", interview_ids, partner_ids),
+    }
+
+
+POPULATION_RULES = {
+    "all_municipalities": "every municipality",
+    "municipalities_with_coordinator": "municipalities with model own_coordinator or shared_coordinator",
+    "team_municipalities": "municipalities with model team",
+    "coordinators": "every coordinator",
+    "external_partner_interviews": "interviews with respondent_group external_partner",
+}
+SUBJECT_COLUMNS = {"municipalities": "municipality_id", "coordinators": "coordinator_id", "interviews": "interview_id"}
+
+
+def check_assessments(checked: Checked) -> Iterator[Problem]:
+    """Assessment subjects belong to the indicator's population; every member is assessed."""
+    if not (checked.has("assessments", "indicator_id", "subject_id")
+            and checked.has("codebook_indicators", "indicator_id", "population")):
+        return
+    populations = {r["indicator_id"]: r.get("population") for r in checked.rows("codebook_indicators")
+                   if r.get("indicator_id") is not None}
+    members_of = population_members(checked)
+    assessed: dict[str, set[str]] = {}
+    for record in checked.rows("assessments"):
+        indicator, subject = record.get("indicator_id"), record.get("subject_id")
+        population = populations.get(indicator)
+        if subject is None or population not in members_of:
+            continue
+        assessed.setdefault(indicator, set()).add(subject)
+        table, known, members = members_of[population]
+        if known is None or members is None:
+            continue
+        subject_file = checked.files[table]
+        if subject not in known:
+            yield problem_at(
+                checked, "assessments", record, "subject_id", subject,
+                f"unknown subject {quoted(subject)}: indicator {indicator} is assessed for {POPULATION_RULES[population]} "
+                f"(population {population}).",
+                f"Expected a {SUBJECT_COLUMNS[table]} from {subject_file}; correct the subject_id.",
+            )
+        elif subject not in members:
+            yield problem_at(
+                checked, "assessments", record, "subject_id", subject,
+                f"{quoted(subject)} is not in the population of indicator {indicator}, which is assessed for "
+                f"{POPULATION_RULES[population]} (population {population}).",
+                "Delete the row, or correct the subject_id or the indicator's population.",
+            )
+    for indicator, population in populations.items():
+        if population not in members_of or members_of[population][2] is None:
+            continue
+        table, _, members = members_of[population]
+        for subject in sorted(members - assessed.get(indicator, set())):
+            yield problem_at(
+                checked, "assessments", None, "subject_id", subject,
+                f"indicator {indicator} has no row for {quoted(subject)}, which belongs to its population "
+                f"{population}.",
+                f"Add a row with indicator_id {indicator}, subject_id {subject} and value unknown "
+                "(or the assessed value).",
+            )
+
+
+def coded_columns() -> list[tuple[str, str]]:
+    """The (resource, column) pairs whose values must be codebook vocabulary codes."""
+    pairs = []
+    for resource in canonical_resources():
+        is_codebook = resource.get("evalkit:codebook", False)
+        for spec in resource["schema"]["fields"]:
+            enumerated = "enum" in spec.get("constraints", {})
+            if not is_codebook and (enumerated or spec["name"] in FREE_CODE_COLUMNS):
+                pairs.append((resource["name"], spec["name"]))
+            elif resource["name"] == "codebook_indicators" and spec["name"] == "population":
+                pairs.append((resource["name"], spec["name"]))
+    return pairs
+
+
+def check_vocabulary_codes(checked: Checked) -> Iterator[Problem]:
+    """Every code used in a coded column has a row in codebook/vocabularies.csv."""
+    if not checked.has("codebook_vocabularies", "vocabulary", "code"):
+        return
+    defined = {(r["vocabulary"], r["code"]) for r in checked.rows("codebook_vocabularies")
+               if r.get("vocabulary") is not None and r.get("code") is not None}
+    vocab_file = checked.files["codebook_vocabularies"]
+    for table, column in coded_columns():
+        if not checked.has(table, column):
+            continue
+        uses: dict[str, list[Record]] = {}
+        for record in checked.rows(table):
+            code = record.get(column)
+            if code is not None and (column, code) not in defined:
+                uses.setdefault(code, []).append(record)
+        for code, records in uses.items():
+            others = [str(r["_row"]) for r in records[1:]]
+            also = f" (also used in row{'s' if len(others) > 1 else ''} {', '.join(others)})" if others else ""
+            yield problem_at(
+                checked, table, records[0], column, code,
+                f"code {quoted(code)} has no row in {vocab_file} for the vocabulary '{column}'{also}.",
+                f"Add a row with vocabulary {column}, code {code} and its Swedish and English labels to "
+                f"{vocab_file}, or correct the code.",
+            )
+
+
+def check_survey_question_columns(checked: Checked) -> Iterator[Problem]:
+    """The survey question codebook names real survey_responses columns."""
+    if not checked.has("codebook_survey_questions", "columns"):
+        return
+    survey = next(r for r in canonical_resources() if r["name"] == "survey_responses")
+    known = set(field_specs(survey))
+    for record in checked.rows("codebook_survey_questions"):
+        for column in split_ids(record.get("columns")):
+            if column not in known:
+                yield problem_at(
+                    checked, "codebook_survey_questions", record, "columns", record["columns"],
+                    f"{quoted(column)} is not a column of survey_responses.csv.",
+                    "Expected column names of survey_responses.csv separated by '|'; correct the name.",
+                )
+
+
+def check_provenance(checked: Checked) -> Iterator[Problem]:
+    """Reconstructed rows state their assumption and name real columns."""
+    for resource in canonical_resources():
+        name = resource["name"]
+        if resource.get("evalkit:codebook") or not checked.has(name, "basis"):
+            continue
+        columns = set(field_specs(resource))
+        for record in checked.rows(name):
+            if record.get("basis") == "reconstructed" and "assumption" in checked.columns[name] \
+                    and record.get("assumption") is None:
+                yield problem_at(
+                    checked, name, record, "assumption", None,
+                    "the row's basis is reconstructed but no assumption is given.",
+                    "Write the assumption that fixes the reconstructed values, in plain words.",
+                )
+            for column in split_ids(record.get("reconstructed_fields")):
+                if column not in columns:
+                    yield problem_at(
+                        checked, name, record, "reconstructed_fields", record["reconstructed_fields"],
+                        f"{quoted(column)} is not a column of {checked.files[name]}.",
+                        "Expected column names of this table separated by '|' (or an empty cell, meaning every "
+                        "value column); correct the name.",
+                    )
+
+
+STRUCTURAL_CONDITIONS: dict[str, tuple[str, Callable[[list[Record], dict[str, list[str]]], bool | None]]] = {}
+
+
+def _any_known(values: list[object], predicate: Callable[[object], bool]) -> bool | None:
+    if any(value is None or value == "unknown" for value in values):
+        return None
+    return any(predicate(value) for value in values)
+
+
+def _combined_with_casework(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    return _any_known([c.get("combined_with") for c in coordinators], lambda v: v == "casework")
+
+
+def _shared_post(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    return any(len(served.get(c["coordinator_id"], [])) > 1 for c in coordinators)
+
+
+def _purely_strategic_role(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    return _any_known([c.get("role") for c in coordinators], lambda v: v == "strategic")
+
+
+STRUCTURAL_CONDITIONS.update({
+    "combined_with_casework": ("its coordinator combines the post with casework (coordinators.csv, combined_with)",
+                               _combined_with_casework),
+    "shared_post": ("its coordinator serves more than one municipality (coordinator_municipalities.csv)",
+                    _shared_post),
+    "purely_strategic_role": ("its coordinator has a strategic role (coordinators.csv, role)",
+                              _purely_strategic_role),
+})
+
+
+def check_structural_conditions(checked: Checked) -> Iterator[Problem]:
+    """Conditions that follow from the organisation must agree with it."""
+    if not (checked.has("conditions", "municipality_id", "condition_id", "value")
+            and checked.has("codebook_conditions", "condition_id")
+            and checked.has("coordinators", "coordinator_id")
+            and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")):
+        return
+    in_codebook = checked.ids("codebook_conditions", "condition_id")
+    coordinators = {r["coordinator_id"]: r for r in checked.rows("coordinators") if r.get("coordinator_id")}
+    served = municipalities_by_coordinator(checked)
+    serving = coordinators_by_municipality(checked)
+    for record in checked.rows("conditions"):
+        condition, value = record.get("condition_id"), record.get("value")
+        if condition not in STRUCTURAL_CONDITIONS or condition not in in_codebook or value is None:
+            continue
+        ids = serving.get(record.get("municipality_id"), [])
+        if not ids or any(i not in coordinators for i in ids):
+            continue
+        rule, predicate = STRUCTURAL_CONDITIONS[condition]
+        holds = predicate([coordinators[i] for i in ids], served)
+        if holds is None or holds == (value == "yes"):
+            continue
+        if holds:
+            message = f"condition {condition} is {quoted(value)} but {rule} for coordinator {joined(ids)}."
+            fix = "Expected yes, as the condition follows from the organisation; correct the value or the structure."
+        else:
+            message = f"condition {condition} is 'yes' but it is not the case that {rule} for coordinator {joined(ids)}."
+            fix = "Expected no, as the condition follows from the organisation; correct the value or the structure."
+        yield problem_at(checked, "conditions", record, "value", value, message, fix)
+
+
+INTERVIEW_LINKS = {
+    "municipal_manager": ("municipality_id", "the municipality the manager works in"),
+    "municipal_staff": ("municipality_id", "the municipality the respondent works in"),
+    "coordinator": ("coordinator_id", "the coordinator interviewed"),
+    "external_partner": ("organisation", "the kind of organisation, e.g. police or women's shelter (no names)"),
+}
+
+
+def check_interview_links(checked: Checked) -> Iterator[Problem]:
+    """Each interview names whom it is about, as its respondent group requires."""
+    if not checked.has("interviews", "respondent_group"):
+        return
+    for record in checked.rows("interviews"):
+        group = record.get("respondent_group")
+        if group not in INTERVIEW_LINKS:
+            continue
+        column, what = INTERVIEW_LINKS[group]
+        if column in checked.columns["interviews"] and record.get(column) is None:
+            yield problem_at(
+                checked, "interviews", record, column, "",
+                f"a {group} interview needs a {column}, but the cell is empty.",
+                f"Fill in {what}.",
+            )
+
+
+CONSISTENCY_CHECKS = (
+    check_references,
+    check_municipality_models,
+    check_survey_municipalities,
+    check_shares_of_post,
+    check_time_split,
+    check_start_dates,
+    check_assessments,
+    check_vocabulary_codes,
+    check_survey_question_columns,
+    check_provenance,
+    check_structural_conditions,
+    check_interview_links,
+)
+
+
+# ---------------------------------------------------------------------------
+# Putting it together
+# ---------------------------------------------------------------------------
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Order problems by file (descriptor order), row, column (schema order), message."""
+    files = file_order()
+    columns = {}
+    for resource in canonical_resources():
+        for position, spec in enumerate(resource["schema"]["fields"]):
+            columns[(resource["path"], spec["name"])] = position
+
+    def key(problem: Problem):
+        return (
+            files.get(problem.file, len(files)), problem.file,
+            -1 if problem.row is None else problem.row,
+            -1 if problem.column is None else columns.get((problem.file, problem.column), 10_000),
+            problem.column or "", problem.value or "", problem.message,
+        )
+
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=key)
+
+
+def inspect_study(study_dir: Path | str) -> StudyInspection:
+    """Read a study folder once and check everything.
+
+    Parameters
+    ----------
+    study_dir : path-like
+        The study folder.
+
+    Returns
+    -------
+    StudyInspection
+        The descriptor, every readable table and every problem. Nothing in
+        the folder is written.
+    """
+    study_dir = Path(study_dir)
+    if not study_dir.is_dir():
+        problem = Problem(str(study_dir), None, None, None, "the study folder does not exist.",
+                          "Give the path of a study folder (one holding datapackage.json), "
+                          "or create one with 'evalkit new'.")
+        return StudyInspection(study_dir, {}, {}, [problem])
+    descriptor, problems = read_descriptor(study_dir)
+    files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
+    problems += file_problems
+    tables: dict[str, TableInput] = {}
+    checked = Checked(records={}, files={})
+    for resource in canonical_resources():
+        name = resource["name"]
+        file = files[name]
+        checked.files[name] = file
+        raw, read_problems = read_table_file(study_dir, resource, file)
+        problems += read_problems
+        if raw is None:
+            continue
+        table = TableInput(resource, file, csvio.normalise_decimal_commas(raw, numeric_columns(resource)))
+        problems += check_header(table)
+        problems += project_rows(table)
+        cell_problems, invalid = check_cells(table)
+        problems += cell_problems
+        tables[name] = table
+        checked.records[name] = checked_records(table, invalid)
+        checked.columns[name] = set(table.columns)
+    for check in CONSISTENCY_CHECKS:
+        problems.extend(check(checked))
+    return StudyInspection(study_dir, descriptor, tables, sort_problems(problems))
+
+
+def validate_study(study_dir: Path | str) -> list[Problem]:
+    """Check a study folder and return every problem (an empty list if it is valid).
+
+    Parameters
+    ----------
+    study_dir : path-like
+        The study folder.
+
+    Returns
+    -------
+    list of Problem
+        In a stable order: by file (descriptor first, then the tables in the
+        order of the study format), row, then column.
+    """
+    return inspect_study(study_dir).problems
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``evalkit validate``."""
+    parser.add_argument(
+        "study", metavar="STUDY", nargs="?", default=str(paths.DEFAULT_STUDY_DIR),
+        help=f"study folder (default: {paths.DEFAULT_STUDY_DIR})",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="output as readable lines (text, default) or as JSON",
+    )
+
+
+def cli_validate(args: argparse.Namespace) -> int:
+    """Validate a study and print the result; return 1 if there are problems."""
+    study_dir = Path(getattr(args, "study", None) or paths.DEFAULT_STUDY_DIR)
+    inspection = inspect_study(study_dir)
+    problems = inspection.problems
+    table_count = len(inspection.tables)
+    row_count = sum(len(table.rows) for table in inspection.tables.values())
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps({
+            "study": str(study_dir),
+            "valid": not problems,
+            "tables": table_count,
+            "rows": row_count,
+            "problems": [problem.to_dict() for problem in problems],
+        }, ensure_ascii=False, indent=2))
+    elif problems:
+        for problem in problems:
+            print(problem.render())
+        print(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid.")
+    else:
+        print(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)")
+    return 1 if problems else 0
