@@ -1,0 +1,156 @@
+"""``manifest.json``: everything a report was made from, without timestamps.
+
+The manifest records, relative to the report folder, the study's input files
+and the chapter notebooks with their SHA-256, the notebook parameters per
+language, the versions of evalkit's declared dependencies, the Python
+version, the git commit (and whether the tree was dirty), a digest of
+evalkit's own source, and the SHA-256 of the deterministic outputs. It is
+written with sorted keys, so equal content gives equal bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from evalkit import __version__, paths
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = 1
+SOURCE_SUFFIXES = (".py", ".j2", ".json", ".css", ".html", ".csv", ".tpl")
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of the file at ``path``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _visible_files(folder: Path) -> Iterable[Path]:
+    """Yield files under ``folder`` except hidden ones and ``__pycache__``, sorted."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith((".pyc", "~")):
+                yield Path(root) / name
+
+
+def hash_tree(folder: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Return ``{posix relative path: sha256}`` for the files under ``folder``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Folder to walk. Hidden files and folders are skipped.
+    suffixes : tuple of str, optional
+        Only files with these suffixes; all files when omitted.
+    """
+    folder = Path(folder)
+    return {
+        path.relative_to(folder).as_posix(): sha256_file(path)
+        for path in _visible_files(folder)
+        if suffixes is None or path.suffix in suffixes
+    }
+
+
+def digest_of(mapping: Mapping) -> str:
+    """Return the SHA-256 of ``mapping`` serialised as canonical JSON."""
+    return sha256_text(json.dumps(mapping, sort_keys=True, separators=(",", ":")))
+
+
+def evalkit_source_digest() -> str:
+    """Return one SHA-256 over evalkit's package source (code, templates, schema)."""
+    return digest_of(hash_tree(paths.PACKAGE_DIR, SOURCE_SUFFIXES))
+
+
+def declared_dependencies(distribution: str = "evalkit") -> list[str]:
+    """Return the names of the runtime dependencies ``distribution`` declares (no extras)."""
+    try:
+        requirements = metadata.requires(distribution) or []
+    except metadata.PackageNotFoundError:
+        return []
+    names = []
+    for requirement in requirements:
+        if "extra ==" in requirement.replace('"', "'").replace("extra==", "extra =="):
+            continue
+        names.append(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0])
+    return sorted(set(names), key=str.lower)
+
+
+def package_versions(names: Iterable[str] | None = None) -> dict[str, str | None]:
+    """Return ``{name: installed version}`` (``None`` when not installed)."""
+    versions = {}
+    for name in declared_dependencies() if names is None else names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def git_state(root: Path | None = None) -> dict:
+    """Return ``{"commit": sha or None, "dirty": bool or None}`` for the checkout at ``root``."""
+    root = Path(root or paths.PROJECT_ROOT)
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit.strip(), "dirty": None if status is None else bool(status.strip())}
+
+
+def environment() -> dict:
+    """Return the software environment part of the manifest (no git state)."""
+    return {
+        "evalkit_version": __version__,
+        "evalkit_source_sha256": evalkit_source_digest(),
+        "python_version": platform.python_version(),
+        "packages": package_versions(),
+    }
+
+
+def relative(path: Path, start: Path) -> str:
+    """Return ``path`` relative to ``start`` in POSIX form (``..`` allowed)."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()
+
+
+def write_json_atomic(path: Path, data: Mapping) -> None:
+    """Write ``data`` as sorted, indented JSON to ``path`` through a temporary file."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def read_manifest(report_dir: Path) -> dict:
+    """Read ``manifest.json`` from ``report_dir``; raise ``FileNotFoundError`` with a hint."""
+    path = Path(report_dir) / MANIFEST_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: is {report_dir} a report folder made by `evalkit run`?")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
