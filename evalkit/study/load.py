@@ -46,13 +46,16 @@ def typed_tables(inspection: StudyInspection) -> tuple[dict[str, pd.DataFrame], 
     return tables, codebook
 
 
-def load_study(path: Path | str = paths.DEFAULT_STUDY_DIR) -> Study:
+def load_study(path: Path | str = paths.DEFAULT_STUDY_DIR, use_cache: bool = True) -> Study:
     """Read, validate and type a study folder.
 
     Parameters
     ----------
     path : path-like, optional
         The study folder (default: the Västmanland 2019 study).
+    use_cache : bool, optional
+        Reuse cell-check results for unchanged tables (see
+        :func:`evalkit.study.validate.cell_errors`); the result is the same.
 
     Returns
     -------
@@ -68,7 +71,7 @@ def load_study(path: Path | str = paths.DEFAULT_STUDY_DIR) -> Study:
         If the study has any problem; its message lists every problem.
     """
     study_dir = Path(path)
-    inspection = inspect_study(study_dir)
+    inspection = inspect_study(study_dir, use_cache)
     if inspection.problems:
         raise StudyValidationError(inspection.problems, study_dir)
     tables, codebook = typed_tables(inspection)

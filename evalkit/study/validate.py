@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -45,6 +47,7 @@ DESCRIPTOR_FILE = paths.STUDY_DESCRIPTOR
 CODEBOOK_PREFIX = "codebook_"
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SUM_TOLERANCE = 0.5
+CACHE_VERSION = "1"
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 MUNICIPAL_COORDINATOR_MODELS = ("own_coordinator", "shared_coordinator")
@@ -135,6 +138,11 @@ def quoted(value: object) -> str:
 def joined(ids: Iterable[str]) -> str:
     """Join ids with '|' the way the study format writes lists."""
     return "|".join(ids)
+
+
+def with_article(noun: str) -> str:
+    """Prefix ``noun`` with 'a' or 'an'."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def number_text(value: float) -> str:
@@ -241,6 +249,7 @@ class TableInput:
     csv: csvio.CsvTable | None = None
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    misaligned_rows: set[int] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -424,7 +433,9 @@ def check_header(table: TableInput) -> list[Problem]:
 def project_rows(table: TableInput) -> list[Problem]:
     """Keep the canonical columns of each row; report rows of the wrong length.
 
-    Sets ``table.columns`` and ``table.rows``.
+    Sets ``table.columns``, ``table.rows`` and ``table.misaligned_rows`` (the
+    spreadsheet rows whose cells are shifted; their cell checks are not
+    reported, as they would only describe the shift).
     """
     problems = []
     expected = {spec["name"] for spec in table.resource["schema"]["fields"]}
@@ -437,6 +448,7 @@ def project_rows(table: TableInput) -> list[Problem]:
     width = len(header)
     for number, raw in enumerate(table.csv.rows, start=2):
         if len(raw) != width and any(cell.strip() for cell in raw):
+            table.misaligned_rows.add(number)
             problems.append(Problem(
                 table.file, number, None, None,
                 f"the row has {len(raw)} cells but the header has {width} columns.",
@@ -454,40 +466,106 @@ CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"')
 SAME_ROW_NOTE = re.compile(r"position (\d+)")
 
 
-def frictionless_report(table: TableInput):
-    """Validate the rows of one table against its canonical Table Schema."""
-    from frictionless import Resource, Schema  # imported here: it takes a noticeable time
+@dataclass(frozen=True)
+class CellError:
+    """The parts of a frictionless error that evalkit uses (cacheable as JSON)."""
 
+    type: str
+    row_number: int | None
+    field_name: str | None
+    cell: str | None
+    note: str
+    message: str
+
+
+def frictionless_schema(table: TableInput) -> dict:
+    """The canonical Table Schema restricted to the columns the file has, in file order."""
     schema = table.resource["schema"]
-    fields = [spec for spec in schema["fields"] if spec["name"] in table.columns]
-    by_name = {spec["name"]: spec for spec in fields}
+    by_name = field_specs(table.resource)
     descriptor = {"fields": [by_name[name] for name in table.columns], "missingValues": [""]}
     if all(name in table.columns for name in schema.get("primaryKey", [])):
         descriptor["primaryKey"] = list(schema["primaryKey"])
-    resource = Resource(data=[list(table.columns)] + table.rows, schema=Schema.from_descriptor(descriptor))
-    return resource.validate(limit_errors=100_000)
+    return descriptor
 
 
-def translate_error(table: TableInput, error) -> Problem | None:
+def run_frictionless(table: TableInput, schema: dict) -> list[CellError]:
+    """Validate the rows of one table with frictionless."""
+    from frictionless import Resource, Schema  # imported here: it takes a noticeable time
+
+    resource = Resource(data=[list(table.columns)] + table.rows, schema=Schema.from_descriptor(schema))
+    report = resource.validate(limit_errors=100_000)
+    return [
+        CellError(
+            type=error.type,
+            row_number=getattr(error, "row_number", None),
+            field_name=getattr(error, "field_name", None),
+            cell=None if getattr(error, "cell", None) is None else str(error.cell),
+            note=error.note or "",
+            message=error.message,
+        )
+        for error in report.tasks[0].errors
+    ]
+
+
+def cache_key(table: TableInput, schema: dict) -> str:
+    """Hash of everything the frictionless result depends on."""
+    try:
+        from importlib.metadata import version
+
+        library = version("frictionless")
+    except Exception:  # pragma: no cover - metadata missing
+        library = "unknown"
+    payload = json.dumps([CACHE_VERSION, library, schema, table.columns, table.rows], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def cell_errors(table: TableInput, use_cache: bool = True) -> list[CellError]:
+    """Frictionless errors of one table, from the cache when this exact content was checked before.
+
+    The frictionless library needs a few seconds to start in a fresh process,
+    which every notebook would pay. Its result depends only on the schema and
+    the cell values, so it is cached under ``paths.CACHE_DIR`` (never in the
+    study folder), keyed by a hash of both. A cache that cannot be read or
+    written is ignored.
+    """
+    schema = frictionless_schema(table)
+    if not use_cache:
+        return run_frictionless(table, schema)
+    cache_file = paths.CACHE_DIR / "validation" / f"{cache_key(table, schema)}.json"
+    try:
+        return [CellError(**item) for item in json.loads(cache_file.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    errors = run_frictionless(table, schema)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_name(f"{cache_file.stem}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps([asdict(error) for error in errors]), encoding="utf-8")
+        os.replace(temporary, cache_file)
+    except OSError:
+        pass
+    return errors
+
+
+def translate_error(table: TableInput, error: CellError) -> Problem | None:
     """Turn one frictionless error into a :class:`Problem` (``None`` to drop it)."""
-    row = getattr(error, "row_number", None)
+    row = error.row_number
     kind = error.type
     if kind == "blank-row":
         return Problem(table.file, row, None, None, "the row is empty.", "Delete the empty row.")
     if kind == "primary-key":
         return translate_primary_key_error(table, row, error.note)
     if kind not in ("type-error", "constraint-error"):
-        return Problem(table.file, row, getattr(error, "field_name", None), None,
-                       error.message + ".", "Correct the row.")
+        return Problem(table.file, row, error.field_name, error.cell, error.message + ".", "Correct the row.")
     spec = field_specs(table.resource)[error.field_name]
-    cell = "" if error.cell is None else str(error.cell)
+    cell = "" if error.cell is None else error.cell
     expected = expectation(table.name, spec)
     if kind == "type-error":
         kind_word = {"number": "a number", "integer": "a whole number"}.get(spec.get("type"), spec.get("type"))
         hint = " (write decimals with a point, or save the file with ';' as delimiter)" if "," in cell else ""
         return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is not {kind_word}{hint}.",
                        f"Expected {expected}; correct the value.")
-    match = CONSTRAINT_NOTE.search(error.note or "")
+    match = CONSTRAINT_NOTE.search(error.note)
     constraint, limit = (match.group(1), match.group(2)) if match else ("", "")
     if constraint == "required":
         unknown_hint = " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""
@@ -528,7 +606,7 @@ def translate_primary_key_error(table: TableInput, row: int, note: str) -> Probl
     )
 
 
-def check_cells(table: TableInput) -> tuple[list[Problem], set[tuple[int, str]]]:
+def check_cells(table: TableInput, use_cache: bool = True) -> tuple[list[Problem], set[tuple[int, str]]]:
     """Run the frictionless checks on one table.
 
     Returns
@@ -538,13 +616,14 @@ def check_cells(table: TableInput) -> tuple[list[Problem], set[tuple[int, str]]]
         Cells that failed a check; the consistency checks ignore them.
     """
     problems, invalid = [], set()
-    for error in frictionless_report(table).tasks[0].errors:
+    for error in cell_errors(table, use_cache):
         problem = translate_error(table, error)
         if problem is None:
             continue
-        problems.append(problem)
         if error.type in ("type-error", "constraint-error") and problem.column:
             invalid.add((problem.row, problem.column))
+        if problem.row not in table.misaligned_rows:
+            problems.append(problem)
     return problems, invalid
 
 
@@ -638,10 +717,10 @@ def check_references(checked: Checked) -> Iterator[Problem]:
             if value is None or value in known:
                 continue
             if in_codebook:
-                fix = (f"Expected a {target_column} from {target_file}; add the {what} to the codebook "
-                       "or correct the value.")
+                fix = (f"Expected {with_article(target_column)} from {target_file}; add the {what} to the "
+                       "codebook or correct the value.")
             else:
-                fix = f"Expected a {target_column} from {target_file}; add it there or correct the value."
+                fix = f"Expected {with_article(target_column)} from {target_file}; add it there or correct the value."
             yield problem_at(checked, table, record, column, value, f"unknown {what} {quoted(value)}.", fix)
 
 
@@ -943,7 +1022,7 @@ def check_assessments(checked: Checked) -> Iterator[Problem]:
                 checked, "assessments", record, "subject_id", subject,
                 f"unknown subject {quoted(subject)}: indicator {indicator} is assessed for {POPULATION_RULES[population]} "
                 f"(population {population}).",
-                f"Expected a {SUBJECT_COLUMNS[table]} from {subject_file}; correct the subject_id.",
+                f"Expected {with_article(SUBJECT_COLUMNS[table])} from {subject_file}; correct the subject_id.",
             )
         elif subject not in members:
             yield problem_at(
@@ -1173,13 +1252,16 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=key)
 
 
-def inspect_study(study_dir: Path | str) -> StudyInspection:
+def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspection:
     """Read a study folder once and check everything.
 
     Parameters
     ----------
     study_dir : path-like
         The study folder.
+    use_cache : bool, optional
+        Reuse cell-check results for table contents checked before (see
+        :func:`cell_errors`). The result is the same either way.
 
     Returns
     -------
@@ -1209,7 +1291,7 @@ def inspect_study(study_dir: Path | str) -> StudyInspection:
         table = TableInput(resource, file, csvio.normalise_decimal_commas(raw, numeric_columns(resource)))
         problems += check_header(table)
         problems += project_rows(table)
-        cell_problems, invalid = check_cells(table)
+        cell_problems, invalid = check_cells(table, use_cache)
         problems += cell_problems
         tables[name] = table
         checked.records[name] = checked_records(table, invalid)
@@ -1219,13 +1301,15 @@ def inspect_study(study_dir: Path | str) -> StudyInspection:
     return StudyInspection(study_dir, descriptor, tables, sort_problems(problems))
 
 
-def validate_study(study_dir: Path | str) -> list[Problem]:
+def validate_study(study_dir: Path | str, use_cache: bool = True) -> list[Problem]:
     """Check a study folder and return every problem (an empty list if it is valid).
 
     Parameters
     ----------
     study_dir : path-like
         The study folder.
+    use_cache : bool, optional
+        Reuse cell-check results for unchanged table contents (default).
 
     Returns
     -------
@@ -1233,7 +1317,7 @@ def validate_study(study_dir: Path | str) -> list[Problem]:
         In a stable order: by file (descriptor first, then the tables in the
         order of the study format), row, then column.
     """
-    return inspect_study(study_dir).problems
+    return inspect_study(study_dir, use_cache).problems
 
 
 # ---------------------------------------------------------------------------
