@@ -36,6 +36,7 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
@@ -507,15 +508,21 @@ def run_frictionless(table: TableInput, schema: dict) -> list[CellError]:
     ]
 
 
-def cache_key(table: TableInput, schema: dict) -> str:
-    """Hash of everything the frictionless result depends on."""
+@lru_cache(maxsize=1)
+def frictionless_version() -> str:
+    """The installed frictionless version (part of the cache key), without importing it."""
     try:
         from importlib.metadata import version
 
-        library = version("frictionless")
+        return version("frictionless")
     except Exception:  # pragma: no cover - metadata missing
-        library = "unknown"
-    payload = json.dumps([CACHE_VERSION, library, schema, table.columns, table.rows], ensure_ascii=False)
+        return "unknown"
+
+
+def cache_key(table: TableInput, schema: dict) -> str:
+    """Hash of everything the frictionless result depends on."""
+    payload = json.dumps([CACHE_VERSION, frictionless_version(), schema, table.columns, table.rows],
+                         ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
