@@ -637,7 +637,7 @@ def check_cells(table: TableInput, use_cache: bool = True) -> tuple[list[Problem
 # ---------------------------------------------------------------------------
 # Layer 3: consistency across tables
 # ---------------------------------------------------------------------------
-Record = dict  # column -> str | float | None, plus "_row"
+Record = dict  # one data row: column -> str | float | None, plus "_row" (spreadsheet row number)
 
 
 @dataclass
@@ -646,23 +646,24 @@ class Checked:
 
     ``records[name]`` is a list of dicts, one per data row, with ``_row`` the
     spreadsheet row. Empty and invalid cells are ``None``; number and integer
-    cells are floats.
+    cells are floats. ``columns[name]`` holds the canonical columns the file
+    has and ``files[name]`` its path relative to the study folder.
     """
 
-    records: dict[str, list[Record]]
-    files: dict[str, str]
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, set[str]] = field(default_factory=dict)
 
     def has(self, name: str, *columns: str) -> bool:
         """Whether table ``name`` was read and has every one of ``columns``."""
-        rows = self.records.get(name)
-        return rows is not None and all(column in self.columns[name] for column in columns)
-
-    columns: dict[str, set[str]] = field(default_factory=dict)
+        return name in self.records and all(column in self.columns[name] for column in columns)
 
     def rows(self, name: str) -> list[Record]:
+        """The records of a table (empty if it could not be read)."""
         return self.records.get(name, [])
 
     def ids(self, name: str, column: str) -> set[str]:
+        """The distinct non-empty values of one column."""
         return {record[column] for record in self.rows(name) if record.get(column) is not None}
 
 
@@ -1133,35 +1134,37 @@ def check_provenance(checked: Checked) -> Iterator[Problem]:
                     )
 
 
-STRUCTURAL_CONDITIONS: dict[str, tuple[str, Callable[[list[Record], dict[str, list[str]]], bool | None]]] = {}
-
-
 def _any_known(values: list[object], predicate: Callable[[object], bool]) -> bool | None:
+    """Whether ``predicate`` holds for any value; ``None`` if a value is missing or unknown."""
     if any(value is None or value == "unknown" for value in values):
         return None
     return any(predicate(value) for value in values)
 
 
 def _combined_with_casework(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    """A serving coordinator combines the post with casework."""
     return _any_known([c.get("combined_with") for c in coordinators], lambda v: v == "casework")
 
 
 def _shared_post(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    """A serving coordinator serves more than one municipality."""
     return any(len(served.get(c["coordinator_id"], [])) > 1 for c in coordinators)
 
 
 def _purely_strategic_role(coordinators: list[Record], served: dict[str, list[str]]) -> bool | None:
+    """A serving coordinator has a strategic role."""
     return _any_known([c.get("role") for c in coordinators], lambda v: v == "strategic")
 
 
-STRUCTURAL_CONDITIONS.update({
+# condition_id -> (the rule in words, predicate over the municipality's coordinators)
+STRUCTURAL_CONDITIONS: dict[str, tuple[str, Callable[[list[Record], dict[str, list[str]]], bool | None]]] = {
     "combined_with_casework": ("its coordinator combines the post with casework (coordinators.csv, combined_with)",
                                _combined_with_casework),
     "shared_post": ("its coordinator serves more than one municipality (coordinator_municipalities.csv)",
                     _shared_post),
     "purely_strategic_role": ("its coordinator has a strategic role (coordinators.csv, role)",
                               _purely_strategic_role),
-})
+}
 
 
 def check_structural_conditions(checked: Checked) -> Iterator[Problem]:
@@ -1286,7 +1289,7 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
     problems += file_problems
     tables: dict[str, TableInput] = {}
-    checked = Checked(records={}, files={})
+    checked = Checked()
     for resource in canonical_resources():
         name = resource["name"]
         file = files[name]
