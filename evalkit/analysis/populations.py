@@ -230,13 +230,17 @@ FINDINGS_COLUMNS = ("finding_id", "chapter", "quality_area", "numerator", "denom
 
 def findings_frame(rows: list[dict]) -> pd.DataFrame:
     """Build a findings frame with the contract's columns and dtypes, sorted by ``finding_id``."""
-    frame = pd.DataFrame(list(rows), columns=list(FINDINGS_COLUMNS))
+    rows = sorted(rows, key=lambda r: str(r["finding_id"]))
+    data = {}
     for column in FINDINGS_COLUMNS:
+        values = [r.get(column) for r in rows]
         if column in ("numerator", "denominator"):
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+            data[column] = pd.array([None if v is None or pd.isna(v) else float(v) for v in values],
+                                    dtype="Float64")
         else:
-            frame[column] = frame[column].astype("string")
-    return frame.sort_values("finding_id", kind="stable").reset_index(drop=True)
+            data[column] = pd.array([None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                                     for v in values], dtype="string")
+    return pd.DataFrame(data, columns=list(FINDINGS_COLUMNS))
 
 
 def count_statement(study, numerator, unit: str, predicate_sv: str, predicate_en: str,

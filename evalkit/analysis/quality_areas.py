@@ -245,17 +245,22 @@ def quality_area_by_group(study, partly_score: float = 0.5,
                                        "n_indicators"])
 
 
-def indicator_findings(study, chapter: str) -> pd.DataFrame:
+def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.DataFrame:
     """``qa.<indicator_id>`` findings for the indicators of one codebook chapter.
 
     Numerator = number of ``yes`` among the population; denominator = size of
     the population; statement from the codebook templates with a count phrase
     naming the population; source = the indicator's report section (else the
-    assessment rows' sources).
+    assessment rows' sources). ``chapter`` None takes every chapter;
+    ``indicator_ids`` restricts the output to those indicators.
     """
     rows = []
     indicators = ordered_indicators(study)
-    for _, indicator in indicators[indicators["chapter"] == chapter].iterrows():
+    if chapter is not None:
+        indicators = indicators[indicators["chapter"] == chapter]
+    if indicator_ids is not None:
+        indicators = indicators[indicators["indicator_id"].isin(list(indicator_ids))]
+    for _, indicator in indicators.iterrows():
         iid = indicator["indicator_id"]
         population = indicator["population"]
         members = population_members(study, population)
@@ -267,7 +272,7 @@ def indicator_findings(study, chapter: str) -> pd.DataFrame:
                                  population=population)
         section = indicator["report_section"]
         source = str(section) if not pd.isna(section) else join_sources(inside["source"])
-        rows.append({"finding_id": f"qa.{iid}", "chapter": chapter,
+        rows.append({"finding_id": f"qa.{iid}", "chapter": indicator["chapter"],
                      "quality_area": indicator["quality_area_id"], "numerator": numerator,
                      "denominator": len(members), "unit": unit, "statement_sv": sv,
                      "statement_en": en, "source": source,

@@ -267,14 +267,19 @@ def qca_analysis(study, kind: str | None = None, partly_as: int | None = 1,
     return result
 
 
-def success_factor_findings(study) -> pd.DataFrame:
-    """``sf.<condition_id>``: municipalities where the condition is ``yes`` / with a coordinator."""
+def success_factor_findings(study, conditions: list[str] | None = None) -> pd.DataFrame:
+    """``sf.<condition_id>``: municipalities where the condition is ``yes`` / with a coordinator.
+
+    ``conditions`` restricts the output to those conditions (default: all).
+    """
     members = population_members(study, "municipalities_with_coordinator")
     values = study.tables["conditions"]
     values = values[values["municipality_id"].isin(members)]
     codebook = study.codebook["conditions"].set_index("condition_id")
     rows = []
     for condition in ordered_conditions(study):
+        if conditions is not None and condition not in conditions:
+            continue
         own = values[values["condition_id"] == condition]
         numerator = int((own["value"] == "yes").sum())
         label_sv = str(codebook.at[condition, "label_sv"])

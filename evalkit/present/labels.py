@@ -7,6 +7,8 @@ holds a name for that municipality.
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from evalkit.present.language import LANGUAGES
@@ -44,6 +46,24 @@ BUILTIN_LABELS = {
         "unknown": ("Okänt", "Unknown"),
     },
 }
+
+
+_CACHE: dict[int, tuple] = {}
+
+
+def _lookup(frame: pd.DataFrame, key_columns: tuple[str, ...]) -> dict:
+    """``{key tuple: (label_sv, label_en)}`` for a codebook frame, cached per frame object."""
+    entry = _CACHE.get(id(frame))
+    if entry is not None and entry[0]() is frame and entry[1] == key_columns:
+        return entry[2]
+    mapping = {}
+    for row in frame[[*key_columns, "label_sv", "label_en"]].itertuples(index=False):
+        mapping.setdefault(tuple(row[: len(key_columns)]), (row[-2], row[-1]))
+    try:
+        _CACHE[id(frame)] = (weakref.ref(frame), key_columns, mapping)
+    except TypeError:  # pragma: no cover - frames support weak references
+        pass
+    return mapping
 
 
 def _check(language: str) -> None:
@@ -90,11 +110,10 @@ def vocabulary_label(study, vocabulary: str, code, language: str = "en") -> str:
     _check(language)
     if code is None or (not isinstance(code, str) and pd.isna(code)):
         return vocabulary_label(study, vocabulary, "unknown", language) if vocabulary == "value" else ""
-    vocab = study.codebook["vocabularies"] if study is not None else None
-    if vocab is not None and len(vocab):
-        hit = vocab[(vocab["vocabulary"] == vocabulary) & (vocab["code"] == code)]
-        if len(hit):
-            return str(hit.iloc[0]["label_" + language])
+    if study is not None:
+        hit = _lookup(study.codebook["vocabularies"], ("vocabulary", "code")).get((vocabulary, code))
+        if hit is not None:
+            return str(hit[0 if language == "sv" else 1])
     builtin = BUILTIN_LABELS.get(vocabulary, {}).get(code)
     if builtin:
         return builtin[0 if language == "sv" else 1]
@@ -115,10 +134,9 @@ def vocabulary_labels(study, vocabulary: str, language: str = "en") -> dict:
 
 def _codebook_label(study, table: str, key: str, code, language: str) -> str:
     _check(language)
-    frame = study.codebook[table]
-    hit = frame[frame[key] == code]
-    if len(hit):
-        return str(hit.iloc[0]["label_" + language])
+    hit = _lookup(study.codebook[table], (key,)).get((code,))
+    if hit is not None:
+        return str(hit[0 if language == "sv" else 1])
     return str(code)
 
 
@@ -144,8 +162,8 @@ def measure_label(study, measure: str, language: str = "en") -> str:
 
 def population_label(study, population: str, language: str = "en") -> str | None:
     """Plural label of an indicator population (vocabulary ``population``), or None."""
-    vocab = study.codebook["vocabularies"]
-    hit = vocab[(vocab["vocabulary"] == "population") & (vocab["code"] == population)]
-    if len(hit):
-        return str(hit.iloc[0]["label_" + language])
+    _check(language)
+    hit = _lookup(study.codebook["vocabularies"], ("vocabulary", "code")).get(("population", population))
+    if hit is not None:
+        return str(hit[0 if language == "sv" else 1])
     return None
