@@ -1,0 +1,134 @@
+"""Seaborn figures for the chapters.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without
+pyplot (no global state, no ``show``, nothing written to disk); the caller
+saves or displays it. Labels follow the language argument and municipalities
+stay pseudonymous unless ``reveal_names`` is set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from evalkit.present.labels import (
+    coordinator_label,
+    measure_label,
+    municipality_label,
+    quality_area_label,
+    vocabulary_label,
+)
+from evalkit.present.language import LANGUAGES
+
+_TEXT = {
+    "score": ("Medelvärde (ja = 1, delvis = 0,5, nej = 0)", "Mean score (yes = 1, partly = 0.5, no = 0)"),
+    "start": ("Samordnaren börjar", "Coordinator starts"),
+    "year": ("År", "Year"),
+    "count": ("Antal", "Count"),
+    "share": ("Andel av tjänsten (%)", "Share of the post (%)"),
+    "no_data": ("Inga data", "No data"),
+}
+ACTIVITY_ORDER = ("strategic", "individual", "direct_client", "other")
+
+
+def _t(key: str, language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
+    return _TEXT[key][0 if language == "sv" else 1]
+
+
+def quality_area_heatmap(matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False,
+                         annotate: bool = True, title: str | None = None) -> Figure:
+    """Heat map of :func:`evalkit.analysis.quality_areas.quality_area_matrix`.
+
+    Rows are municipalities (pseudonymous labels), columns quality areas
+    (codebook labels); empty cells (no known value) stay blank.
+    """
+    data = matrix.astype(float).copy()
+    data.index = [municipality_label(m, language, study, reveal_names) for m in data.index]
+    data.columns = [quality_area_label(study, c, language) for c in data.columns]
+    figure = Figure(figsize=(1.6 + 1.3 * max(1, data.shape[1]), 1.2 + 0.45 * max(1, data.shape[0])))
+    ax = figure.add_subplot(1, 1, 1)
+    sns.heatmap(data, ax=ax, vmin=0, vmax=1, cmap="viridis", annot=annotate, fmt=".2f",
+                linewidths=0.5, cbar_kws={"label": _t("score", language)})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    if title:
+        ax.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def case_series_figure(series: pd.DataFrame, study, municipality_id: str, language: str = "en",
+                       measures: list[str] | None = None, reveal_names: bool = False) -> Figure:
+    """Yearly case counts of one municipality with a line at the coordinator's start.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        :func:`evalkit.analysis.case_statistics.case_series`.
+    municipality_id : str
+    measures : list of str, optional
+        Measures to draw (default: all of that municipality's, sorted).
+    """
+    own = series[(series["municipality_id"] == municipality_id) & series["value"].notna()].copy()
+    if measures is not None:
+        own = own[own["measure"].isin(measures)]
+    figure = Figure(figsize=(7, 4))
+    ax = figure.add_subplot(1, 1, 1)
+    if own.empty:
+        ax.text(0.5, 0.5, _t("no_data", language), ha="center", va="center", transform=ax.transAxes)
+    else:
+        own["year"] = own["year"].astype(int)
+        own["value"] = own["value"].astype(float)
+        own["label"] = [measure_label(study, m, language) for m in own["measure"]]
+        hue_order = [measure_label(study, m, language) for m in sorted(own["measure"].unique())]
+        sns.lineplot(data=own, x="year", y="value", hue="label", hue_order=hue_order, marker="o", ax=ax)
+        start = own["start_year"].dropna()
+        if len(start):
+            year = int(start.iloc[0])
+            ax.axvline(year, color="0.3", linestyle="--", linewidth=1)
+            ax.annotate(_t("start", language) + f" ({own['start_date'].dropna().iloc[0]})",
+                        xy=(year, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -12),
+                        textcoords="offset points", fontsize=9, color="0.2")
+        ax.set_xticks(sorted(own["year"].unique()))
+        ax.legend(title="", frameon=False)
+    ax.set_xlabel(_t("year", language))
+    ax.set_ylabel(_t("count", language))
+    ax.set_title(municipality_label(municipality_id, language, study, reveal_names))
+    figure.tight_layout()
+    return figure
+
+
+def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figure:
+    """Stacked horizontal bars of how each coordinator splits the post (survey Q3).
+
+    Parameters
+    ----------
+    split : pandas.DataFrame
+        :func:`evalkit.analysis.organisation.time_split` in long format.
+    """
+    wide = split.pivot(index="coordinator_id", columns="activity", values="pct")
+    wide = wide.reindex(columns=[a for a in ACTIVITY_ORDER if a in wide.columns]).fillna(0.0)
+    wide = wide.sort_index(ascending=False)
+    figure = Figure(figsize=(7, 1.2 + 0.5 * max(1, len(wide))))
+    ax = figure.add_subplot(1, 1, 1)
+    colours = sns.color_palette("colorblind", n_colors=len(ACTIVITY_ORDER))
+    left = np.zeros(len(wide))
+    labels = [coordinator_label(c, language) for c in wide.index]
+    for i, activity in enumerate(wide.columns):
+        values = wide[activity].to_numpy(dtype=float)
+        ax.barh(labels, values, left=left, color=colours[ACTIVITY_ORDER.index(activity)],
+                label=vocabulary_label(study, "activity", activity, language))
+        left += values
+    ax.set_xlim(0, max(100.0, float(left.max()) if len(left) else 100.0))
+    ax.set_xlabel(_t("share", language))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    sns.despine(ax=ax)
+    figure.tight_layout()
+    return figure
