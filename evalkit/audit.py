@@ -22,6 +22,7 @@ from pathlib import Path
 
 from evalkit.chapters import Chapter
 from evalkit.report import manifest as manifest_module
+from evalkit.report.execute import materialise_notebook
 
 AUDIT_SUFFIX = ".audit"
 COMPARED_MIME = ("text/plain", "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg")
@@ -216,8 +217,10 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
         say(f"  note: {note}", "yellow")
 
     chapters = [Chapter(e["id"], e["title_sv"], e["title_en"]) for e in manifest["chapters"]]
-    notebooks = {e["id"]: str((report_dir / e["notebook"]).resolve()) for e in manifest["chapters"]}
     work_dir = runner.sibling(report_dir, AUDIT_SUFFIX)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    notebooks = {e["id"]: str(materialise_notebook((report_dir / e["notebook"]).resolve(), work_dir / "sources"))
+                 for e in manifest["chapters"]}
     tasks = []
     for language in manifest["languages"]:
         for chapter in chapters:
@@ -228,7 +231,6 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
             })
     result.chapters, result.notebooks = len(chapters), len(tasks)
     with runner.report_lock(report_dir):
-        shutil.rmtree(work_dir, ignore_errors=True)
         for language in manifest["languages"]:
             (work_dir / language).mkdir(parents=True)
         try:

@@ -1,6 +1,7 @@
 """The ordered list of chapter notebooks and the parameters they take.
 
-Every chapter is one Jupyter notebook in ``notebooks/<id>.ipynb``. The
+Every chapter is one Jupyter notebook in ``notebooks/<id>.ipynb`` (or its
+jupytext percent twin ``notebooks/<id>.py`` when the ``.ipynb`` is absent). The
 notebook's cell tagged ``parameters`` declares (with defaults for interactive
 use) the names in :data:`PARAMETER_NAMES`; ``evalkit run`` injects the values
 through papermill.
@@ -57,8 +58,16 @@ class Chapter:
         return self.title_sv if language == "sv" else self.title_en
 
     def notebook_path(self, notebooks_dir: Path | None = None) -> Path:
-        """Return the path of the notebook in ``notebooks_dir`` (default ``notebooks/``)."""
-        return Path(notebooks_dir or paths.NOTEBOOKS_DIR) / self.notebook
+        """Return the source of the chapter in ``notebooks_dir`` (default ``notebooks/``).
+
+        ``<id>.ipynb`` when it exists; otherwise a jupytext percent script
+        ``<id>.py`` if there is one (``evalkit run`` converts it); otherwise
+        the (missing) ``<id>.ipynb`` path.
+        """
+        folder = Path(notebooks_dir or paths.NOTEBOOKS_DIR)
+        notebook = folder / self.notebook
+        script = folder / f"{self.id}.py"
+        return script if not notebook.exists() and script.is_file() else notebook
 
 
 CHAPTERS: tuple[Chapter, ...] = (

@@ -462,8 +462,14 @@ def build_manifest(plan: Plan, output_dir: Path) -> dict:
     }
 
 
-def chapter_tasks(plan: Plan, work_dir: Path, html: bool = True, timeout: float | None = None) -> list[dict]:
-    """Return one execution task per (language, chapter), language by language."""
+def chapter_tasks(plan: Plan, work_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None) -> list[dict]:
+    """Return one execution task per (language, chapter), language by language.
+
+    Chapters kept as jupytext scripts are converted to notebooks in ``sources_dir``.
+    """
+    from evalkit.report.execute import materialise_notebook
+
+    notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:
@@ -471,7 +477,8 @@ def chapter_tasks(plan: Plan, work_dir: Path, html: bool = True, timeout: float 
                 "key": f"{chapter.id} [{language}]",
                 "chapter": chapter.id,
                 "language": language,
-                "notebook": str(chapter.notebook_path(plan.notebooks_dir)),
+                "source": str(chapter.notebook_path(plan.notebooks_dir)),
+                "notebook": str(notebooks[chapter.id]),
                 "output": str(work_dir / language / chapter.notebook),
                 "cwd": str(work_dir / language),
                 "parameters": plan.parameters[language],
@@ -607,7 +614,7 @@ def run_study(
     notebooks_dir : path, optional
         Where the chapter notebooks are (default ``notebooks/``).
     cache_dir : path, optional
-        Cache folder (default ``.evalkit-cache/``).
+        Cache folder (default ``$EVALKIT_CACHE_DIR`` or ``.evalkit-cache/``).
     findings : callable or None, optional
         ``study_dir -> DataFrame`` for ``findings.csv``; default
         :func:`default_findings_provider`; ``None`` skips the table.
@@ -630,7 +637,7 @@ def run_study(
     console = console or Console(highlight=False)
     provider = default_findings_provider() if findings is _DEFAULT else findings
     plan = make_plan(study_dir, parse_languages(languages), reports_root, tuple(chapters), notebooks_dir, reveal_names, pdf, provider)
-    cache_dir = Path(cache_dir or paths.CACHE_DIR)
+    cache_dir = Path(cache_dir or os.environ.get("EVALKIT_CACHE_DIR") or paths.CACHE_DIR)
     result = RunResult("ran", plan.report_dir)
     with report_lock(plan.report_dir):
         recover_interrupted_swap(plan.report_dir)
@@ -649,7 +656,16 @@ def execute_plan(plan: Plan, jobs: int, timeout: float | None, result: RunResult
     shutil.rmtree(work_dir, ignore_errors=True)
     for language in plan.languages:
         (work_dir / language).mkdir(parents=True)
-    tasks = chapter_tasks(plan, work_dir, timeout=timeout)
+    sources_dir = Path(tempfile.mkdtemp(prefix="evalkit-sources-"))
+    try:
+        tasks = chapter_tasks(plan, work_dir, sources_dir, timeout=timeout)
+        _execute_tasks(plan, work_dir, tasks, jobs, result, console)
+    finally:
+        shutil.rmtree(sources_dir, ignore_errors=True)
+
+
+def _execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, result: RunResult, console) -> None:
+    """Run the chapter tasks (then each language's combined report); publish or report failure."""
     _say(result, console, f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
          f"({len(tasks)} notebooks, {jobs} at a time) for {plan.study_dir.name}")
     started = time.perf_counter()
@@ -701,7 +717,7 @@ def _tag_results(task_by_key: dict, follow_up: Callable[[dict], list]) -> Callab
 
 def _failure_record(done: dict, task_by_key: dict) -> dict:
     task = task_by_key.get(done["key"], {})
-    return {**done, "notebook": task.get("notebook", done["key"])}
+    return {**done, "notebook": task.get("source", done["key"])}
 
 
 def report_failure(plan: Plan, work_dir: Path, failures: list, findings_outcome: dict, result: RunResult, console) -> None:

@@ -103,8 +103,12 @@ def kernel_config():
 
 def worker_init(events, kernel_home: str) -> None:
     """Initialise a worker process: remember the event queue, select the private kernel."""
+    import logging
+
     global _events
     _events = events
+    # papermill warns about parameter comments it cannot parse; the values are injected anyway
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     os.environ.update(prepare_kernel_home(Path(kernel_home)))
 
 
@@ -177,6 +181,26 @@ def write_text_atomic(path: Path, text: str) -> None:
     with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     os.replace(temporary, path)
+
+
+def materialise_notebook(source: Path, target_dir: Path) -> Path:
+    """Return an ``.ipynb`` for ``source``; a jupytext ``.py`` script is converted into ``target_dir``.
+
+    Converted cells get stable ids (``cell-000``, …) so executed copies are
+    byte-reproducible.
+    """
+    source = Path(source)
+    if source.suffix == ".ipynb":
+        return source
+    import jupytext
+
+    nb = jupytext.read(source)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+    target = Path(target_dir) / f"{source.stem}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_notebook_atomic(nb, target)
+    return target
 
 
 # --------------------------------------------------------------------------- execution

@@ -53,13 +53,41 @@ def _exporter(language: str):
     return exporter
 
 
-def chapter_marker(chapter_id: str, title: str) -> dict:
-    """Return the markdown cell the template renders as a chapter heading."""
+def chapter_marker(chapter_id: str, title: str, show_title: bool = True) -> dict:
+    """Return the markdown cell the template renders as a chapter anchor (and heading).
+
+    With ``show_title`` False only the anchor is rendered: the notebook brings
+    its own ``# Title``.
+    """
     import nbformat
 
-    cell = nbformat.v4.new_markdown_cell(source=f"# {title}", metadata={"evalkit": {"chapter": chapter_id, "title": title}})
+    metadata = {"evalkit": {"chapter": chapter_id, "title": title, "show_title": bool(show_title)}}
+    cell = nbformat.v4.new_markdown_cell(source=f"# {title}", metadata=metadata)
     cell["id"] = f"chapter-{chapter_id}"
     return cell
+
+
+def other_language_tags(language: str) -> set[str]:
+    """Return the cell tags dropped from a ``language`` page (``lang-<other>``)."""
+    from evalkit.chapters import LANGUAGES
+
+    return {f"lang-{other}" for other in LANGUAGES if other != language}
+
+
+def for_language(nb, language: str):
+    """Return a copy of ``nb`` without the cells tagged for another language (``lang-sv`` / ``lang-en``)."""
+    drop = other_language_tags(language)
+    page = copy.deepcopy(nb)
+    page.cells = [c for c in page.cells if not drop.intersection(c.get("metadata", {}).get("tags", []))]
+    return page
+
+
+def has_own_title(nb) -> bool:
+    """Return whether a markdown cell of ``nb`` starts with a level-1 heading (``# ...``)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown" and REMOVE_CELL_TAGS.isdisjoint(cell.get("metadata", {}).get("tags", [])):
+            return cell.get("source", "").lstrip().startswith("# ")
+    return False
 
 
 def dedupe_heading_ids(html: str) -> str:
@@ -115,15 +143,15 @@ def chapter_page(nb, chapter_id: str, title: str, language: str, study_name: str
     report_title : str, optional
         Header line; defaults to the study name.
     """
-    page = copy.deepcopy(nb)
-    page.cells.insert(0, chapter_marker(chapter_id, title))
+    page = for_language(nb, language)
+    page.cells.insert(0, chapter_marker(chapter_id, title, show_title=not has_own_title(page)))
     page.metadata["title"] = title
     meta = {"title": report_title or study_name, "subtitle": title, "toc": [], "toc_heading": "",
             "footer": _footer(language, study_name)}
     return _render(page, language, meta)
 
 
-def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str):
+def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str, language: str | None = None):
     """Concatenate executed chapters into one notebook with chapter markers.
 
     Parameters
@@ -141,7 +169,8 @@ def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str):
         combined.metadata.update({k: copy.deepcopy(v) for k, v in first.metadata.items() if k in ("kernelspec", "language_info")})
     combined.metadata["title"] = title
     for chapter_id, chapter_title, nb in parts:
-        combined.cells.append(chapter_marker(chapter_id, chapter_title))
+        nb = for_language(nb, language) if language else nb
+        combined.cells.append(chapter_marker(chapter_id, chapter_title, show_title=not has_own_title(nb)))
         for cell in nb.cells:
             cell = copy.deepcopy(cell)
             cell["id"] = f"{chapter_id}-{cell.get('id', '')}"[:64]
@@ -167,4 +196,4 @@ def combined_report(parts: Sequence[tuple[str, str, object]], language: str, stu
     toc = [{"id": cid, "title": ctitle, "href": f"#chapter-{cid}"} for cid, ctitle, _ in parts]
     meta = {"title": title, "subtitle": "", "toc": toc, "toc_heading": LABELS[language]["contents"],
             "footer": _footer(language, study_name)}
-    return _render(combined_notebook(parts, title), language, meta)
+    return _render(combined_notebook(parts, title, language), language, meta)
