@@ -178,8 +178,7 @@ def decapitalise(text: str) -> str:
     """Lower-case the first letter unless the first word looks like an acronym (``'IFO'``)."""
     if not text:
         return text
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first.isupper():
+    if len(text) > 1 and text[0].isupper() and text[1].isupper():
         return text
     return text[0].lower() + text[1:]
 
