@@ -1,0 +1,113 @@
+"""Chapter 03, second half: case statistics before and after the coordinator (numbers by hand)."""
+
+import math
+
+import pytest
+
+from evalkit.analysis import case_statistics as cs
+from studies import findings_by_id, tiny_study
+
+
+def test_coordinator_start():
+    starts = cs.coordinator_start(tiny_study()).set_index("municipality_id")
+    assert starts.loc["A", "start_date"] == "2016-08" and starts.loc["A", "start_year"] == 2016
+    assert starts.loc["B", "start_year"] == 2018
+    assert starts["start_year"].isna()["C"]
+    assert "D" not in starts.index
+
+
+def test_case_series_periods():
+    series = cs.case_series(tiny_study())
+    a = series[series["municipality_id"] == "A"]
+    assert list(a["period"]) == ["before", "before", "start_year", "after", "after"]
+    assert list(series.loc[series["municipality_id"] == "C", "period"]) == ["start_unknown"]
+    assert list(series.loc[series["municipality_id"] == "D", "period"]) == ["no_coordinator", "no_coordinator"]
+    assert series["value"].isna().sum() == 1
+
+
+def test_before_after_summary():
+    summary = cs.before_after_summary(tiny_study()).set_index("municipality_id")
+    a = summary.loc["A"]
+    assert (a["n_before"], a["n_after"]) == (2, 2)
+    assert a["mean_before"] == 11 and a["mean_after"] == 21.5
+    assert a["abs_change"] == 10.5 and a["rel_change"] == pytest.approx(10.5 / 11)
+    assert a["start_year_value"] == 15 and bool(a["start_year_excluded"])
+    b = summary.loc["B"]
+    assert b["n_after"] == 0 and math.isnan(b["mean_after"]) and b["mean_before"] == 105.5
+    assert set(summary.index) == {"A", "B"}
+
+
+def test_pre_existing_trend():
+    trend = cs.pre_existing_trend(tiny_study()).set_index("municipality_id")
+    b = trend.loc["B"]
+    assert b["first_pre_value"] == 96 and b["last_pre_value"] == 115
+    assert b["pre_slope"] == pytest.approx(19.0)
+    assert bool(b["increase_under_way"]) and b["verdict"] == "increase_already_under_way"
+    assert trend.loc["A", "pre_slope"] == pytest.approx(2.0)
+
+
+def test_pre_existing_trend_flat_and_short():
+    from studies import tiny_tables
+    tables = tiny_tables()
+    cases = tables["case_statistics"]
+    cases.loc[(cases.municipality_id == "A") & (cases.year == 2015), "value"] = 8
+    trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
+    assert trend.loc["A", "verdict"] == "no_pre_start_increase"
+    cases = cases[~((cases.municipality_id == "B") & (cases.year == 2016))]
+    trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
+    assert trend.loc["B", "verdict"] == "insufficient_pre_start_data"
+    assert trend["increase_under_way"].isna()["B"]
+
+
+def test_t_quantiles():
+    assert cs.t_quantile(0.975, 1) == pytest.approx(12.7062, abs=1e-3)
+    assert cs.t_quantile(0.975, 2) == pytest.approx(4.3027, abs=1e-3)
+    assert cs.t_quantile(0.975, 10) == pytest.approx(2.2281, abs=1e-3)
+    assert cs.t_quantile(0.025, 10) == pytest.approx(-2.2281, abs=1e-3)
+    assert math.isnan(cs.t_quantile(0.975, 0))
+    assert cs.t_cdf(0.0, 5) == pytest.approx(0.5)
+
+
+def test_level_change_model_by_hand():
+    # Years 2014, 2015, 2017, 2018 (start year 2016 left out): x = -2, -1, 1, 2; y = 10, 12, 20, 23.
+    # Common slope b = 2.5, a = 14.75, c = 3; residuals +-0.25, RSS 0.25, df 1, sigma^2 0.25.
+    model = cs.level_change_model(tiny_study(), "A", "m1").set_index("term")
+    assert model.attrs["exploratory"] is True and model["exploratory"].all()
+    assert model.loc["trend", "estimate"] == pytest.approx(2.5)
+    assert model.loc["intercept", "estimate"] == pytest.approx(14.75)
+    assert model.loc["level_change", "estimate"] == pytest.approx(3.0)
+    assert (model["df"] == 1).all() and (model["n_years"] == 4).all()
+    assert model.loc["trend", "std_error"] == pytest.approx(0.5)
+    assert model.loc["level_change", "std_error"] == pytest.approx(math.sqrt(2.5))
+    t = cs.t_quantile(0.975, 1)
+    assert model.loc["trend", "ci_low"] == pytest.approx(2.5 - t * 0.5)
+    assert model.loc["trend", "ci_high"] == pytest.approx(2.5 + t * 0.5)
+
+
+def test_level_change_model_undefined_cases():
+    model = cs.level_change_model(tiny_study())
+    b = model[model["municipality_id"] == "B"]  # no year after the start: rank deficient
+    assert b["estimate"].isna().all() and b["ci_low"].isna().all()
+    from studies import tiny_tables
+    cases = tiny_tables()["case_statistics"]
+    cases = cases[~((cases.municipality_id == "A") & (cases.year == 2018))]  # 3 points: df 0
+    a = cs.level_change_model(tiny_study({"case_statistics": cases}), "A").set_index("term")
+    assert (a["df"] == 0).all()
+    assert a["std_error"].isna().all() and a["ci_high"].isna().all()
+    # Exact fit: the before line is 14 + 2x (a = 14), so c = 20 - (14 + 2 * 1) = 4.
+    assert a.loc["level_change", "estimate"] == pytest.approx(4.0)
+
+
+def test_case_findings():
+    findings = cs.case_findings(tiny_study())
+    got = findings_by_id(findings)
+    assert len(got) == 10  # every non-missing value; D 2018 is missing
+    assert got["cases.A.m1.2014"] == (10, None)
+    assert got["cases.B.m1.2018"] == (138, None)
+    assert "cases.D.m1.2018" not in got
+    rows = findings.set_index("finding_id")
+    assert rows.loc["cases.A.m1.2014", "statement_sv"] == "I Kommun A var antalet aktualiserade våldsärenden tio år 2014."
+    assert rows.loc["cases.B.m1.2017", "statement_en"] == \
+        "In Municipality B, the number of violence cases opened was 115 in 2017."
+    assert set(rows["unit"]) == {"cases"} and rows["denominator"].isna().all()
+    assert rows.loc["cases.A.m1.2014", "source"] == "Tabell 1"

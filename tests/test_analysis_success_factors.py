@@ -1,0 +1,102 @@
+"""Chapter 04 on the tiny study: crisp condition table and QCA."""
+
+import pandas as pd
+import pytest
+
+from evalkit.analysis import success_factors as sf
+from studies import findings_by_id, tiny_study
+
+
+def test_condition_kinds_and_order():
+    study = tiny_study()
+    assert sf.condition_kinds(study) == {"success_factor": ["closeness", "expert_team"],
+                                         "failure_explanation": ["casework"]}
+    assert sf.ordered_conditions(study) == ["closeness", "expert_team", "casework"]
+
+
+def test_condition_table_partly_as_one():
+    table = sf.condition_table(tiny_study())
+    assert list(table.index) == ["A", "B", "C"]
+    assert list(table.columns) == ["closeness", "expert_team", "casework", "outcome"]
+    assert list(table["closeness"]) == [1, 0, 1]
+    assert list(table["outcome"]) == [1, 0, 1]
+    assert pd.isna(table.at["C", "casework"])
+    assert table.attrs["unknown"] == [("C", "casework")]
+    assert str(table["closeness"].dtype) == "Int64"
+
+
+def test_condition_table_partly_as_zero_or_unknown():
+    assert sf.condition_table(tiny_study(), partly_as=0).at["C", "closeness"] == 0
+    table = sf.condition_table(tiny_study(), partly_as=None)
+    assert pd.isna(table.at["C", "closeness"])
+    unknown = sf.unknown_conditions(tiny_study(), partly_as=None)
+    assert unknown.to_dict("records") == [
+        {"municipality_id": "C", "column": "closeness", "raw_value": "partly"},
+        {"municipality_id": "C", "column": "casework", "raw_value": "unknown"}]
+    with pytest.raises(ValueError):
+        sf.condition_table(tiny_study(), partly_as=0.5)
+
+
+def test_condition_summary():
+    summary = sf.condition_summary(tiny_study()).set_index("condition_id")
+    row = summary.loc["closeness"]
+    assert (row["yes"], row["partly"], row["no"], row["unknown"], row["denominator"]) == (1, 1, 1, 0, 3)
+    assert (row["yes_well"], row["no_poorly"], row["yes_poorly"]) == (1, 1, 0)
+    assert row["kind"] == "success_factor" and row["basis"] == "reconstructed"
+    assert summary.loc["casework", "unknown"] == 1 and summary.loc["casework", "yes_poorly"] == 1
+
+
+def test_directional_expectations():
+    assert sf.directional_expectations(tiny_study()) == {"closeness": 1, "expert_team": 1, "casework": 0}
+
+
+def test_qca_success_factors_by_hand():
+    # Cases: A (1,1) -> 1, B (0,0) -> 0, C (1,0) -> 1. Every solution reduces to 'closeness'.
+    result = sf.qca_analysis(tiny_study(), kind="success_factor")
+    assert result.conditions == ["closeness", "expert_team"]
+    assert result.dropped_cases == []
+    table = result.truth_table
+    assert list(table["n"]) == [1, 1, 1] and list(table["outcome"]) == [0, 1, 1]
+    assert result.conservative.expressions() == ["closeness"]
+    assert result.parsimonious.expressions() == ["closeness"]
+    assert result.intermediate.expressions() == ["closeness"]
+    assert result.expectations == {"closeness": 1, "expert_team": 1}
+    necessity = result.necessity.set_index("condition")
+    assert necessity.loc["closeness", "consistency"] == pytest.approx(1.0)
+    frame = result.solutions_frame()
+    assert list(frame["solution_type"]) == ["conservative", "parsimonious", "intermediate"]
+
+
+def test_qca_drops_unknown_cases_and_reports():
+    result = sf.qca_analysis(tiny_study())  # casework unknown for C
+    assert result.dropped_cases == ["C"]
+    assert any("C" in note for note in result.notes)
+    assert list(result.data.index) == ["A", "B"]
+
+
+def test_qca_failure_explanations_negated_outcome():
+    result = sf.qca_analysis(tiny_study(), kind="failure_explanation", outcome="~outcome")
+    assert result.expectations == {"casework": 1}
+    assert result.conservative.expressions() == ["casework"]
+
+
+def test_qca_undefined_solution_is_noted():
+    # Only outcome-1 cases left (partly -> unknown drops nobody; restrict to one condition where B is 0):
+    from studies import tiny_tables
+    m = tiny_tables()["municipalities"]
+    m.loc[m.municipality_id == "B", "coordinator_functioning"] = "well"
+    result = sf.qca_analysis(tiny_study({"municipalities": m}), kind="success_factor")
+    assert result.parsimonious is None and any("parsimonious" in n for n in result.notes)
+    assert result.conservative is not None
+
+
+def test_success_factor_findings():
+    findings = sf.success_factor_findings(tiny_study())
+    assert findings_by_id(findings) == {"sf.closeness": (1, 3), "sf.expert_team": (1, 3), "sf.casework": (1, 3)}
+    rows = findings.set_index("finding_id")
+    assert rows.loc["sf.closeness", "basis"] == "reconstructed"
+    assert rows.loc["sf.casework", "basis"] == "stated"
+    assert rows.loc["sf.closeness", "statement_sv"] == "Närhet – gäller i en av tre kommuner med samordnare."
+    assert rows.loc["sf.closeness", "statement_en"] == "Closeness – holds in one of three municipalities with a coordinator."
+    assert rows.loc["sf.casework", "source"] == "Kap. 3, Handläggning"
+    assert list(sf.success_factor_findings(tiny_study(), ["casework"])["finding_id"]) == ["sf.casework"]
