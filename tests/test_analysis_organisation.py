@@ -78,6 +78,10 @@ def test_organisation_findings():
     assert got["org.combined_with.other_strategic_tasks"] == (2, 3)
     assert got["org.role.mixed"] == (1, 2)
     assert got["org.role.strategic"] == (1, 2)
+    assert got["org.role.operational"] == (0, 2)  # every enum code, zero counts included
+    assert got["org.placement.municipality_wide"] == (0, 2)
+    assert got["org.combined_with.casework"] == (0, 3)
+    assert "org.role.unknown" not in got
     assert got["org.seat_in_management_group"] == (1, 2)
     assert got["org.functioning.well"] == (2, 3)
     assert got["org.functioning.poorly"] == (1, 3)

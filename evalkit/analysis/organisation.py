@@ -276,6 +276,10 @@ def _row(study, finding_id, numerator, denominator, unit, population, sv, en, so
 def organisation_findings(study) -> pd.DataFrame:
     """The counted findings of the organisation chapter (``org.*``).
 
+    ``org.placement.*``, ``org.combined_with.*`` and ``org.role.*`` are given for
+    every code of the schema's enum (except ``unknown``), zero counts included,
+    so that the set of findings does not depend on the data.
+
     Returns
     -------
     pandas.DataFrame
@@ -337,22 +341,20 @@ def organisation_findings(study) -> pd.DataFrame:
                      combine_basis(*posts["basis"]) if len(posts) else "stated",
                      en_singular="{count} works part time as coordinator"))
 
-    placement = placement_summary(study)
-    for _, p in placement.iterrows():
-        if p["q4_placement"] == "unknown":
-            continue
-        label_sv, label_en = _labels(study, "q4_placement", p["q4_placement"])
-        rows.append(_row(study, f"org.placement.{p['q4_placement']}", int(p["n"]), n_coord,
+    placement = placement_summary(study).set_index("q4_placement")["n"]
+    for code in PLACEMENTS:
+        label_sv, label_en = _labels(study, "q4_placement", code)
+        rows.append(_row(study, f"org.placement.{code}", int(placement.get(code, 0)), n_coord,
                          "coordinators", "coordinators", f"{{count}} har placeringen ”{label_sv}”",
                          f"{{count}} have the placement ‘{label_en}’", join_sources(survey["source"]),
                          rows_basis(survey, ["q4_placement"])))
 
-    combination = combination_summary(study)
-    for _, c in combination.iterrows():
-        code = c["combined_with"]
+    combination = combination_summary(study).set_index("combined_with")["municipalities"]
+    for code in COMBINATIONS:
         if code == "unknown":
             continue
-        in_with = [m for m in str(c["municipalities"]).split("|") if m in with_coordinator]
+        members = str(combination.get(code, "")).split("|")
+        in_with = [m for m in members if m in with_coordinator]
         if code == "none":
             sv = "{count} har en samordnartjänst som inte kombineras med andra uppgifter"
             en = "{count} have a coordinator post that is not combined with other tasks"
@@ -369,13 +371,13 @@ def organisation_findings(study) -> pd.DataFrame:
                          combine_basis(model_basis, rows_basis(coordinators, ["combined_with"]),
                                        rows_basis(links, ["municipality_id"]))))
 
-    roles = role_summary(study)
-    for _, r in roles.iterrows():
-        if r["role"] == "unknown":
+    roles = role_summary(study).set_index("role")["n"]
+    for code in ROLES:
+        if code == "unknown":
             continue
-        label_sv, label_en = _labels(study, "role", r["role"])
+        label_sv, label_en = _labels(study, "role", code)
         article = "an" if label_en[:1] in "aeiou" else "a"
-        rows.append(_row(study, f"org.role.{r['role']}", int(r["n"]), n_coord, "coordinators",
+        rows.append(_row(study, f"org.role.{code}", int(roles.get(code, 0)), n_coord, "coordinators",
                          "coordinators", f"{{count}} har en {label_sv} roll",
                          f"{{count}} have {article} {label_en} role", coordinator_sources,
                          rows_basis(coordinators, ["role"])))

@@ -105,8 +105,8 @@ def _key_text(row, key: list[str]) -> str:
 def reconstructed_values(study) -> pd.DataFrame:
     """Every reconstructed cell of the study's data tables.
 
-    ``reconstructed_fields`` names the reconstructed columns of a row; empty
-    means every value column. Missing cells are listed only when named
+    ``reconstructed_fields`` names the reconstructed columns of a row (key
+    columns included when named); empty means every value column. Missing cells are listed only when named
     explicitly. ``published_claims`` is not input to the findings and is skipped.
 
     Returns
@@ -124,12 +124,14 @@ def reconstructed_values(study) -> pd.DataFrame:
         frame = study.tables[table]
         key = _primary_key(table)
         columns = value_columns(table)
+        all_columns = [f["name"] for f in _schema_fields(table) if f["name"] not in PROVENANCE_COLUMNS]
         for position, row in frame.reset_index(drop=True).iterrows():
             if row["basis"] != "reconstructed":
                 continue
             listed = row["reconstructed_fields"]
             explicit = not pd.isna(listed) and str(listed).strip() != ""
-            fields = [f for f in columns if f in {x.strip() for x in str(listed).split("|")}] \
+            # Explicitly listed fields count even when they are key columns.
+            fields = [f for f in all_columns if f in {x.strip() for x in str(listed).split("|")}] \
                 if explicit else columns
             for field in fields:
                 if field not in frame.columns:
@@ -172,7 +174,8 @@ def alternatives(study, table: str, row: int, field: str) -> list:
     current = frame.at[row, field]
     spec = next(f for f in _schema_fields(table) if f["name"] == field)
     enum = spec.get("constraints", {}).get("enum")
-    if field in ("value", "seat_in_management_group"):
+    if (table, field) in (("assessments", "value"), ("conditions", "value"),
+                          ("coordinators", "seat_in_management_group")):
         options = list(VALUE_DOMAIN)
     elif enum:
         options = [c for c in enum if c not in EXCLUDED_CODES]

@@ -1,0 +1,72 @@
+"""The findings table and the published-claims check on the tiny study."""
+
+import pandas as pd
+
+from evalkit.analysis import findings as F
+from evalkit.analysis.populations import FINDINGS_COLUMNS
+from studies import findings_by_id, tiny_study, tiny_tables
+
+
+def test_study_findings_by_hand():
+    got = findings_by_id(F.study_findings(tiny_study()))
+    assert got["study.municipalities_total"] == (4, None)
+    assert got["study.interviews_total"] == (10, None)
+    assert got["study.interviews.coordinator"] == (2, 10)
+    assert got["study.interviews.municipal_manager"] == (4, 10)
+    assert got["study.interviews.municipal_staff"] == (2, 10)
+    assert got["study.interviews.external_partner"] == (2, 10)
+    assert got["study.managers.ifo_head"] == (2, 4)
+    assert got["study.managers.adult_unit_head"] == (1, 4)
+    assert got["study.managers.violence_team_head"] == (1, 4)
+    assert got["study.staff.social_worker"] == (1, None)
+    assert got["study.staff.former_coordinator"] == (1, None)
+    assert got["study.survey_respondents"] == (2, 2)
+    assert got["study.documents_total"] == (2, None)
+
+
+def test_study_statements():
+    rows = F.study_findings(tiny_study()).set_index("finding_id")
+    assert rows.loc["study.survey_respondents", "statement_en"] == "Both coordinators answered the survey."
+    assert rows.loc["study.interviews_total", "statement_sv"] == "Sammanlagt gjordes tio intervjuer."
+    assert rows.loc["study.staff.social_worker", "statement_en"] == \
+        "One interview with staff concerned the role social worker."
+
+
+def test_findings_table_contract():
+    table = F.findings_table(tiny_study())
+    assert tuple(table.columns) == FINDINGS_COLUMNS
+    assert table["finding_id"].is_unique
+    assert set(table["unit"]) <= {"municipalities", "coordinators", "interviews", "cases", "documents"}
+    assert set(table["basis"]) == {"stated", "reconstructed"}
+    assert table["statement_sv"].notna().all() and table["statement_en"].notna().all()
+    assert table["source"].notna().all()
+    chapters = list(dict.fromkeys(table["chapter"]))
+    assert chapters == ["study", "organisation", "quality_areas", "comparison", "success_factors"]
+    assert table.loc[table["unit"] == "cases", "denominator"].isna().all()
+    # All sentences start with a capital letter and end with a full stop.
+    for text in list(table["statement_sv"]) + list(table["statement_en"]):
+        assert text[0].isupper() and text.endswith("."), text
+
+
+def test_findings_table_is_deterministic_and_sectionable():
+    study = tiny_study()
+    pd.testing.assert_frame_equal(F.findings_table(study), F.findings_table(study))
+    only = F.findings_table(study, sections=["cases"])
+    assert set(only["finding_id"].str.split(".").str[0]) == {"cases"}
+    assert F.sections_reading("conditions") == ["success_factors"]
+
+
+def test_compare_with_published_claims():
+    comparison = F.compare_with_published_claims(tiny_study()).set_index("claim_id")
+    assert list(comparison.index) == ["P1", "P2", "P3", "P4"]
+    assert bool(comparison.loc["P1", "match"])
+    assert not bool(comparison.loc["P2", "match"]) and bool(comparison.loc["P2", "found"])
+    assert comparison.loc["P2", "computed_numerator"] == 1
+    assert not bool(comparison.loc["P3", "found"]) and not bool(comparison.loc["P3", "match"])
+    assert bool(comparison.loc["P4", "match"])  # plain count: both denominators empty
+
+
+def test_compare_without_claims():
+    tables = tiny_tables()
+    tables["published_claims"] = tables["published_claims"].iloc[0:0]
+    assert F.compare_with_published_claims(tiny_study(tables)).empty
