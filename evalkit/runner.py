@@ -47,7 +47,7 @@ FAILED_DIRNAME = "failed"
 FINDINGS_NAME = "findings.csv"
 REPORT_NAME = "report.html"
 CACHE_MESSAGE = "unchanged: served from cache"
-WORKER_PRELOAD = ("evalkit.report.execute", "evalkit.report.html", "papermill", "nbconvert", "nbformat")
+WORKER_PRELOAD = ("evalkit.report.worker_preload", "evalkit.report.execute", "evalkit.report.html", "papermill", "nbconvert", "nbformat")
 
 FindingsProvider = Callable[[Path], "object"]
 _DEFAULT = object()

@@ -1,0 +1,13 @@
+"""Imported first in the fork server that starts ``evalkit run``'s worker processes.
+
+``jsonschema`` (imported by ``nbformat``) loads the optional package
+``rfc3987_syntax`` when it is installed, only to check the ``iri`` string
+formats; building that package's grammar costs about two seconds in every
+process, and nbformat's notebook schema never uses those formats. Marking
+the module as absent in the worker processes makes ``jsonschema`` skip it.
+The main process (and anything else that validates IRIs) is not affected.
+"""
+
+import sys
+
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
