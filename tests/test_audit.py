@@ -62,3 +62,20 @@ def test_changed_data_value_is_detected(audited, capsys):
     assert "10_table [en] cell 5: output differs" in out  # the printed total
     assert "+total: 12" in out
     assert "11_plot [en] cell 4: output differs" in out  # the figure
+
+
+@pytest.mark.slow
+def test_executed_notebooks_pass_nbval(audited, tmp_path):
+    """The stored notebooks are nbval regression tests: parameters are relative to their folder."""
+    import os
+    import subprocess
+    import sys
+
+    from evalkit.report.execute import prepare_kernel_home
+
+    _, _, report = audited
+    env = {**os.environ, **prepare_kernel_home(tmp_path / "kernel")}
+    notebooks = sorted(str(p) for p in (report / "en").glob("*.ipynb"))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", *notebooks],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
