@@ -512,3 +512,78 @@ def test_cross_check_with_setqca(lipset, dataset):
         ours = qca.minimise(table, include_remainders=include).expressions()
         assert _as_term_sets(ours, conditions) == _as_term_sets(their_expressions, conditions)
     assert not math.isnan(qca.minimise(table).model_fit.loc[0, "consistency"])
+
+
+def _brute_force_minimal_covers(chart, fewest_literals):
+    from itertools import combinations
+
+    columns = frozenset().union(*chart.values())
+    keys = sorted(chart, key=qca._term_sort_key)
+    for size in range(1, len(keys) + 1):
+        covers = [
+            frozenset(combo)
+            for combo in combinations(keys, size)
+            if columns <= frozenset().union(*(chart[k] for k in combo))
+        ]
+        if covers:
+            break
+    if fewest_literals:
+        least = min(sum(qca._literal_count(k) for k in cover) for cover in covers)
+        covers = [c for c in covers if sum(qca._literal_count(k) for k in c) == least]
+    return set(covers)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_chart_solver_agrees_with_brute_force_on_random_charts(seed):
+    # Random charts over 4 conditions: the exact search must return exactly the
+    # covers that exhaustive enumeration of all combinations finds.
+    rng = np.random.default_rng(seed)
+    all_cubes = list(qca.product((0, 1, None), repeat=4))
+    chosen = rng.choice(len(all_cubes), size=int(rng.integers(3, 10)), replace=False)
+    columns = list(range(int(rng.integers(2, 9))))
+    chart = {}
+    for index in chosen:
+        covered = frozenset(c for c in columns if rng.random() < 0.35)
+        if covered:
+            chart[all_cubes[index]] = covered
+    for column in columns:  # make sure every column can be covered
+        if not any(column in covered for covered in chart.values()):
+            key = next(iter(sorted(chart, key=qca._term_sort_key)), all_cubes[chosen[0]])
+            chart[key] = chart.get(key, frozenset()) | {column}
+    for fewest_literals in (True, False):
+        ours = {frozenset(cover) for cover in qca.minimal_covers(chart, fewest_literals)}
+        assert ours == _brute_force_minimal_covers(chart, fewest_literals)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_tables_agree_with_setqca_and_respect_the_truth_table(seed):
+    # Random crisp data with 3-5 conditions. Every solution covers every
+    # positive row, no negative row, and (conservative) no remainder; and the
+    # set of tied solutions equals setqca's when it is installed.
+    rng = np.random.default_rng(seed)
+    conditions = tuple(f"C{i}" for i in range(int(rng.integers(3, 6))))
+    data = pd.DataFrame(
+        rng.integers(0, 2, (int(rng.integers(6, 20)), len(conditions))), columns=conditions
+    )
+    data["Y"] = rng.integers(0, 2, len(data))
+    table = qca.truth_table(data, list(conditions), "Y")
+    if not (table["outcome"] == 1).any() or not (table["outcome"] == 0).any():
+        pytest.skip("degenerate random table")
+    configurations = qca._configurations(table, conditions)
+    positives = {c for c, o in zip(configurations, table["outcome"]) if o == 1}
+    negatives = {c for c, o in zip(configurations, table["outcome"]) if o == 0}
+    for include in (False, True):
+        result = qca.minimise(table, include_remainders=include)
+        for solution in result.solutions:
+            cubes = [qca.parse_term(term, conditions) for term in solution]
+            covered = {c for c in qca.product((0, 1), repeat=len(conditions)) if any(qca._cube_contains(cube, c) for cube in cubes)}
+            assert positives <= covered
+            assert not negatives & covered
+            if not include:
+                assert covered == positives
+    setqca = pytest.importorskip("setqca")
+    theirs = setqca.CSQCA(max_solutions=10_000).fit(data, outcome="Y", conditions=list(conditions))
+    for kind, include in (("conservative", False), ("parsimonious", True)):
+        expected = [s.expression(conditions) for s in theirs.solutions(kind)]
+        ours = qca.minimise(table, include_remainders=include).expressions()
+        assert _as_term_sets(ours, conditions) == _as_term_sets(expected, conditions)

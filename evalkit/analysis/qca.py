@@ -628,17 +628,74 @@ def _essential_keys(chart: Mapping, columns: frozenset) -> list:
 
 
 def _smallest_covers(chart: Mapping, candidates: list, columns: frozenset) -> list[tuple]:
+    """Every cover of ``columns`` by the fewest ``candidates`` (exact).
+
+    Columns become bits. A column whose candidates include all candidates of
+    another column is dropped (covering the other covers it too), which keeps
+    every solution. Then, by iterative deepening on the cover size, the
+    search branches on the open column with the fewest candidates: any cover
+    must contain one of them, so no cover of the current size is missed.
+    Sub-results are memoised on (open columns, budget).
+    """
     if not columns:
         return [()]
+    kept_columns = _drop_dominated_columns(
+        {column: frozenset(key for key in candidates if column in chart[key]) for column in columns}
+    )
+    bit_of = {column: 1 << i for i, column in enumerate(sorted(kept_columns, key=repr))}
+    masks = {key: sum(bit_of[c] for c in chart[key] if c in bit_of) for key in candidates}
+    candidates_of_bit = {
+        bit_of[column]: tuple(key for key in candidates if column in chart[key])
+        for column in kept_columns
+    }
+    search = _CoverSearch(masks, candidates_of_bit)
+    all_columns = sum(bit_of.values())
+    order = {key: position for position, key in enumerate(candidates)}
     for size in range(1, len(candidates) + 1):
-        covers = [
-            combo
-            for combo in combinations(candidates, size)
-            if columns <= frozenset().union(*(chart[key] for key in combo))
-        ]
-        if covers:
-            return covers
+        found = search.covers(all_columns, size)
+        if found:
+            covers = [tuple(sorted(cover, key=order.__getitem__)) for cover in found]
+            return sorted(covers, key=lambda cover: [order[key] for key in cover])
     raise ValueError("The prime implicant chart cannot be covered.")  # pragma: no cover
+
+
+def _drop_dominated_columns(candidates_of: dict) -> dict:
+    """Keep only the columns whose candidate set contains no other column's set."""
+    kept = {}
+    for column, keys in sorted(candidates_of.items(), key=lambda item: (len(item[1]), repr(item[0]))):
+        if not any(other <= keys for other in kept.values()):
+            kept[column] = keys
+    return kept
+
+
+class _CoverSearch:
+    """Memoised enumeration of all covers of a column mask within a budget."""
+
+    def __init__(self, masks: dict, candidates_of_bit: dict):
+        self.masks = masks
+        self.candidates_of_bit = candidates_of_bit
+        self.largest = max(mask.bit_count() for mask in masks.values())
+        self.memo: dict = {}
+
+    def covers(self, still_open: int, budget: int) -> frozenset:
+        """All sets of at most ``budget`` candidates reached by branching that cover ``still_open``."""
+        if not still_open:
+            return frozenset({frozenset()})
+        if budget * self.largest < still_open.bit_count():
+            return frozenset()
+        state = (still_open, budget)
+        if state not in self.memo:
+            self.memo[state] = self._branch(still_open, budget)
+        return self.memo[state]
+
+    def _branch(self, still_open: int, budget: int) -> frozenset:
+        open_bits = [bit for bit in self.candidates_of_bit if bit & still_open]
+        hardest = min(open_bits, key=lambda bit: (len(self.candidates_of_bit[bit]), bit))
+        results = set()
+        for key in self.candidates_of_bit[hardest]:
+            for rest in self.covers(still_open & ~self.masks[key], budget - 1):
+                results.add(rest | {key})
+        return frozenset(results)
 
 
 # ---------------------------------------------------------------------------
@@ -702,12 +759,9 @@ class _TableContent:
     outcome: str
     positives: frozenset
     negatives: frozenset
-    observed: pd.DataFrame  # rows with cases: configuration columns, n, n_outcome, cases
-
-    @property
-    def remainders(self) -> frozenset:
-        everything = product((0, 1), repeat=len(self.conditions))
-        return frozenset(c for c in everything if c not in self.positives and c not in self.negatives)
+    remainders: frozenset  # every configuration that is neither positive nor negative
+    observed: pd.DataFrame  # rows with cases: configuration columns, n, n_outcome, outcome, cases
+    observed_configurations: tuple  # the configuration of each row of ``observed``
 
 
 def _read_table(table: pd.DataFrame) -> _TableContent:
@@ -722,7 +776,17 @@ def _read_table(table: pd.DataFrame) -> _TableContent:
             continue
         (positives if int(value) == 1 else negatives).add(configuration)
     observed = table.loc[table["n"] > 0]
-    return _TableContent(conditions, outcome, frozenset(positives), frozenset(negatives), observed)
+    everything = product((0, 1), repeat=len(conditions))
+    remainders = frozenset(c for c in everything if c not in positives and c not in negatives)
+    return _TableContent(
+        conditions=conditions,
+        outcome=outcome,
+        positives=frozenset(positives),
+        negatives=frozenset(negatives),
+        remainders=remainders,
+        observed=observed,
+        observed_configurations=tuple(_configurations(observed, conditions)),
+    )
 
 
 def _configurations(table: pd.DataFrame, conditions: Sequence[str]) -> list[Configuration]:
@@ -885,9 +949,8 @@ def _widen_by_expectations(complex_term: Cube, parsimonious_term: Cube, expectat
 
 
 def _covered_remainders(solution: tuple, content: _TableContent) -> frozenset:
-    remainders = content.remainders
     return frozenset(
-        c for c in remainders if any(_cube_contains(term, c) for term in solution)
+        c for c in content.remainders if any(_cube_contains(term, c) for term in solution)
     )
 
 
@@ -898,7 +961,7 @@ def _covered_remainders(solution: tuple, content: _TableContent) -> frozenset:
 
 def _term_memberships(content: _TableContent, terms: Sequence[Cube]) -> np.ndarray:
     """Membership (0/1) of every observed truth table row in every term (rows x terms)."""
-    configurations = _configurations(content.observed, content.conditions)
+    configurations = content.observed_configurations
     return np.array(
         [[1.0 if _cube_contains(term, c) else 0.0 for term in terms] for c in configurations]
     ).reshape(len(configurations), len(terms))
@@ -922,7 +985,7 @@ def _explained_cases(content: _TableContent, term: Cube) -> str:
     groups = []
     rows = content.observed
     for configuration, outcome, cases in zip(
-        _configurations(rows, content.conditions), rows["outcome"], rows["cases"]
+        content.observed_configurations, rows["outcome"], rows["cases"]
     ):
         if _cube_contains(term, configuration) and not pd.isna(outcome) and int(outcome) == 1:
             groups.append(cases)
