@@ -22,6 +22,7 @@ Published reference results used here (see tests/data/qca/README.md):
 from __future__ import annotations
 
 import math
+from itertools import combinations, product
 from pathlib import Path
 
 import numpy as np
@@ -515,7 +516,6 @@ def test_cross_check_with_setqca(lipset, dataset):
 
 
 def _brute_force_minimal_covers(chart, fewest_literals):
-    from itertools import combinations
 
     columns = frozenset().union(*chart.values())
     keys = sorted(chart, key=qca._term_sort_key)
@@ -538,7 +538,7 @@ def test_chart_solver_agrees_with_brute_force_on_random_charts(seed):
     # Random charts over 4 conditions: the exact search must return exactly the
     # covers that exhaustive enumeration of all combinations finds.
     rng = np.random.default_rng(seed)
-    all_cubes = list(qca.product((0, 1, None), repeat=4))
+    all_cubes = list(product((0, 1, None), repeat=4))
     chosen = rng.choice(len(all_cubes), size=int(rng.integers(3, 10)), replace=False)
     columns = list(range(int(rng.integers(2, 9))))
     chart = {}
@@ -576,7 +576,11 @@ def test_random_tables_agree_with_setqca_and_respect_the_truth_table(seed):
         result = qca.minimise(table, include_remainders=include)
         for solution in result.solutions:
             cubes = [qca.parse_term(term, conditions) for term in solution]
-            covered = {c for c in qca.product((0, 1), repeat=len(conditions)) if any(qca._cube_contains(cube, c) for cube in cubes)}
+            covered = {
+                c
+                for c in product((0, 1), repeat=len(conditions))
+                if any(qca._cube_contains(cube, c) for cube in cubes)
+            }
             assert positives <= covered
             assert not negatives & covered
             if not include:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import product
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -53,7 +53,6 @@ NEGATION = "~"
 CONJUNCTION = "*"
 DISJUNCTION = " + "
 
-_TABLE_COUNT_COLUMNS = ("n", "n_outcome")
 _EXPECTATION_NONE = (None, "-", "")
 
 
@@ -574,22 +573,20 @@ def minimal_covers(chart: Mapping[Cube, frozenset], fewest_literals: bool = True
     Parameters
     ----------
     chart : mapping
-        Prime implicant (cube or any sortable key) -> the set of columns
-        (configurations) it covers.
-
-    Returns
-    -------
+        Prime implicant (a cube) -> the set of columns (configurations) it
+        covers. Every column must be covered by at least one key.
     fewest_literals : bool, default True
         Among the covers with the fewest prime implicants keep only those with
-        the fewest literals in total (for cube keys). ``False`` keeps them all,
-        as the R QCA package does.
+        the fewest literals in total. ``False`` keeps them all, as the R QCA
+        package does.
 
     Returns
     -------
     list of tuple
-        Every minimal cover, each as a tuple of keys. Found exhaustively:
-        essential prime implicants are fixed first, then every combination of
-        the remaining ones is tried in increasing size until covers exist.
+        Every minimal cover, each as a tuple of keys in canonical term order.
+        Essential prime implicants are fixed first; the rest of the chart is
+        solved by an exact search (see ``_smallest_covers``). No row dominance
+        is applied, since it can discard tied solutions.
     """
     columns = frozenset().union(*chart.values()) if chart else frozenset()
     if not columns:
@@ -598,7 +595,7 @@ def minimal_covers(chart: Mapping[Cube, frozenset], fewest_literals: bool = True
     still_open = columns - frozenset().union(*(chart[key] for key in essential))
     candidates = sorted(
         (key for key in chart if key not in essential and chart[key] & still_open),
-        key=_chart_key_order,
+        key=_term_sort_key,
     )
     rest_covers = _smallest_covers(chart, candidates, still_open)
     covers = [tuple(essential) + rest for rest in rest_covers]
@@ -608,23 +605,18 @@ def minimal_covers(chart: Mapping[Cube, frozenset], fewest_literals: bool = True
     return [cover for cover in covers if _cover_literals(cover) == least]
 
 
-def _chart_key_order(key) -> tuple:
-    return _term_sort_key(key) if isinstance(key, tuple) else (0, (key,))
-
-
 def _cover_literals(cover: tuple) -> int:
-    return sum(_literal_count(key) for key in cover if isinstance(key, tuple))
+    return sum(_literal_count(key) for key in cover)
 
 
 def _essential_keys(chart: Mapping, columns: frozenset) -> list:
+    """Keys that are the only cover of some column."""
     essential = set()
     for column in columns:
         covering = [key for key, covered in chart.items() if column in covered]
-        if not covering:
-            raise ValueError(f"Column {column!r} is covered by no prime implicant.")
         if len(covering) == 1:
             essential.add(covering[0])
-    return sorted(essential, key=_chart_key_order)
+    return sorted(essential, key=_term_sort_key)
 
 
 def _smallest_covers(chart: Mapping, candidates: list, columns: frozenset) -> list[tuple]:
