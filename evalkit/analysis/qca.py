@@ -434,11 +434,6 @@ def _literal_count(cube: Cube) -> int:
     return sum(value is not None for value in cube)
 
 
-def _cube_configurations(cube: Cube) -> list[Configuration]:
-    choices = [(0, 1) if value is None else (value,) for value in cube]
-    return list(product(*choices))
-
-
 def _term_text(cube: Cube, conditions: Sequence[str]) -> str:
     literals = [
         condition if value == 1 else f"{NEGATION}{condition}"
