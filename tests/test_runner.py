@@ -40,11 +40,23 @@ def make_study(folder: Path, b_value: int = 5) -> Path:
     return folder
 
 
+PINNED_SOURCE_DIGEST = "0" * 64
+
+
 def run(study: Path, root: Path, chapters=GOOD, **kwargs):
+    """Run the fixture chapters into ``root``.
+
+    evalkit's own source digest is pinned: other work on the package while the
+    tests run must not turn an expected cache hit into a re-run
+    (test_source_digest_is_part_of_the_run_key covers the digest itself).
+    """
+    from unittest import mock
+
     options = dict(languages="en", pdf=False, chapters=chapters, notebooks_dir=FIXTURES, reports_root=root / "reports",
                    cache_dir=root / "cache", findings=stub_findings)
     options.update(kwargs)
-    return run_study(study, **options)
+    with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value=PINNED_SOURCE_DIGEST):
+        return run_study(study, **options)
 
 
 def tree_digests(folder: Path) -> dict:
@@ -124,6 +136,22 @@ def test_html_id_normalisation():
     assert 'href="#A-2"' in html.dedupe_heading_ids(page)
     text = 'id="0b8e4f5e-3c1a-4b7e-9d2f-1a2b3c4d5e6f" ref="0b8e4f5e-3c1a-4b7e-9d2f-1a2b3c4d5e6f"'
     assert html.stable_random_ids(text) == 'id="evalkit-id-1" ref="evalkit-id-1"'
+
+
+def test_source_digest_is_part_of_the_run_key(tmp_path):
+    from unittest import mock
+
+    from evalkit.report import manifest
+    from evalkit.runner import make_plan
+
+    study = make_study(tmp_path / "study")
+    args = (study, ("en",), tmp_path / "reports", GOOD, FIXTURES, False, False, None)
+    keys = set()
+    for digest in ("a" * 64, "b" * 64):
+        with mock.patch.object(manifest, "evalkit_source_digest", return_value=digest):
+            keys.add(make_plan(*args).run_key)
+    assert len(keys) == 2
+    assert len(manifest.evalkit_source_digest()) == 64
 
 
 def test_kernelspec_uses_this_interpreter(tmp_path):
