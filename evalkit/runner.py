@@ -28,7 +28,6 @@ import fcntl
 import os
 import queue as queue_module
 import shutil
-import sys
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
