@@ -132,3 +132,22 @@ def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figur
     sns.despine(ax=ax)
     figure.tight_layout()
     return figure
+
+
+def case_series_figures(study, language: str = "en", reveal_names: bool = False) -> dict:
+    """One :func:`case_series_figure` per municipality with case statistics.
+
+    Returns
+    -------
+    dict
+        ``municipality_id -> Figure``, in sorted municipality order; empty when
+        the study has no case statistics.
+    """
+    from evalkit.analysis.case_statistics import case_series
+
+    series = case_series(study)
+    with_data = sorted(series.loc[series["value"].notna(), "municipality_id"].astype(str).unique())
+    return {
+        municipality: case_series_figure(series, study, municipality, language=language, reveal_names=reveal_names)
+        for municipality in with_data
+    }

@@ -39,6 +39,11 @@ BUILTIN_LABELS = {
         "no_coordinator": ("Ingen samordnare", "No coordinator"),
         "start_unknown": ("Start okänd", "Start unknown"),
     },
+    "solution_type": {
+        "conservative": ("Konservativ", "Conservative"),
+        "parsimonious": ("Sparsam", "Parsimonious"),
+        "intermediate": ("Mellanliggande", "Intermediate"),
+    },
     "value": {
         "yes": ("Ja", "Yes"),
         "partly": ("Delvis", "Partly"),

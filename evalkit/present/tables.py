@@ -114,6 +114,64 @@ COLUMN_LABELS = {
     "assumption": ("Antagande", "Assumption"),
     "claim_id": ("Påstående", "Claim"),
     "match": ("Stämmer", "Matches"),
+    # study overview (chapter 00)
+    "respondent_group": ("Respondentgrupp", "Respondent group"),
+    "respondent_role": ("Roll", "Role"),
+    "interviews": ("Intervjuer", "Interviews"),
+    "share_pct": ("Andel (%)", "Share (%)"),
+    "external": ("Externa parter", "External partners"),
+    "total": ("Totalt", "Total"),
+    "question_id": ("Fråga", "Question"),
+    "answered": ("Besvarad", "Answered"),
+    "respondents": ("Svarande", "Respondents"),
+    "reconstructed": ("Rekonstruerade", "Reconstructed"),
+    "stated": ("Angivna", "Stated"),
+    "observed": ("Insamlade", "Observed"),
+    "judgement": ("Bedömda", "Judgement"),
+    "rows": ("Rader", "Rows"),
+    "reconstructed_pct": ("Andel rekonstruerade (%)", "Reconstructed (%)"),
+    "document_type": ("Dokumenttyp", "Document type"),
+    "documents": ("Dokument", "Documents"),
+    "county_level": ("Länsnivå", "County level"),
+    "evidence": ("Underlag", "Evidence"),
+    "n_cells": ("Rekonstruerade värden som påverkar", "Reconstructed values that affect it"),
+    "size_band": ("Storlek", "Size"),
+    "coordinator_functioning": ("Samordnarfunktionen", "Coordinator function"),
+    "text_sv": ("Fråga", "Question"),
+    "text_en": ("Fråga", "Question"),
+    "columns": ("Kolumner", "Columns"),
+    "label_sv": ("Benämning", "Label"),
+    "label_en": ("Benämning", "Label"),
+    "definition_sv": ("Definition", "Definition"),
+    "definition_en": ("Definition", "Definition"),
+    "order": ("Ordning", "Order"),
+    # comparison and case statistics
+    "scope": ("Omfattning", "Scope"),
+    "n_subjects": ("Antal bedömda", "Subjects assessed"),
+    "start_year_value": ("Värde startåret", "Value in start year"),
+    "start_year_excluded": ("Startåret utesluts", "Start year left out"),
+    "note": ("Not", "Note"),
+    "n_pre": ("År före start", "Years before start"),
+    "first_pre_year": ("Första år", "First year"),
+    "first_pre_value": ("Första värde", "First value"),
+    "last_pre_year": ("Sista år före start", "Last year before start"),
+    "last_pre_value": ("Värde sista år före start", "Value last year before start"),
+    "t_crit": ("t (97,5 %)", "t (97.5%)"),
+    "n_years": ("Antal år", "Number of years"),
+    "exploratory": ("Utforskande", "Exploratory"),
+    # QCA
+    "row": ("Rad", "Row"),
+    "n_outcome": ("Fall med utfallet", "Cases with the outcome"),
+    "consistency": ("Konsistens", "Consistency"),
+    "coverage": ("Täckning", "Coverage"),
+    "relevance": ("Relevans (RoN)", "Relevance (RoN)"),
+    "pri": ("PRI", "PRI"),
+    "contradiction": ("Motsägelse", "Contradiction"),
+    "cases": ("Fall", "Cases"),
+    "condition": ("Villkor", "Condition"),
+    "solution_type": ("Lösningstyp", "Solution type"),
+    "solution": ("Lösning nr", "Solution no."),
+    "expression": ("Uttryck", "Expression"),
 }
 
 #: Columns whose values are codes of a vocabulary (column -> vocabulary).
@@ -123,6 +181,7 @@ CODE_COLUMNS = {
     "unit": "unit", "basis": "basis", "group": "group", "activity": "activity", "period": "period",
     "value": "value", "coordinator_functioning": "coordinator_functioning", "size_band": "size_band",
     "respondent_group": "respondent_group", "respondent_role": "respondent_role", "mode": "mode",
+    "document_type": "document_type", "solution_type": "solution_type", "kind": "kind",
 }
 
 
@@ -133,6 +192,8 @@ def column_label(column: str, language: str = "en", study=None) -> str:
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column][0 if language == "sv" else 1]
     if study is not None:
+        if column in set(study.tables["municipalities"]["municipality_id"]):
+            return municipality_label(column, language, study)
         for table, label in (("quality_areas", quality_area_label), ("conditions", condition_label),
                              ("indicators", indicator_label)):
             key = {"quality_areas": "quality_area_id", "conditions": "condition_id",
@@ -153,6 +214,10 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
         return quality_area_label(study, value, language)
     if column == "indicator_id":
         return indicator_label(study, value, language)
+    if column == "condition" and isinstance(value, str):
+        negated = value.startswith("~")
+        label = condition_label(study, value.lstrip("~"), language)
+        return (("inte: " if language == "sv" else "not: ") + label) if negated else label
     if column == "condition_id":
         return condition_label(study, value, language)
     if column == "measure":

@@ -1,0 +1,166 @@
+"""What a chapter notebook calls: one object per chapter run.
+
+A chapter notebook sets its parameters, then::
+
+    from evalkit.notebook import open_chapter
+    chapter = open_chapter("01_organisation", study=study, language=language,
+                           output_dir=output_dir, reveal_names=reveal_names)
+    chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
+
+:func:`open_chapter` makes plotting deterministic, loads (and so validates) the
+study and remembers the language. :meth:`ChapterSession.table` and
+:meth:`ChapterSession.figure` show a result with localised labels and, when an
+``output_dir`` is given, also write it there (``tables/<chapter>__<name>.csv``,
+``figures/<chapter>__<name>.svg``) so that an evaluator can reuse them. All
+analysis stays in :mod:`evalkit.analysis`; nothing here computes a result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from evalkit import paths
+from evalkit.chapters import LANGUAGES, chapter_by_id
+from evalkit.present.tables import display_findings, display_frame
+from evalkit.report.determinism import configure_plotting, save_figure
+from evalkit.study import Study, load_study
+
+
+@dataclass
+class ChapterSession:
+    """The state of one chapter notebook run.
+
+    Attributes
+    ----------
+    chapter_id : str
+        E.g. ``"02_quality_areas"``.
+    study : Study
+        The loaded, validated study.
+    language : str
+        ``"sv"`` or ``"en"``.
+    output_dir : pathlib.Path or None
+        Where tables and figures are also written; None = display only.
+    reveal_names : bool
+        Whether real municipality names may be shown.
+    """
+
+    chapter_id: str
+    study: Study
+    language: str
+    output_dir: Path | None = None
+    reveal_names: bool = False
+    _findings: pd.DataFrame | None = None
+
+    def text(self, swedish: str, english: str) -> str:
+        """Return the text for the session's language."""
+        return swedish if self.language == "sv" else english
+
+    def display_table(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Return ``frame`` with localised headers and labels (no output)."""
+        return display_frame(frame, self.study, self.language, self.reveal_names)
+
+    def save_table(self, frame: pd.DataFrame, name: str) -> None:
+        """Write an analysis table as CSV (codes, not labels) when an output folder is set."""
+        if self.output_dir is None:
+            return
+        target = self.output_dir / "tables" / f"{self.chapter_id}__{name}.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_text_atomic(target, frame.to_csv(index=frame.index.name is not None, lineterminator="\n"))
+
+    def table(self, frame: pd.DataFrame, name: str) -> None:
+        """Show an analysis table with localised labels; also save it as CSV when an output folder is set.
+
+        The CSV keeps the codes (machine-readable); the display shows labels.
+        """
+        self.save_table(frame, name)
+        _display(self.display_table(frame))
+
+    def figure(self, figure, name: str) -> None:
+        """Show a matplotlib figure; also save it as SVG when an output folder is set."""
+        if self.output_dir is not None:
+            save_figure(figure, self.output_dir / "figures" / f"{self.chapter_id}__{name}.svg")
+        _display(figure)
+
+    def figures(self, figures: dict, name: str) -> None:
+        """Show several figures (e.g. one per municipality), saving each as ``<name>_<key>.svg``."""
+        for key, figure in figures.items():
+            self.figure(figure, f"{name}_{key}")
+
+    def findings(self) -> None:
+        """Show this chapter's findings (statement in the session's language, count, source, basis)."""
+        from evalkit.analysis.findings import findings_table
+
+        if self._findings is None:
+            self._findings = findings_table(self.study)
+        chapter = self.chapter_id.split("_", 1)[1]
+        _display(display_findings(self._findings, self.study, self.language, chapter=chapter))
+
+    def codebook_table(self, name: str) -> None:
+        """Show a codebook table in the session's language (labels and definitions)."""
+        frame = self.study.codebook[name]
+        keep = [c for c in frame.columns if not (c.endswith("_sv") or c.endswith("_en")) or c.endswith("_" + self.language)]
+        _display(display_frame(frame[keep], self.study, self.language, self.reveal_names))
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def _display(obj) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - ipykernel is a dependency
+        print(obj)
+        return
+    display(obj)
+
+
+def open_chapter(
+    chapter_id: str,
+    study: str | Path | None = None,
+    language: str = "en",
+    output_dir: str | Path | None = None,
+    reveal_names: bool = False,
+) -> ChapterSession:
+    """Start a chapter: configure plotting, load the study, check the parameters.
+
+    Parameters
+    ----------
+    chapter_id : str
+        One of the ids in :data:`evalkit.chapters.CHAPTERS`.
+    study : str or pathlib.Path, optional
+        Study folder; default the shipped study.
+    language : {"sv", "en"}
+    output_dir : str or pathlib.Path, optional
+        Folder for table CSVs and figure SVGs.
+    reveal_names : bool
+        Show real municipality names where the study holds them.
+
+    Returns
+    -------
+    ChapterSession
+
+    Raises
+    ------
+    ValueError
+        For an unknown chapter or language.
+    evalkit.study.StudyValidationError
+        If the study is not valid (the message lists every problem).
+    """
+    chapter_by_id(chapter_id)
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    configure_plotting()
+    loaded = load_study(Path(study) if study is not None else paths.DEFAULT_STUDY_DIR)
+    return ChapterSession(
+        chapter_id=chapter_id,
+        study=loaded,
+        language=language,
+        output_dir=Path(output_dir) if output_dir is not None else None,
+        reveal_names=bool(reveal_names),
+    )

@@ -1,0 +1,179 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["lang-sv"]
+# # Framgångsfaktorer och förklaringar till svårigheter
+#
+# **Frågan:** Vad skiljer de kommuner där samordnarfunktionen fungerar från de två där den inte
+# gör det?
+#
+# **Metoden:** Rapporten destillerar fyra framgångsfaktorer (närhet till socialsekreterarna, ett
+# team med experter, stöd från ledningen och plats i chefsgruppen, rätt person) och fem
+# förklaringar till svårigheter (tjänsten kombineras med handläggning, delad tjänst, rent strategisk
+# roll, otydlig roll, placering som inte passar rollen). Här prövas de systematiskt med
+# *crisp-set QCA* (kvalitativ komparativ analys): varje kommun beskrivs som en kombination av
+# villkor som finns (1) eller saknas (0), och vi söker de enklaste kombinationerna som skiljer ut
+# utfallet.
+#
+# **Varför metoden passar:** med åtta fall går det inte att skatta effekter statistiskt, men QCA
+# är byggt för få fall och för kombinationer av villkor – det som rapporten beskriver i ord.
+
+# %% [markdown] tags=["lang-en"]
+# # Success factors and explanations of failure
+#
+# **The question:** What sets apart the municipalities where the coordinator function works from
+# the two where it does not?
+#
+# **The method:** The report distils four success factors (proximity to social workers, a team of
+# experts, management support and a seat in the management group, the right person) and five
+# explanations of failure (post combined with casework, shared post, purely strategic role, unclear
+# role, placement that does not fit the role). Here they are tested systematically with *crisp-set
+# QCA* (qualitative comparative analysis): each municipality is described as a combination of
+# conditions present (1) or absent (0), and we look for the simplest combinations that set the
+# outcome apart.
+#
+# **Why the method fits:** eight cases cannot support statistical estimates of effects, but QCA is
+# made for few cases and for combinations of conditions – what the report describes in words.
+
+# %% tags=["parameters"]
+study = None  # path of the study folder; None = the shipped Västmanland 2019 study
+language = "en"  # "sv" or "en"
+output_dir = None  # folder for tables and figures; None = show only
+reveal_names = False  # show real municipality names (only if the study holds them)
+partly_as = 1  # how 'partly' enters the crisp sets: 1 = present, 0 = absent
+consistency_cut = 1.0  # a configuration counts as sufficient from this consistency on
+
+# %%
+from evalkit.analysis import success_factors
+from evalkit.notebook import open_chapter
+
+chapter = open_chapter("04_success_factors", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+
+# %% [markdown] tags=["lang-sv"]
+# ## Villkorstabellen
+#
+# En rad per kommun med samordnare: varje villkor som 1/0 och utfallet (1 = funktionen fungerar
+# väl). *Delvis* blir 1 eller 0 beroende på parametern `partly_as`.
+
+# %% [markdown] tags=["lang-en"]
+# ## The condition table
+#
+# One row per municipality with a coordinator: each condition as 1/0 and the outcome (1 = the
+# function works well). *Partly* becomes 1 or 0 depending on the parameter `partly_as`.
+
+# %%
+chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as), "condition_table")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Nödvändiga villkor
+#
+# Ett villkor är nödvändigt om utfallet inte uppträder utan det. *Konsistens* är andelen av
+# utfallsfallen som har villkoret, *täckning* hur stor del av villkorsfallen som har utfallet, och
+# *relevans* (RoN) om villkoret är trivialt (finns nästan överallt).
+
+# %% [markdown] tags=["lang-en"]
+# ## Necessary conditions
+#
+# A condition is necessary if the outcome does not occur without it. *Consistency* is the share of
+# outcome cases that have the condition, *coverage* how many of the condition cases have the
+# outcome, and *relevance* (RoN) whether the condition is trivial (present almost everywhere).
+
+# %%
+success = success_factors.qca_analysis(chapter.study, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut)
+chapter.table(success.necessity, "necessity_success_factors")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Sanningstabell och lösningar: framgångsfaktorerna
+#
+# Sanningstabellen har en rad per kombination av villkor som förekommer, med antal fall,
+# konsistens och PRI. Minimeringen ger tre lösningar: den *konservativa* (bara observerade
+# kombinationer), den *sparsamma* (alla oobserverade kombinationer får användas som förenklande
+# antaganden) och den *mellanliggande* (bara antaganden som stämmer med förväntningen att
+# framgångsfaktorer bidrar). Finns flera lika enkla lösningar visas alla.
+
+# %% [markdown] tags=["lang-en"]
+# ## Truth table and solutions: the success factors
+#
+# The truth table has one row per combination of conditions that occurs, with the number of cases,
+# consistency and PRI. Minimisation gives three solutions: the *conservative* (observed
+# combinations only), the *parsimonious* (every unobserved combination may serve as a simplifying
+# assumption) and the *intermediate* (only assumptions in line with the expectation that success
+# factors help). Where several equally simple solutions exist, all are shown.
+
+# %%
+chapter.table(success.truth_table, "truth_table_success_factors")
+chapter.table(success.solutions_frame(), "solutions_success_factors")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Förklaringarna till svårigheter
+#
+# Samma analys för utfallet *fungerar dåligt*, med de fem förklaringarna som villkor.
+
+# %% [markdown] tags=["lang-en"]
+# ## The explanations of failure
+#
+# The same analysis for the outcome *works poorly*, with the five explanations as conditions.
+
+# %%
+failure = success_factors.qca_analysis(chapter.study, kind="failure_explanation", partly_as=partly_as, consistency_cut=consistency_cut, outcome="~outcome")
+chapter.table(failure.necessity, "necessity_failure_explanations")
+chapter.table(failure.truth_table, "truth_table_failure_explanations")
+chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Fynd
+
+# %% [markdown] tags=["lang-en"]
+# ## Findings
+
+# %%
+chapter.findings()
+
+# %% [markdown] tags=["lang-sv"]
+# ## Begränsningar
+#
+# - Åtta fall och nio villkor: de flesta kombinationer är aldrig observerade, så lösningarna vilar
+#   tungt på förenklande antaganden. Jämför alltid den konservativa med den sparsamma lösningen.
+# - Villkoren är bedömningar från intervjuer, och flera är rekonstruerade i standardstudien. Den
+#   enskilt viktigaste rekonstruktionen är vilken kommun som är den andra där funktionen fungerar
+#   dåligt (antagen: A).
+# - Motsägelsefulla rader (samma villkor, olika utfall) visar att villkoren inte räcker för att
+#   förklara utfallet – en viktig upplysning, inte ett fel.
+#
+# ### Övningar
+# 1. Sätt `partly_as = 0`. Vilka rader i sanningstabellen byter plats, och ändras lösningarna?
+# 2. I en kopia av studien: låt F i stället för A vara den andra kommunen där funktionen fungerar
+#    dåligt (`coordinator_functioning` i `municipalities.csv`). Vad händer med lösningen för
+#    förklaringarna till svårigheter? Vilken slutsats i rapporten blir då starkare?
+# 3. Sänk `consistency_cut` till 0.6. Vilka motsägelsefulla rader räknas då som tillräckliga, och är
+#    det rimligt?
+
+# %% [markdown] tags=["lang-en"]
+# ## Limits
+#
+# - Eight cases and nine conditions: most combinations are never observed, so the solutions lean
+#   heavily on simplifying assumptions. Always compare the conservative with the parsimonious
+#   solution.
+# - The conditions are judgements from interviews, and several are reconstructed in the default
+#   study. The single most important reconstruction is which municipality is the second poorly
+#   functioning one (assumed: A).
+# - Contradictory rows (same conditions, different outcomes) show that the conditions do not
+#   suffice to explain the outcome – useful information, not an error.
+#
+# ### Exercises
+# 1. Set `partly_as = 0`. Which truth-table rows move, and do the solutions change?
+# 2. In a copy of the study, let F instead of A be the second poorly functioning municipality
+#    (`coordinator_functioning` in `municipalities.csv`). What happens to the solution for the
+#    explanations of failure? Which of the report's conclusions becomes stronger?
+# 3. Lower `consistency_cut` to 0.6. Which contradictory rows now count as sufficient, and is that
+#    reasonable?
