@@ -59,8 +59,9 @@ class ChapterSession:
         return swedish if self.language == "sv" else english
 
     def display_table(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Return ``frame`` with localised headers and labels (no output)."""
-        return display_frame(frame, self.study, self.language, self.reveal_names)
+        """Return ``frame`` with localised headers and labels, its first column as the row labels."""
+        shown = display_frame(frame, self.study, self.language, self.reveal_names)
+        return shown.set_index(shown.columns[0]) if len(shown.columns) > 1 else shown
 
     def save_table(self, frame: pd.DataFrame, name: str) -> None:
         """Write an analysis table as CSV (codes, not labels) when an output folder is set."""
@@ -96,13 +97,27 @@ class ChapterSession:
         if self._findings is None:
             self._findings = findings_table(self.study)
         chapter = self.chapter_id.split("_", 1)[1]
-        _display(display_findings(self._findings, self.study, self.language, chapter=chapter))
+        shown = display_findings(self._findings, self.study, self.language, chapter=chapter)
+        _display(shown.set_index(shown.columns[0]))
 
-    def codebook_table(self, name: str) -> None:
-        """Show a codebook table in the session's language (labels and definitions)."""
+    def codebook_table(self, name: str, columns: list[str] | None = None) -> None:
+        """Show a codebook table in the session's language.
+
+        Parameters
+        ----------
+        name : str
+            Codebook table, e.g. ``"quality_areas"``.
+        columns : list of str, optional
+            Columns to show, without language suffix (``["question_id", "text"]``);
+            default every column, with ``_sv``/``_en`` pairs reduced to the session's language.
+        """
         frame = self.study.codebook[name]
-        keep = [c for c in frame.columns if not (c.endswith("_sv") or c.endswith("_en")) or c.endswith("_" + self.language)]
-        _display(display_frame(frame[keep], self.study, self.language, self.reveal_names))
+        suffix = "_" + self.language
+        if columns is None:
+            keep = [c for c in frame.columns if not c.endswith(("_sv", "_en")) or c.endswith(suffix)]
+        else:
+            keep = [c + suffix if c + suffix in frame.columns else c for c in columns]
+        self.table(frame[keep], "codebook_" + name)
 
 
 def _write_text_atomic(path: Path, text: str) -> None:

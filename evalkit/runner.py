@@ -489,9 +489,22 @@ def chapter_tasks(plan: Plan, work_dir: Path, sources_dir: Path, html: bool = Tr
                     "title": chapter.title(language),
                     "language": language,
                     "study_name": plan.study_dir.name,
+                    "report_title": study_title(plan.study_dir),
                 }
             tasks.append(task)
     return tasks
+
+
+def study_title(study_dir: Path) -> str | None:
+    """Return the study's title from its descriptor, or None if it has none."""
+    import json
+
+    try:
+        with open(Path(study_dir) / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
+            title = json.load(handle).get("title")
+    except (OSError, ValueError):
+        return None
+    return str(title) if title else None
 
 
 def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
@@ -501,6 +514,7 @@ def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
         "combine": True,
         "language": language,
         "study_name": plan.study_dir.name,
+        "report_title": study_title(plan.study_dir),
         "output": str(work_dir / language / REPORT_NAME),
         "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
         "pdf": plan.pdf,

@@ -91,7 +91,7 @@ chapter.table(study_overview.interviews_by_role(chapter.study), "interviews_by_r
 # routines, handbooks, competence plans and follow-ups that the coordinators sent in.
 
 # %%
-chapter.codebook_table("survey_questions")
+chapter.codebook_table("survey_questions", ["question_id", "text"])
 chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
 chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_type")
 

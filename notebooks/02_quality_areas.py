@@ -70,7 +70,7 @@ chapter = open_chapter("02_quality_areas", study=study, language=language, outpu
 # ## The quality areas
 
 # %%
-chapter.codebook_table("quality_areas")
+chapter.codebook_table("quality_areas", ["quality_area_id", "definition"])
 
 # %% [markdown] tags=["lang-sv"]
 # ## Varje indikator räknad

@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from evalkit.analysis.populations import coordinator_links, findings_frame, row_is_reconstructed
 
@@ -185,62 +186,18 @@ def pre_existing_trend(study) -> pd.DataFrame:
                          "increase_under_way": "boolean"})
 
 
-# Student t quantile without scipy -------------------------------------------------------------
-
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction for the regularised incomplete beta (modified Lentz)."""
-    tiny = 1e-300
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 500):
-        m2 = 2 * m
-        for numerator in (m * (b - m) * x / ((a + m2 - 1) * (a + m2)),
-                          -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))):
-            d = 1.0 + numerator * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                     + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1) / (a + b + 2):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1 - x) / b
-
+# Student t distribution (scipy) -------------------------------------------------------------
 
 def t_cdf(t: float, df: float) -> float:
     """Cumulative distribution function of Student's t with ``df`` degrees of freedom."""
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
+    return float(student_t.cdf(t, df))
 
 
 def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t (bisection on :func:`t_cdf`); NaN when ``df < 1``."""
+    """Quantile of Student's t; NaN when ``df < 1`` or ``p`` is outside (0, 1)."""
     if df < 1 or not 0 < p < 1:
         return float("nan")
-    if p < 0.5:
-        return -t_quantile(1 - p, df)
-    low, high = 0.0, 1.0
-    while t_cdf(high, df) < p:
-        high *= 2
-    for _ in range(200):
-        mid = (low + high) / 2
-        if t_cdf(mid, df) < p:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2
+    return float(student_t.ppf(p, df))
 
 
 def level_change_model(study, municipality_id: str | None = None, measure: str | None = None,

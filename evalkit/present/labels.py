@@ -39,6 +39,9 @@ BUILTIN_LABELS = {
         "no_coordinator": ("Ingen samordnare", "No coordinator"),
         "start_unknown": ("Start okänd", "Start unknown"),
     },
+    "respondent_group": {
+        "total": ("Totalt", "Total"),
+    },
     "solution_type": {
         "conservative": ("Konservativ", "Conservative"),
         "parsimonious": ("Sparsam", "Parsimonious"),

@@ -311,7 +311,7 @@ def combine_language(task: dict) -> dict:
     try:
         parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in task["parts"]]
         output = Path(task["output"])
-        write_text_atomic(output, combined_report(parts, task["language"], task["study_name"]))
+        write_text_atomic(output, combined_report(parts, task["language"], task["study_name"], task.get("report_title")))
         if task.get("pdf"):
             try:
                 result["pdf"] = str(pdf_module.print_pdf(output, output.with_suffix(".pdf")))
