@@ -67,7 +67,7 @@ def test_targeted_recomputation_agrees_with_full_recomputation():
         for option in S.alternatives(study, cell["table"], int(cell["row"]), cell["field"]):
             changed = S._with_value(study, cell["table"], int(cell["row"]), cell["field"], option)
             after = findings_table(changed).set_index("finding_id")[["numerator", "denominator"]]
-            joined = base.join(after, how="outer", lsuffix="_b", rsuffix="_a")
+            joined = base.add_suffix("_b").join(after.add_suffix("_a"), how="outer")
             differs = joined[(joined["numerator_b"].fillna(-1) != joined["numerator_a"].fillna(-1))
                              | (joined["denominator_b"].fillna(-1) != joined["denominator_a"].fillna(-1))]
             expected = "|".join(sorted(differs.index))

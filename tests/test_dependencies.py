@@ -53,3 +53,22 @@ def test_environment_yml_uses_conda_forge_and_installs_the_package():
     assert environment["channels"][0] == "conda-forge"
     pip_section = [entry for entry in environment["dependencies"] if isinstance(entry, dict)][0]["pip"]
     assert "-e ." in pip_section
+
+
+def lock_pins() -> dict[str, str]:
+    pins = {}
+    for line in (paths.PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_lock_file_pins_every_dependency_within_its_range():
+    from packaging.specifiers import SpecifierSet
+
+    pins = lock_pins()
+    for name, spec in pyproject_requirements().items():
+        assert name in pins, f"requirements.lock does not pin {name}; regenerate it (see its header)"
+        assert SpecifierSet(spec).contains(pins[name]), f"{name}=={pins[name]} is outside {spec}"

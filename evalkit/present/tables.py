@@ -182,6 +182,7 @@ CODE_COLUMNS = {
     "value": "value", "coordinator_functioning": "coordinator_functioning", "size_band": "size_band",
     "respondent_group": "respondent_group", "respondent_role": "respondent_role", "mode": "mode",
     "document_type": "document_type", "solution_type": "solution_type", "kind": "kind",
+    "chapter": "chapter",
 }
 
 
