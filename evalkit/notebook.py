@@ -171,6 +171,8 @@ def open_chapter(
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     configure_plotting()
+    pd.set_option("display.max_colwidth", None)  # show whole sentences, sources and QCA expressions
+    pd.set_option("display.max_columns", None)
     loaded = load_study(Path(study) if study is not None else paths.DEFAULT_STUDY_DIR)
     return ChapterSession(
         chapter_id=chapter_id,
