@@ -1,13 +1,15 @@
 """The one place for paths used by evalkit.
 
-Every other module asks this module where things are. Paths are resolved
-relative to the project root (the folder holding ``pyproject.toml``) when
-evalkit runs from a checkout, and relative to the installed package
-otherwise.
+Every other module asks this module where things are. evalkit is used from a
+checkout (``pip install -e .``): paths are resolved relative to the project
+root, the folder holding ``pyproject.toml``, where the default study, the
+notebooks and ``reports/`` live. The cache folder can be moved with the
+environment variable ``EVALKIT_CACHE_DIR``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -20,7 +22,7 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 DEFAULT_STUDY_NAME = "vastmanland-2019"
 DEFAULT_STUDY_DIR = DATA_DIR / DEFAULT_STUDY_NAME
-CACHE_DIR = PROJECT_ROOT / ".evalkit-cache"
+CACHE_DIR = Path(os.environ.get("EVALKIT_CACHE_DIR") or PROJECT_ROOT / ".evalkit-cache")
 
 STUDY_DESCRIPTOR = "datapackage.json"
 CODEBOOK_DIRNAME = "codebook"

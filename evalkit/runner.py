@@ -650,7 +650,7 @@ def run_study(
     console = console or Console(highlight=False)
     provider = default_findings_provider() if findings is _DEFAULT else findings
     plan = make_plan(study_dir, parse_languages(languages), reports_root, tuple(chapters), notebooks_dir, reveal_names, pdf, provider)
-    cache_dir = Path(cache_dir or os.environ.get("EVALKIT_CACHE_DIR") or paths.CACHE_DIR)
+    cache_dir = Path(cache_dir or paths.CACHE_DIR)
     result = RunResult("ran", plan.report_dir)
     with report_lock(plan.report_dir):
         recover_interrupted_swap(plan.report_dir)
