@@ -150,6 +150,25 @@ def check_inputs(study_dir: Path, chapters: Sequence[Chapter], notebooks_dir: Pa
         raise RunError(f"the report folder {display_path(report_dir)} would be inside the study folder; choose another --reports-root")
 
 
+def check_study_is_valid(study_dir: Path, shown: int = 20) -> None:
+    """Raise :class:`RunError` listing the study's problems, so no notebook runs on invalid data."""
+    from evalkit.study import validate_study
+
+    if not study_dir.is_dir():
+        return  # check_inputs reports a missing folder
+    problems = validate_study(study_dir)
+    if problems:
+        lines = [str(problem) for problem in problems[:shown]]
+        if len(problems) > shown:
+            lines.append(f"... and {len(problems) - shown} more")
+        raise RunError(
+            f"the study {display_path(study_dir)} is not valid ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}); nothing was run and no report was changed.\n"
+            + "\n".join(lines)
+            + f"\nFix the files, then check with: evalkit validate {display_path(study_dir)}"
+        )
+
+
 def parse_languages(text: str | Sequence[str] | None) -> tuple[str, ...]:
     """Parse ``"sv,en"`` (or a sequence) into a tuple of known languages, order kept."""
     if text is None:
@@ -603,6 +622,7 @@ def run_study(
     findings: FindingsProvider | None | object = _DEFAULT,
     timeout: float | None = None,
     console=None,
+    validate: bool = True,
 ) -> RunResult:
     """Execute every chapter for every language and publish the report atomically.
 
@@ -636,6 +656,11 @@ def run_study(
     console : rich.console.Console, optional
         Where messages go (default: a console on stdout).
 
+    validate : bool, optional
+        Validate the study before executing anything (default True); an
+        invalid study raises :class:`RunError` listing its problems. Only the
+        runner's own tests, on fixture folders that are not studies, turn it off.
+
     Returns
     -------
     RunResult
@@ -657,6 +682,8 @@ def run_study(
         if not force and serve_from_cache(plan, cache_dir, result, console):
             result.status = "cached"
             return result
+        if validate:  # after the cache: unchanged inputs were valid when the cached report was made
+            check_study_is_valid(plan.study_dir)
         execute_plan(plan, jobs, timeout, result, console)
         if result.ok:
             cache.store(plan.report_dir, cache_dir, plan.study_dir.name, plan.run_key)
@@ -819,6 +846,6 @@ def cli_run(args: argparse.Namespace) -> int:
             console=console,
         )
     except RunError as error:
-        console.print(f"evalkit run: {error}", style="red", markup=False)
+        console.print(f"evalkit run: {error}", style="red", markup=False, soft_wrap=True)
         return 2
     return 0 if result.ok else 1

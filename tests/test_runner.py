@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from evalkit import chapters as chapters_module
+from evalkit import paths
 from evalkit.chapters import CHAPTERS, Chapter
 from evalkit.report import execute, html
 from evalkit.report.manifest import sha256_file
@@ -53,7 +54,7 @@ def run(study: Path, root: Path, chapters=GOOD, **kwargs):
     from unittest import mock
 
     options = dict(languages="en", pdf=False, chapters=chapters, notebooks_dir=FIXTURES, reports_root=root / "reports",
-                   cache_dir=root / "cache", findings=stub_findings)
+                   cache_dir=root / "cache", findings=stub_findings, validate=False)
     options.update(kwargs)
     with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value=PINNED_SOURCE_DIGEST):
         return run_study(study, **options)
@@ -249,3 +250,22 @@ def test_failing_chapter_keeps_previous_report(first_run, capsys):
     # the next good run serves the unchanged report and clears the stale failure
     assert run(study, root).status == "cached"
     assert not (report / "failed").exists()
+
+
+def test_an_invalid_study_stops_the_run_before_any_notebook_with_every_problem(tmp_path):
+    import shutil
+
+    study = tmp_path / "data" / "broken-county"
+    shutil.copytree(paths.PROJECT_ROOT / "tests" / "fixtures" / "demo-county", study)
+    links = study / "coordinator_municipalities.csv"
+    lines = links.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[2] = "abc"
+    lines[1] = ",".join(cells)
+    links.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RunError) as raised:
+        run_study(study, languages="en", pdf=False, reports_root=tmp_path / "reports", cache_dir=tmp_path / "cache")
+    message = str(raised.value)
+    assert "is not valid (1 problem); nothing was run" in message
+    assert "coordinator_municipalities.csv, row 2, column share_of_post_pct: value 'abc' is not a number" in message
+    assert not (tmp_path / "reports" / "broken-county").exists()
