@@ -464,6 +464,13 @@ def project_rows(table: TableInput) -> list[Problem]:
 # Layer 2: cells, with frictionless
 # ---------------------------------------------------------------------------
 CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"')
+#: What a broken constraint means, per constraint (``{value}`` is the quoted cell).
+CONSTRAINT_MESSAGES = {
+    "enum": "value {value} is not an allowed code.",
+    "pattern": "value {value} does not have the expected form.",
+    "minimum": "value {value} is below the minimum {limit}.",
+    "maximum": "value {value} is above the maximum {limit}.",
+}
 SAME_ROW_NOTE = re.compile(r"position (\d+)")
 
 
@@ -578,20 +585,9 @@ def translate_error(table: TableInput, error: CellError) -> Problem | None:
         unknown_hint = " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""
         return Problem(table.file, row, spec["name"], cell, "the cell is empty but a value is required.",
                        f"Expected {expected}; fill in the value{unknown_hint}.")
-    if constraint == "enum":
-        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is not an allowed code.",
-                       f"Expected {expected}; correct the value.")
-    if constraint == "pattern":
-        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} does not have the expected form.",
-                       f"Expected {expected}; correct the value.")
-    if constraint == "minimum":
-        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is below the minimum {limit}.",
-                       f"Expected {expected}; correct the value.")
-    if constraint == "maximum":
-        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is above the maximum {limit}.",
-                       f"Expected {expected}; correct the value.")
+    template = CONSTRAINT_MESSAGES.get(constraint, "value {value} breaks the constraint {constraint} {limit}.")
     return Problem(table.file, row, spec["name"], cell,
-                   f"value {quoted(cell)} breaks the constraint {constraint} {limit}.",
+                   template.format(value=quoted(cell), constraint=constraint, limit=limit),
                    f"Expected {expected}; correct the value.")
 
 
