@@ -144,22 +144,23 @@ def coordinator_links(study) -> pd.DataFrame:
     return links.sort_values(["coordinator_id", "municipality_id"]).reset_index(drop=True)
 
 
+def _linked_ids(study, table: str, key: str, other: str) -> dict[str, list[str]]:
+    """``{id in table.key: [linked ids in column other]}`` from the link table; every id present."""
+    links = coordinator_links(study)
+    out = {str(i): [] for i in sorted(study.tables[table][key].dropna())}
+    for own, linked in zip(links[key], links[other]):
+        out.setdefault(str(own), []).append(str(linked))
+    return out
+
+
 def municipalities_of_coordinator(study) -> dict[str, list[str]]:
     """``{coordinator_id: [municipality ids served]}`` from the link table (sorted)."""
-    links = coordinator_links(study)
-    out = {str(c): [] for c in sorted(study.tables["coordinators"]["coordinator_id"].dropna())}
-    for coordinator, municipality in zip(links["coordinator_id"], links["municipality_id"]):
-        out.setdefault(str(coordinator), []).append(str(municipality))
-    return out
+    return _linked_ids(study, "coordinators", "coordinator_id", "municipality_id")
 
 
 def coordinators_of_municipality(study) -> dict[str, list[str]]:
     """``{municipality_id: [coordinator ids serving it]}`` (sorted; empty list if none)."""
-    links = coordinator_links(study)
-    out = {str(m): [] for m in sorted(study.tables["municipalities"]["municipality_id"].dropna())}
-    for coordinator, municipality in zip(links["coordinator_id"], links["municipality_id"]):
-        out.setdefault(str(municipality), []).append(str(coordinator))
-    return out
+    return _linked_ids(study, "municipalities", "municipality_id", "coordinator_id")
 
 
 # Provenance --------------------------------------------------------------------------------
