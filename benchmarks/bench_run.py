@@ -49,15 +49,28 @@ def timed(command: list[str], env: dict, cwd: Path | None = None) -> float:
     done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"command failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"command failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     return seconds
 
 
 def run_command(args, reports_root: Path) -> list[str]:
     """The ``evalkit run`` command (a tiny driver for fixture chapters, which the CLI cannot select)."""
     if not args.fixtures:
-        command = [sys.executable, "-m", "evalkit.cli", "run", str(args.study), "--language", args.language,
-                   "--jobs", str(args.jobs), "--reports-root", str(reports_root)]
+        command = [
+            sys.executable,
+            "-m",
+            "evalkit.cli",
+            "run",
+            str(args.study),
+            "--language",
+            args.language,
+            "--jobs",
+            str(args.jobs),
+            "--reports-root",
+            str(reports_root),
+        ]
         return command + (["--no-pdf"] if args.no_pdf else [])
     driver = (
         "import sys\n"
@@ -151,14 +164,27 @@ def main(argv=None) -> int:
         scripts = floor_scripts(args, chapters, work)
         floor = [run_floor(scripts, env, 1) for _ in range(args.repeat)]
         floor_parallel = [run_floor(scripts, env, args.jobs) for _ in range(args.repeat)]
-        result = {name: round(statistics.median(values), 2) for name, values in
-                  (("cold", cold), ("cached", cached), ("floor", floor), ("floor_parallel", floor_parallel))}
+        result = {
+            name: round(statistics.median(values), 2)
+            for name, values in (
+                ("cold", cold),
+                ("cached", cached),
+                ("floor", floor),
+                ("floor_parallel", floor_parallel),
+            )
+        }
         notebooks = len(scripts)
-        print(f"evalkit run benchmark: {notebooks} notebooks ({len(chapters)} chapters × {args.language}), "
-              f"--jobs {args.jobs}, {'no PDF' if args.no_pdf else 'with PDF'}, median of {args.repeat}")
-        print(f"  cold run            {result['cold']:7.2f} s   {result['cold'] / result['floor']:5.2f} × floor   "
-              f"{result['cold'] / result['floor_parallel']:5.2f} × parallel floor")
-        print(f"  unchanged re-run    {result['cached']:7.2f} s   {100 * result['cached'] / result['cold']:5.1f} % of cold")
+        print(
+            f"evalkit run benchmark: {notebooks} notebooks ({len(chapters)} chapters × {args.language}), "
+            f"--jobs {args.jobs}, {'no PDF' if args.no_pdf else 'with PDF'}, median of {args.repeat}"
+        )
+        print(
+            f"  cold run            {result['cold']:7.2f} s   {result['cold'] / result['floor']:5.2f} × floor   "
+            f"{result['cold'] / result['floor_parallel']:5.2f} × parallel floor"
+        )
+        print(
+            f"  unchanged re-run    {result['cached']:7.2f} s   {100 * result['cached'] / result['cold']:5.1f} % of cold"
+        )
         print(f"  floor (scripts, 1 at a time)     {result['floor']:7.2f} s")
         print(f"  floor (scripts, {args.jobs} at a time)     {result['floor_parallel']:7.2f} s")
         if args.json:

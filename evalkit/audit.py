@@ -101,7 +101,10 @@ def output_lines(output) -> list[str]:
 def svg_lines(svg: str) -> list[str]:
     """Summarise an SVG figure: its digest, then its text labels (a readable diff, not path data)."""
     labels = [label.strip() for label in _SVG_TEXT.findall(svg) if label.strip()]
-    return [f"[image/svg+xml] sha256 {manifest_module.sha256_text(svg)[:16]}", *(f"  text: {label}" for label in labels)]
+    return [
+        f"[image/svg+xml] sha256 {manifest_module.sha256_text(svg)[:16]}",
+        *(f"  text: {label}" for label in labels),
+    ]
 
 
 def cell_lines(cell) -> list[str]:
@@ -126,7 +129,9 @@ def compare_notebooks(key: str, stored, fresh) -> list[Difference]:
     fresh_cells = [c for c in fresh.cells if not _injected(c)]
     differences = []
     if len(stored_cells) != len(fresh_cells):
-        differences.append(Difference(key, None, f"cell count differs ({len(stored_cells)} stored, {len(fresh_cells)} now)"))
+        differences.append(
+            Difference(key, None, f"cell count differs ({len(stored_cells)} stored, {len(fresh_cells)} now)")
+        )
     for number, (old, new) in enumerate(zip(stored_cells, fresh_cells), start=1):
         if old.get("source") != new.get("source"):
             differences.append(Difference(key, number, "source differs (the notebook changed since the report)"))
@@ -219,16 +224,25 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
     chapters = [Chapter(e["id"], e["title_sv"], e["title_en"]) for e in manifest["chapters"]]
     work_dir = runner.sibling(report_dir, AUDIT_SUFFIX)
     shutil.rmtree(work_dir, ignore_errors=True)
-    notebooks = {e["id"]: str(materialise_notebook((report_dir / e["notebook"]).resolve(), work_dir / "sources"))
-                 for e in manifest["chapters"]}
+    notebooks = {
+        e["id"]: str(materialise_notebook((report_dir / e["notebook"]).resolve(), work_dir / "sources"))
+        for e in manifest["chapters"]
+    }
     tasks = []
     for language in manifest["languages"]:
         for chapter in chapters:
-            tasks.append({
-                "key": f"{chapter.id} [{language}]", "chapter": chapter.id, "language": language,
-                "notebook": notebooks[chapter.id], "output": str(work_dir / language / chapter.notebook),
-                "cwd": str(work_dir / language), "parameters": manifest["parameters"][language], "timeout": None,
-            })
+            tasks.append(
+                {
+                    "key": f"{chapter.id} [{language}]",
+                    "chapter": chapter.id,
+                    "language": language,
+                    "notebook": notebooks[chapter.id],
+                    "output": str(work_dir / language / chapter.notebook),
+                    "cwd": str(work_dir / language),
+                    "parameters": manifest["parameters"][language],
+                    "timeout": None,
+                }
+            )
     result.chapters, result.notebooks = len(chapters), len(tasks)
     with runner.report_lock(report_dir):
         for language in manifest["languages"]:
@@ -244,8 +258,11 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
     for difference in result.differences:
         say(difference.describe(), "red")
     if result.ok:
-        say(f"No differences: all {result.chapters} chapters reproduce the stored outputs "
-            f"({result.notebooks} notebooks, {', '.join(manifest['languages'])}).", "green")
+        say(
+            f"No differences: all {result.chapters} chapters reproduce the stored outputs "
+            f"({result.notebooks} notebooks, {', '.join(manifest['languages'])}).",
+            "green",
+        )
     else:
         cells = sum(1 for d in result.differences if d.cell is not None)
         say(f"Differences found: {cells} cell(s) differ, {len(result.changed_inputs)} input file(s) changed.", "red")
@@ -272,7 +289,9 @@ def _compare_task(task: dict, outcome: dict, report_dir: Path, nbformat) -> list
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``evalkit audit``."""
     parser.add_argument("report", type=Path, help="report folder written by `evalkit run` (reports/<study>)")
-    parser.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="notebooks executed in parallel (default: 2)")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=2, metavar="N", help="notebooks executed in parallel (default: 2)"
+    )
 
 
 def cli_audit(args: argparse.Namespace) -> int:

@@ -95,4 +95,9 @@ def notebook_parameters(study: str, language: str, output_dir: str = ".", reveal
     """Return the papermill parameters for one chapter run, in :data:`PARAMETER_NAMES` order."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
-    return {"study": str(study), "language": language, "output_dir": str(output_dir), "reveal_names": bool(reveal_names)}
+    return {
+        "study": str(study),
+        "language": language,
+        "output_dir": str(output_dir),
+        "reveal_names": bool(reveal_names),
+    }

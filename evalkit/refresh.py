@@ -43,10 +43,7 @@ def source_notebook(twin: Path):
 
 def cell_sources(nb) -> list[tuple[str, str, tuple]]:
     """Cell type, source and tags of every cell: what must agree between a notebook and its twin."""
-    return [
-        (cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", [])))
-        for cell in nb.cells
-    ]
+    return [(cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", []))) for cell in nb.cells]
 
 
 def out_of_step(chapters=CHAPTERS, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> list[str]:

@@ -30,14 +30,15 @@ import queue as queue_module
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, LANGUAGES, Chapter, notebook_parameters
-from evalkit.report import cache, manifest as manifest_module
+from evalkit.report import cache
+from evalkit.report import manifest as manifest_module
 
 DEFAULT_JOBS = 2
 PARTIAL_SUFFIX = ".partial"
@@ -46,7 +47,14 @@ FAILED_DIRNAME = "failed"
 FINDINGS_NAME = "findings.csv"
 REPORT_NAME = "report.html"
 CACHE_MESSAGE = "unchanged: served from cache"
-WORKER_PRELOAD = ("evalkit.report.worker_preload", "evalkit.report.execute", "evalkit.report.html", "papermill", "nbconvert", "nbformat")
+WORKER_PRELOAD = (
+    "evalkit.report.worker_preload",
+    "evalkit.report.execute",
+    "evalkit.report.html",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+)
 
 FindingsProvider = Callable[[Path], "object"]
 _DEFAULT = object()
@@ -147,7 +155,9 @@ def check_inputs(study_dir: Path, chapters: Sequence[Chapter], notebooks_dir: Pa
     resolved_report = report_dir.resolve()
     resolved_study = study_dir.resolve()
     if resolved_report == resolved_study or resolved_study in resolved_report.parents:
-        raise RunError(f"the report folder {display_path(report_dir)} would be inside the study folder; choose another --reports-root")
+        raise RunError(
+            f"the report folder {display_path(report_dir)} would be inside the study folder; choose another --reports-root"
+        )
 
 
 def check_study_is_valid(study_dir: Path, shown: int = 20) -> None:
@@ -177,7 +187,9 @@ def parse_languages(text: str | Sequence[str] | None) -> tuple[str, ...]:
     languages = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
     unknown = [language for language in languages if language not in LANGUAGES]
     if unknown or not languages:
-        raise RunError(f"unknown language(s) {', '.join(unknown) or '(none)'}; use a comma-separated subset of {','.join(LANGUAGES)}")
+        raise RunError(
+            f"unknown language(s) {', '.join(unknown) or '(none)'}; use a comma-separated subset of {','.join(LANGUAGES)}"
+        )
     return languages
 
 
@@ -233,7 +245,7 @@ class Display:
         self.state = {key: ["queued", None] for key in keys}
         self.live = None
 
-    def __enter__(self) -> "Display":
+    def __enter__(self) -> Display:
         if self.console.is_terminal:
             from rich.live import Live
 
@@ -275,7 +287,12 @@ class Display:
         table.add_column("time", justify="right")
         for key, (status, seconds) in self.state.items():
             style = {"done": "green", "failed": "red", "running": "yellow"}.get(status, "dim")
-            table.add_row(self.SYMBOLS[status], escape(key), f"[{style}]{status}[/]", "" if seconds is None else f"{seconds:.1f} s")
+            table.add_row(
+                self.SYMBOLS[status],
+                escape(key),
+                f"[{style}]{status}[/]",
+                "" if seconds is None else f"{seconds:.1f} s",
+            )
         return table
 
 
@@ -305,7 +322,9 @@ def _start_pool(jobs: int, kernel_home: str):
         # Import the heavy modules once in the fork server; every worker forks with them loaded.
         context.set_forkserver_preload(list(WORKER_PRELOAD))
     events = context.Queue()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker_init, initargs=(events, kernel_home))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=worker_init, initargs=(events, kernel_home)
+    )
     return pool, events
 
 
@@ -358,8 +377,13 @@ def run_tasks(
                 for future in finished:
                     result = future.result()
                     results.append(result)
-                    display.event({"kind": "done" if result["status"] == "ok" else "failed",
-                                   "key": result["key"], "seconds": result.get("seconds")})
+                    display.event(
+                        {
+                            "kind": "done" if result["status"] == "ok" else "failed",
+                            "key": result["key"],
+                            "seconds": result.get("seconds"),
+                        }
+                    )
                     for task in follow_up(result) if follow_up else ():
                         submit(task)
     finally:
@@ -474,13 +498,13 @@ def build_manifest(plan: Plan, output_dir: Path) -> dict:
         **plan.environment,
         "git": manifest_module.git_state(),
         "outputs": outputs,
-        "pdf": sorted(
-            path.relative_to(output_dir).as_posix() for path in output_dir.glob("*/*.pdf")
-        ),
+        "pdf": sorted(path.relative_to(output_dir).as_posix() for path in output_dir.glob("*/*.pdf")),
     }
 
 
-def chapter_tasks(plan: Plan, work_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None) -> list[dict]:
+def chapter_tasks(
+    plan: Plan, work_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None
+) -> list[dict]:
     """Return one execution task per (language, chapter), language by language.
 
     Chapters kept as jupytext scripts are converted to notebooks in ``sources_dir``.
@@ -553,7 +577,10 @@ def failure_message(failure: dict) -> str:
     where = f"cell {failure['cell']}" if failure.get("cell") else "before any cell finished"
     if failure.get("execution_count"):
         where += f" (In [{failure['execution_count']}])"
-    lines = [f"{failure['key']} failed in {where}: {failure['error']}", f"  notebook: {display_path(Path(failure['notebook']))}"]
+    lines = [
+        f"{failure['key']} failed in {where}: {failure['error']}",
+        f"  notebook: {display_path(Path(failure['notebook']))}",
+    ]
     if failure.get("partial"):
         lines.append(f"  partial executed notebook: {display_path(Path(failure['partial']))}")
     return "\n".join(lines)
@@ -674,7 +701,9 @@ def run_study(
 
     console = console or Console(highlight=False)
     provider = default_findings_provider() if findings is _DEFAULT else findings
-    plan = make_plan(study_dir, parse_languages(languages), reports_root, tuple(chapters), notebooks_dir, reveal_names, pdf, provider)
+    plan = make_plan(
+        study_dir, parse_languages(languages), reports_root, tuple(chapters), notebooks_dir, reveal_names, pdf, provider
+    )
     cache_dir = Path(cache_dir or paths.CACHE_DIR)
     result = RunResult("ran", plan.report_dir)
     with report_lock(plan.report_dir):
@@ -706,8 +735,12 @@ def execute_plan(plan: Plan, jobs: int, timeout: float | None, result: RunResult
 
 def _execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, result: RunResult, console) -> None:
     """Run the chapter tasks (then each language's combined report); publish or report failure."""
-    _say(result, console, f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
-         f"({len(tasks)} notebooks, {jobs} at a time) for {plan.study_dir.name}")
+    _say(
+        result,
+        console,
+        f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
+        f"({len(tasks)} notebooks, {jobs} at a time) for {plan.study_dir.name}",
+    )
     started = time.perf_counter()
     remaining = {language: len(plan.chapters) for language in plan.languages}
     failed_languages: set[str] = set()
@@ -760,20 +793,33 @@ def _failure_record(done: dict, task_by_key: dict) -> dict:
     return {**done, "notebook": task.get("source", done["key"])}
 
 
-def report_failure(plan: Plan, work_dir: Path, failures: list, findings_outcome: dict, result: RunResult, console) -> None:
+def report_failure(
+    plan: Plan, work_dir: Path, failures: list, findings_outcome: dict, result: RunResult, console
+) -> None:
     """Print what failed, keep partial notebooks in ``failed/``, drop the partial folder."""
     result.status = "failed"
     keep_failed(plan.report_dir, [f for f in failures if not f.get("combine")])
     for failure in failures:
-        _say(result, console, failure_message(failure) if not failure.get("combine")
-             else f"{failure['key']} failed: {failure.get('error')}", style="red")
+        _say(
+            result,
+            console,
+            failure_message(failure)
+            if not failure.get("combine")
+            else f"{failure['key']} failed: {failure.get('error')}",
+            style="red",
+        )
     if findings_outcome.get("error"):
         _say(result, console, f"findings table failed: {findings_outcome['error']}", style="red")
     result.failures = failures
     shutil.rmtree(work_dir, ignore_errors=True)
     has_previous = (plan.report_dir / manifest_module.MANIFEST_NAME).exists()
-    _say(result, console, f"The previous report in {display_path(plan.report_dir)} was left unchanged." if has_previous
-         else "No report was written.")
+    _say(
+        result,
+        console,
+        f"The previous report in {display_path(plan.report_dir)} was left unchanged."
+        if has_previous
+        else "No report was written.",
+    )
 
 
 class _FindingsThread:
@@ -810,19 +856,44 @@ def _start_findings(plan: Plan, work_dir: Path) -> _FindingsThread:
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``evalkit run``."""
-    parser.add_argument("study", nargs="?", type=Path, default=paths.DEFAULT_STUDY_DIR,
-                        help=f"study folder (default: {display_path(paths.DEFAULT_STUDY_DIR)})")
-    parser.add_argument("--language", default=",".join(LANGUAGES), metavar="sv,en",
-                        help="comma-separated report languages (default: sv,en)")
-    parser.add_argument("--jobs", "-j", type=int, default=DEFAULT_JOBS, metavar="N",
-                        help=f"notebooks executed in parallel (default: {DEFAULT_JOBS})")
+    parser.add_argument(
+        "study",
+        nargs="?",
+        type=Path,
+        default=paths.DEFAULT_STUDY_DIR,
+        help=f"study folder (default: {display_path(paths.DEFAULT_STUDY_DIR)})",
+    )
+    parser.add_argument(
+        "--language",
+        default=",".join(LANGUAGES),
+        metavar="sv,en",
+        help="comma-separated report languages (default: sv,en)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"notebooks executed in parallel (default: {DEFAULT_JOBS})",
+    )
     parser.add_argument("--force", action="store_true", help="execute even if an identical run is cached")
-    parser.add_argument("--reports-root", type=Path, default=None, metavar="DIR",
-                        help=f"where report folders go (default: {display_path(paths.REPORTS_DIR)})")
+    parser.add_argument(
+        "--reports-root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"where report folders go (default: {display_path(paths.REPORTS_DIR)})",
+    )
     parser.add_argument("--no-pdf", action="store_true", help="do not print the combined report to PDF")
     parser.add_argument("--reveal-names", action="store_true", help="show municipality names instead of codes")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="fail a cell that runs longer than this (default: no limit)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="fail a cell that runs longer than this (default: no limit)",
+    )
 
 
 def cli_run(args: argparse.Namespace) -> int:

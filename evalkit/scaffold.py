@@ -131,19 +131,25 @@ def create_study(target: Path, codebook_source: Path | None = None) -> Path:
     """
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScaffoldError(f"{target} already exists and is not empty; evalkit new never overwrites. Choose a new folder.")
+        raise ScaffoldError(
+            f"{target} already exists and is not empty; evalkit new never overwrites. Choose a new folder."
+        )
     source_codebook = Path(codebook_source or paths.DEFAULT_STUDY_DIR) / paths.CODEBOOK_DIRNAME
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         descriptor = descriptor_for(target.name)
-        (building / paths.STUDY_DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (building / paths.STUDY_DESCRIPTOR).write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         write_empty_tables(building, descriptor)
         shutil.copytree(source_codebook, building / paths.CODEBOOK_DIRNAME)
         render_guides(building, read_codebook(building / paths.CODEBOOK_DIRNAME))
         environment = _environment()
         for template in ("README.md", "DATALOG.md"):
-            (building / template).write_text(environment.get_template(template + ".j2").render(name=target.name), encoding="utf-8")
+            (building / template).write_text(
+                environment.get_template(template + ".j2").render(name=target.name), encoding="utf-8"
+            )
         if target.exists():
             target.rmdir()
         os.replace(building, target)

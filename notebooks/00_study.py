@@ -60,7 +60,12 @@ chapter = open_chapter("00_study", study=study, language=language, output_dir=ou
 # *Coordinator function* is the evaluation's overall judgement, used later as the outcome.
 
 # %%
-chapter.table(chapter.study.tables["municipalities"][["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]], "municipalities")
+chapter.table(
+    chapter.study.tables["municipalities"][
+        ["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]
+    ],
+    "municipalities",
+)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Intervjuerna
@@ -132,7 +137,10 @@ chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 
 # %%
 sensitivity_by_value = sensitivity.sensitivity_table(chapter.study)
-chapter.table(sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)[["finding_id", "n_cells"]], "sensitivity_by_finding")
+chapter.table(
+    sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)[["finding_id", "n_cells"]],
+    "sensitivity_by_finding",
+)
 chapter.save_table(sensitivity_by_value, "sensitivity_by_value")
 
 # %% [markdown] tags=["lang-sv"]

@@ -45,7 +45,9 @@ from evalkit.analysis import organisation
 from evalkit.notebook import open_chapter
 from evalkit.present import figures
 
-chapter = open_chapter("01_organisation", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+chapter = open_chapter(
+    "01_organisation", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
+)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Tjänsterna

@@ -61,7 +61,9 @@ from evalkit.analysis import quality_areas
 from evalkit.notebook import open_chapter
 from evalkit.present import figures
 
-chapter = open_chapter("02_quality_areas", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+chapter = open_chapter(
+    "02_quality_areas", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
+)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Kvalitetsområdena
@@ -105,7 +107,10 @@ chapter.table(quality_areas.indicator_tally(chapter.study), "indicator_tally")
 
 # %%
 matrix = quality_areas.quality_area_matrix(chapter.study, partly_score=partly_score)
-chapter.figure(figures.quality_area_heatmap(matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names), "quality_area_heatmap")
+chapter.figure(
+    figures.quality_area_heatmap(matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
+    "quality_area_heatmap",
+)
 chapter.table(matrix, "quality_area_matrix")
 
 # %% [markdown] tags=["lang-sv"]

@@ -44,7 +44,9 @@ from evalkit.analysis import case_statistics, comparison
 from evalkit.notebook import open_chapter
 from evalkit.present import figures
 
-chapter = open_chapter("03_comparison", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+chapter = open_chapter(
+    "03_comparison", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
+)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Team mot samordnare, område för område
@@ -97,7 +99,10 @@ chapter.table(comparison.team_model_profile(chapter.study, partly_score=partly_s
 # coordinator was there for part of it only.
 
 # %%
-chapter.figures(figures.case_series_figures(chapter.study, language=chapter.language, reveal_names=chapter.reveal_names), "case_series")
+chapter.figures(
+    figures.case_series_figures(chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
+    "case_series",
+)
 chapter.table(case_statistics.before_after_summary(chapter.study), "before_after")
 
 # %% [markdown] tags=["lang-sv"]

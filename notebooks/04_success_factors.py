@@ -57,7 +57,9 @@ consistency_cut = 1.0  # a configuration counts as sufficient from this consiste
 from evalkit.analysis import success_factors
 from evalkit.notebook import open_chapter
 
-chapter = open_chapter("04_success_factors", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+chapter = open_chapter(
+    "04_success_factors", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
+)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Villkorstabellen
@@ -89,7 +91,9 @@ chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as
 # outcome, and *relevance* (RoN) whether the condition is trivial (present almost everywhere).
 
 # %%
-success = success_factors.qca_analysis(chapter.study, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut)
+success = success_factors.qca_analysis(
+    chapter.study, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
+)
 chapter.table(success.necessity, "necessity_success_factors")
 
 # %% [markdown] tags=["lang-sv"]
@@ -125,7 +129,9 @@ chapter.table(success.solutions_frame(), "solutions_success_factors")
 # The same analysis for the outcome *works poorly*, with the five explanations as conditions.
 
 # %%
-failure = success_factors.qca_analysis(chapter.study, kind="failure_explanation", partly_as=partly_as, consistency_cut=consistency_cut, outcome="~outcome")
+failure = success_factors.qca_analysis(
+    chapter.study, kind="failure_explanation", partly_as=partly_as, consistency_cut=consistency_cut, outcome="~outcome"
+)
 chapter.table(failure.necessity, "necessity_failure_explanations")
 chapter.table(failure.truth_table, "truth_table_failure_explanations")
 chapter.table(failure.solutions_frame(), "solutions_failure_explanations")

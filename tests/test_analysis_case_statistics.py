@@ -3,9 +3,9 @@
 import math
 
 import pytest
+from studies import findings_by_id, tiny_study
 
 from evalkit.analysis import case_statistics as cs
-from studies import findings_by_id, tiny_study
 
 
 def test_coordinator_start():
@@ -48,6 +48,7 @@ def test_pre_existing_trend():
 
 def test_pre_existing_trend_flat_and_short():
     from studies import tiny_tables
+
     tables = tiny_tables()
     cases = tables["case_statistics"]
     cases.loc[(cases.municipality_id == "A") & (cases.year == 2015), "value"] = 8
@@ -89,6 +90,7 @@ def test_level_change_model_undefined_cases():
     b = model[model["municipality_id"] == "B"]  # no year after the start: rank deficient
     assert b["estimate"].isna().all() and b["ci_low"].isna().all()
     from studies import tiny_tables
+
     cases = tiny_tables()["case_statistics"]
     cases = cases[~((cases.municipality_id == "A") & (cases.year == 2018))]  # 3 points: df 0
     a = cs.level_change_model(tiny_study({"case_statistics": cases}), "A").set_index("term")
@@ -106,8 +108,12 @@ def test_case_findings():
     assert got["cases.B.m1.2018"] == (138, None)
     assert "cases.D.m1.2018" not in got
     rows = findings.set_index("finding_id")
-    assert rows.loc["cases.A.m1.2014", "statement_sv"] == "I Kommun A var antalet aktualiserade våldsärenden tio år 2014."
-    assert rows.loc["cases.B.m1.2017", "statement_en"] == \
-        "In Municipality B, the number of violence cases opened was 115 in 2017."
+    assert (
+        rows.loc["cases.A.m1.2014", "statement_sv"] == "I Kommun A var antalet aktualiserade våldsärenden tio år 2014."
+    )
+    assert (
+        rows.loc["cases.B.m1.2017", "statement_en"]
+        == "In Municipality B, the number of violence cases opened was 115 in 2017."
+    )
     assert set(rows["unit"]) == {"cases"} and rows["denominator"].isna().all()
     assert rows.loc["cases.A.m1.2014", "source"] == "Tabell 1"

@@ -3,9 +3,9 @@
 import math
 
 import pytest
+from studies import findings_by_id, tiny_study
 
 from evalkit.analysis import comparison as cmp
-from studies import findings_by_id, tiny_study
 
 
 def test_team_vs_coordinator():
@@ -33,12 +33,19 @@ def test_team_model_profile():
 
 def test_comparison_findings():
     findings = cmp.comparison_findings(tiny_study())
-    assert findings_by_id(findings) == {"team.municipalities": (1, 4), "qa.team_basic": (3, 4),
-                                        "qa.team_contact": (0, 1)}
+    assert findings_by_id(findings) == {
+        "team.municipalities": (1, 4),
+        "qa.team_basic": (3, 4),
+        "qa.team_contact": (0, 1),
+    }
     rows = findings.set_index("finding_id")
-    assert rows.loc["team.municipalities", "statement_sv"] == \
-        "En av fyra kommuner arbetar med ett familjefridsteam i stället för en samordnare."
-    assert rows.loc["team.municipalities", "statement_en"] == \
-        "One of four municipalities works with a family-violence team instead of a coordinator."
+    assert (
+        rows.loc["team.municipalities", "statement_sv"]
+        == "En av fyra kommuner arbetar med ett familjefridsteam i stället för en samordnare."
+    )
+    assert (
+        rows.loc["team.municipalities", "statement_en"]
+        == "One of four municipalities works with a family-violence team instead of a coordinator."
+    )
     assert rows.loc["qa.team_contact", "statement_sv"].startswith("Ingen av en kommuner med familjefridsteam")
     assert set(rows["chapter"]) == {"comparison"}

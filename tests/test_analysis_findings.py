@@ -1,10 +1,10 @@
 """The findings table and the published-claims check on the tiny study."""
 
 import pandas as pd
+from studies import findings_by_id, tiny_study, tiny_tables
 
 from evalkit.analysis import findings as F
 from evalkit.analysis.populations import FINDINGS_COLUMNS
-from studies import findings_by_id, tiny_study, tiny_tables
 
 
 def test_study_findings_by_hand():
@@ -28,8 +28,10 @@ def test_study_statements():
     rows = F.study_findings(tiny_study()).set_index("finding_id")
     assert rows.loc["study.survey_respondents", "statement_en"] == "Both coordinators answered the survey."
     assert rows.loc["study.interviews_total", "statement_sv"] == "Sammanlagt gjordes tio intervjuer."
-    assert rows.loc["study.staff.social_worker", "statement_en"] == \
-        "One interview with staff concerned the role social worker."
+    assert (
+        rows.loc["study.staff.social_worker", "statement_en"]
+        == "One interview with staff concerned the role social worker."
+    )
 
 
 def test_findings_table_contract():

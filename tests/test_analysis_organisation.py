@@ -1,9 +1,9 @@
 """Chapter 01 on the tiny study: every number worked out by hand."""
 
 import pandas as pd
+from studies import findings_by_id, tiny_study, tiny_tables
 
 from evalkit.analysis import organisation as org
-from studies import findings_by_id, tiny_study, tiny_tables
 
 
 def test_posts_by_coordinator():
@@ -31,8 +31,13 @@ def test_time_split_long_and_wide():
     assert len(long) == 8
     assert list(long["activity"][:4]) == ["strategic", "individual", "direct_client", "other"]
     wide = org.time_split(tiny_study(), wide=True).set_index("coordinator_id")
-    assert wide.loc["C1"].to_dict() == {"strategic": 40, "individual": 30, "direct_client": 20, "other": 10,
-                                        "total_pct": 100}
+    assert wide.loc["C1"].to_dict() == {
+        "strategic": 40,
+        "individual": 30,
+        "direct_client": 20,
+        "other": 10,
+        "total_pct": 100,
+    }
     assert wide.loc["C2", "direct_client"] == 0
 
 
@@ -93,10 +98,14 @@ def test_organisation_findings_basis_and_statements():
     # C2's role is reconstructed, its seat is not.
     assert findings.loc["org.role.strategic", "basis"] == "reconstructed"
     assert findings.loc["org.seat_in_management_group", "basis"] == "stated"
-    assert findings.loc["org.municipalities_with_coordinator", "statement_sv"] == \
-        "Tre av fyra kommuner har en kvinnofridssamordnare."
-    assert findings.loc["org.full_time.municipalities", "statement_en"] == \
-        "One of three municipalities with a coordinator has a full-time coordinator."
+    assert (
+        findings.loc["org.municipalities_with_coordinator", "statement_sv"]
+        == "Tre av fyra kommuner har en kvinnofridssamordnare."
+    )
+    assert (
+        findings.loc["org.full_time.municipalities", "statement_en"]
+        == "One of three municipalities with a coordinator has a full-time coordinator."
+    )
     assert findings.loc["org.coordinators_total", "statement_en"] == "The county has two coordinators in post."
     assert findings.loc["org.role.strategic", "statement_sv"] == "En av två samordnare har en rent strategisk roll."
     assert findings.loc["org.municipalities_with_coordinator", "source"] == "Kap. 1, Org; Kap. 2, Team"

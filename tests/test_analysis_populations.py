@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from studies import tiny_study
 
 from evalkit.analysis.populations import (
     FINDINGS_COLUMNS,
@@ -18,7 +19,6 @@ from evalkit.analysis.populations import (
     row_is_reconstructed,
     rows_basis,
 )
-from studies import tiny_study
 
 
 def test_population_members_and_units():
@@ -43,13 +43,18 @@ def test_population_table():
 
 def test_municipality_groups():
     groups = municipality_groups(tiny_study())
-    assert groups.to_dict() == {"A": "well_functioning", "B": "poorly_functioning", "C": "well_functioning",
-                                "D": "team_based"}
+    assert groups.to_dict() == {
+        "A": "well_functioning",
+        "B": "poorly_functioning",
+        "C": "well_functioning",
+        "D": "team_based",
+    }
     assert groups.index.name == "municipality_id"
 
 
 def test_groups_none_and_unknown_functioning():
     from studies import tiny_tables
+
     m = tiny_tables()["municipalities"]
     m.loc[m.municipality_id == "D", "model"] = "none"
     m.loc[m.municipality_id == "C", "coordinator_functioning"] = "unknown"
@@ -88,12 +93,34 @@ def test_join_sources_deduplicates_parts():
 
 
 def test_findings_frame_contract():
-    frame = findings_frame([
-        {"finding_id": "b", "chapter": "x", "quality_area": None, "numerator": 1, "denominator": None,
-         "unit": "cases", "statement_sv": "s", "statement_en": "e", "source": "src", "basis": "stated"},
-        {"finding_id": "a", "chapter": "x", "quality_area": "q", "numerator": 2, "denominator": 3,
-         "unit": "municipalities", "statement_sv": "s", "statement_en": "e", "source": "src", "basis": "stated"},
-    ])
+    frame = findings_frame(
+        [
+            {
+                "finding_id": "b",
+                "chapter": "x",
+                "quality_area": None,
+                "numerator": 1,
+                "denominator": None,
+                "unit": "cases",
+                "statement_sv": "s",
+                "statement_en": "e",
+                "source": "src",
+                "basis": "stated",
+            },
+            {
+                "finding_id": "a",
+                "chapter": "x",
+                "quality_area": "q",
+                "numerator": 2,
+                "denominator": 3,
+                "unit": "municipalities",
+                "statement_sv": "s",
+                "statement_en": "e",
+                "source": "src",
+                "basis": "stated",
+            },
+        ]
+    )
     assert tuple(frame.columns) == FINDINGS_COLUMNS
     assert list(frame["finding_id"]) == ["a", "b"]
     assert str(frame["numerator"].dtype) == "Float64"

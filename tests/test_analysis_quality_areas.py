@@ -3,16 +3,22 @@
 import math
 
 import pytest
+from studies import findings_by_id, tiny_study
 
 from evalkit.analysis import quality_areas as qa
-from studies import findings_by_id, tiny_study
 
 
 def test_indicator_tally():
     tally = qa.indicator_tally(tiny_study()).set_index("indicator_id")
     # Sorted by quality-area order, then id.
-    assert list(tally.index) == ["know_plan", "know_training", "team_basic", "safe_routines", "access_contact",
-                                 "team_contact"]
+    assert list(tally.index) == [
+        "know_plan",
+        "know_training",
+        "team_basic",
+        "safe_routines",
+        "access_contact",
+        "team_contact",
+    ]
     row = tally.loc["know_plan"]
     assert (row["yes"], row["partly"], row["no"], row["unknown"], row["denominator"]) == (1, 1, 1, 0, 3)
     assert row["outside_population"] == 1  # the row for team municipality D is ignored
@@ -37,12 +43,12 @@ def test_quality_area_matrix_by_hand():
     matrix = qa.quality_area_matrix(tiny_study())
     assert list(matrix.index) == ["A", "B", "C", "D"]
     assert list(matrix.columns) == ["knowledge", "safety", "access"]
-    assert matrix.loc["A", "knowledge"] == pytest.approx(1.0)        # yes, yes (C1), yes
-    assert matrix.loc["B", "knowledge"] == pytest.approx(2 / 3)      # no, yes (C2), yes
-    assert matrix.loc["C", "knowledge"] == pytest.approx(0.5)        # partly, yes (C2), no
-    assert matrix.loc["D", "knowledge"] == pytest.approx(1.0)        # team_basic yes
+    assert matrix.loc["A", "knowledge"] == pytest.approx(1.0)  # yes, yes (C1), yes
+    assert matrix.loc["B", "knowledge"] == pytest.approx(2 / 3)  # no, yes (C2), yes
+    assert matrix.loc["C", "knowledge"] == pytest.approx(0.5)  # partly, yes (C2), no
+    assert matrix.loc["D", "knowledge"] == pytest.approx(1.0)  # team_basic yes
     assert matrix.loc["A", "safety"] == 1.0 and matrix.loc["C", "safety"] == 0.0
-    assert math.isnan(matrix.loc["B", "safety"])                     # only 'unknown'
+    assert math.isnan(matrix.loc["B", "safety"])  # only 'unknown'
     assert matrix.loc["D", "access"] == 0.0 and math.isnan(matrix.loc["A", "access"])
 
 
@@ -77,12 +83,21 @@ def test_quality_area_by_group():
 def test_quality_area_findings():
     findings = qa.quality_area_findings(tiny_study())
     got = findings_by_id(findings)
-    assert got == {"qa.know_plan": (1, 3), "qa.know_training": (2, 2), "qa.safe_routines": (2, 4),
-                   "qa.access_contact": (1, 2)}
+    assert got == {
+        "qa.know_plan": (1, 3),
+        "qa.know_training": (2, 2),
+        "qa.safe_routines": (2, 4),
+        "qa.access_contact": (1, 2),
+    }
     rows = findings.set_index("finding_id")
-    assert rows.loc["qa.know_plan", "statement_sv"] == "En av tre kommuner med samordnare har en plan för kunskapsutveckling."
-    assert rows.loc["qa.know_plan", "statement_en"] == \
-        "One of three municipalities with a coordinator has a plan for knowledge development."
+    assert (
+        rows.loc["qa.know_plan", "statement_sv"]
+        == "En av tre kommuner med samordnare har en plan för kunskapsutveckling."
+    )
+    assert (
+        rows.loc["qa.know_plan", "statement_en"]
+        == "One of three municipalities with a coordinator has a plan for knowledge development."
+    )
     assert rows.loc["qa.know_training", "statement_en"] == "Both coordinators pass on information about training."
     assert rows.loc["qa.safe_routines", "statement_sv"] == "I två av fyra kommuner finns rutiner."
     assert rows.loc["qa.know_plan", "source"] == "Kap. 2, Kunskap"

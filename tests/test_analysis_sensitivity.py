@@ -4,19 +4,21 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from studies import tiny_study, tiny_tables
 
 from evalkit.analysis import sensitivity as S
 from evalkit.analysis.findings import findings_table
-from studies import tiny_study, tiny_tables
 
 
 def test_reconstructed_values():
     cells = S.reconstructed_values(tiny_study())
     got = set(zip(cells["table"], cells["key"], cells["field"], cells["value"]))
-    assert got == {("municipalities", "B", "size_band", "small"),
-                   ("coordinators", "C2", "role", "strategic"),
-                   ("assessments", "know_plan/C", "value", "partly"),
-                   ("conditions", "C/closeness", "value", "partly")}
+    assert got == {
+        ("municipalities", "B", "size_band", "small"),
+        ("coordinators", "C2", "role", "strategic"),
+        ("assessments", "know_plan/C", "value", "partly"),
+        ("conditions", "C/closeness", "value", "partly"),
+    }
     assert cells.set_index("field").loc["role", "assumption"] == "role read from a paraphrase"
 
 
@@ -54,8 +56,17 @@ def test_sensitivity_table_by_hand():
     assert rows[("conditions", "value", "yes")].changes == "sf.closeness: 1/3 -> 2/3"
     size = rows[("municipalities", "size_band", "large")]
     assert size.n_changed == 0 and size.note == "no finding reads this field"
-    assert list(table.columns) == ["table", "key", "field", "value", "alternative", "n_changed",
-                                   "changed_findings", "changes", "note"]
+    assert list(table.columns) == [
+        "table",
+        "key",
+        "field",
+        "value",
+        "alternative",
+        "n_changed",
+        "changed_findings",
+        "changes",
+        "note",
+    ]
 
 
 def test_targeted_recomputation_agrees_with_full_recomputation():
@@ -68,16 +79,24 @@ def test_targeted_recomputation_agrees_with_full_recomputation():
             changed = S._with_value(study, cell["table"], int(cell["row"]), cell["field"], option)
             after = findings_table(changed).set_index("finding_id")[["numerator", "denominator"]]
             joined = base.add_suffix("_b").join(after.add_suffix("_a"), how="outer")
-            differs = joined[(joined["numerator_b"].fillna(-1) != joined["numerator_a"].fillna(-1))
-                             | (joined["denominator_b"].fillna(-1) != joined["denominator_a"].fillna(-1))]
+            differs = joined[
+                (joined["numerator_b"].fillna(-1) != joined["numerator_a"].fillna(-1))
+                | (joined["denominator_b"].fillna(-1) != joined["denominator_a"].fillna(-1))
+            ]
             expected = "|".join(sorted(differs.index))
-            got = table[(table["table"] == cell["table"]) & (table["key"] == cell["key"])
-                        & (table["field"] == cell["field"]) & (table["alternative"] == S._text(option))]
+            got = table[
+                (table["table"] == cell["table"])
+                & (table["key"] == cell["key"])
+                & (table["field"] == cell["field"])
+                & (table["alternative"] == S._text(option))
+            ]
             assert got["changed_findings"].iloc[0] == expected
 
 
-@pytest.mark.parametrize("table, field", [(t, f) for t, fields in S.FIELD_SECTIONS.items()
-                                           for f, sections in fields.items() if sections == ()])
+@pytest.mark.parametrize(
+    "table, field",
+    [(t, f) for t, fields in S.FIELD_SECTIONS.items() for f, sections in fields.items() if sections == ()],
+)
 def test_fields_declared_unread_do_not_move_findings(table, field):
     """Every field declared 'read by no finding' really leaves the findings unchanged."""
     study = tiny_study()
@@ -88,8 +107,9 @@ def test_fields_declared_unread_do_not_move_findings(table, field):
     for option in S.alternatives(study, table, 0, field) or ["zzz"]:
         changed = S._with_value(study, table, 0, field, option)
         after = findings_table(changed)
-        pd.testing.assert_frame_equal(base[["finding_id", "numerator", "denominator"]],
-                                      after[["finding_id", "numerator", "denominator"]])
+        pd.testing.assert_frame_equal(
+            base[["finding_id", "numerator", "denominator"]], after[["finding_id", "numerator", "denominator"]]
+        )
 
 
 def test_finding_sensitivity():

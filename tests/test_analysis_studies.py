@@ -52,12 +52,14 @@ def any_study(request):
 
 # Default study: the report's numbers ------------------------------------------------------
 
+
 def test_default_reproduces_every_published_claim(default_study):
     comparison = compare_with_published_claims(default_study)
     assert len(comparison) > 0
     failing = comparison[~comparison["match"]]
-    assert failing.empty, failing[["claim_id", "finding_id", "claim_numerator", "claim_denominator",
-                                   "computed_numerator", "computed_denominator"]].to_string()
+    assert failing.empty, failing[
+        ["claim_id", "finding_id", "claim_numerator", "claim_denominator", "computed_numerator", "computed_denominator"]
+    ].to_string()
 
 
 def _count(findings, finding_id):
@@ -71,8 +73,10 @@ def test_default_headline_counts(default_findings):
     assert _count(f, "org.coordinators_total") == (6, None)
     assert _count(f, "study.interviews_total") == (36, None)
     assert _count(f, "study.interviews.coordinator") == (6, 36)
-    municipal = f.loc["study.interviews.municipal_manager", "numerator"] + \
-        f.loc["study.interviews.municipal_staff", "numerator"]
+    municipal = (
+        f.loc["study.interviews.municipal_manager", "numerator"]
+        + f.loc["study.interviews.municipal_staff", "numerator"]
+    )
     assert municipal == 23
     assert _count(f, "study.interviews.external_partner") == (7, 36)
     assert _count(f, "org.full_time.municipalities") == (2, 8)
@@ -81,11 +85,13 @@ def test_default_headline_counts(default_findings):
 
 def test_default_headline_statements(default_findings):
     assert default_findings.loc["org.municipalities_with_coordinator", "statement_sv"].startswith(
-        "Åtta av tio kommuner")
-    assert default_findings.loc["qa.knowledge_improved", "statement_sv"].startswith(
-        "I sju av åtta kommuner med")
-    assert "seven of eight municipalities with a coordinator" in \
-        default_findings.loc["qa.knowledge_improved", "statement_en"]
+        "Åtta av tio kommuner"
+    )
+    assert default_findings.loc["qa.knowledge_improved", "statement_sv"].startswith("I sju av åtta kommuner med")
+    assert (
+        "seven of eight municipalities with a coordinator"
+        in default_findings.loc["qa.knowledge_improved", "statement_en"]
+    )
 
 
 def test_default_pre_existing_trend_matches_the_report(default_study):
@@ -96,6 +102,7 @@ def test_default_pre_existing_trend_matches_the_report(default_study):
 
 
 # Every chapter on both studies --------------------------------------------------------------
+
 
 def test_findings_contract(any_study):
     table = findings_table(any_study)
@@ -110,15 +117,34 @@ def test_findings_contract(any_study):
 def test_every_chapter_runs(any_study):
     s = any_study
     assert len(population_table(s)) == 5
-    assert set(municipality_groups(s)) <= {"well_functioning", "poorly_functioning", "unknown_functioning",
-                                           "team_based", "no_coordinator"}
-    for frame in (org.posts_by_coordinator(s), org.posts_by_municipality(s), org.time_split(s),
-                  org.time_split(s, wide=True), org.placement_summary(s), org.combination_summary(s),
-                  org.role_summary(s), org.management_group_seats(s), org.expert_teams(s),
-                  qa.indicator_tally(s), qa.quality_area_by_group(s), cmp.team_vs_coordinator(s),
-                  cmp.team_model_profile(s), cs.case_series(s), cs.before_after_summary(s),
-                  cs.pre_existing_trend(s), cs.level_change_model(s), sf.condition_table(s),
-                  sf.condition_summary(s)):
+    assert set(municipality_groups(s)) <= {
+        "well_functioning",
+        "poorly_functioning",
+        "unknown_functioning",
+        "team_based",
+        "no_coordinator",
+    }
+    for frame in (
+        org.posts_by_coordinator(s),
+        org.posts_by_municipality(s),
+        org.time_split(s),
+        org.time_split(s, wide=True),
+        org.placement_summary(s),
+        org.combination_summary(s),
+        org.role_summary(s),
+        org.management_group_seats(s),
+        org.expert_teams(s),
+        qa.indicator_tally(s),
+        qa.quality_area_by_group(s),
+        cmp.team_vs_coordinator(s),
+        cmp.team_model_profile(s),
+        cs.case_series(s),
+        cs.before_after_summary(s),
+        cs.pre_existing_trend(s),
+        cs.level_change_model(s),
+        sf.condition_table(s),
+        sf.condition_summary(s),
+    ):
         assert isinstance(frame, pd.DataFrame)
     matrix = qa.quality_area_matrix(s)
     assert ((matrix >= 0) & (matrix <= 1) | matrix.isna()).all().all()
@@ -131,5 +157,6 @@ def test_every_chapter_runs(any_study):
 def test_sensitivity_runs(any_study):
     table = sens.sensitivity_table(any_study)
     cells = sens.reconstructed_values(any_study)
-    assert set(zip(table["table"], table["key"], table["field"])) == \
-        set(zip(cells["table"], cells["key"], cells["field"]))
+    assert set(zip(table["table"], table["key"], table["field"])) == set(
+        zip(cells["table"], cells["key"], cells["field"])
+    )

@@ -2,15 +2,17 @@
 
 import pandas as pd
 import pytest
+from studies import findings_by_id, tiny_study
 
 from evalkit.analysis import success_factors as sf
-from studies import findings_by_id, tiny_study
 
 
 def test_condition_kinds_and_order():
     study = tiny_study()
-    assert sf.condition_kinds(study) == {"success_factor": ["closeness", "expert_team"],
-                                         "failure_explanation": ["casework"]}
+    assert sf.condition_kinds(study) == {
+        "success_factor": ["closeness", "expert_team"],
+        "failure_explanation": ["casework"],
+    }
     assert sf.ordered_conditions(study) == ["closeness", "expert_team", "casework"]
 
 
@@ -32,7 +34,8 @@ def test_condition_table_partly_as_zero_or_unknown():
     unknown = sf.unknown_conditions(tiny_study(), partly_as=None)
     assert unknown.to_dict("records") == [
         {"municipality_id": "C", "column": "closeness", "raw_value": "partly"},
-        {"municipality_id": "C", "column": "casework", "raw_value": "unknown"}]
+        {"municipality_id": "C", "column": "casework", "raw_value": "unknown"},
+    ]
     with pytest.raises(ValueError):
         sf.condition_table(tiny_study(), partly_as=0.5)
 
@@ -83,6 +86,7 @@ def test_qca_failure_explanations_negated_outcome():
 def test_qca_undefined_solution_is_noted():
     # Only outcome-1 cases left (partly -> unknown drops nobody; restrict to one condition where B is 0):
     from studies import tiny_tables
+
     m = tiny_tables()["municipalities"]
     m.loc[m.municipality_id == "B", "coordinator_functioning"] = "well"
     result = sf.qca_analysis(tiny_study({"municipalities": m}), kind="success_factor")
@@ -97,6 +101,9 @@ def test_success_factor_findings():
     assert rows.loc["sf.closeness", "basis"] == "reconstructed"
     assert rows.loc["sf.casework", "basis"] == "stated"
     assert rows.loc["sf.closeness", "statement_sv"] == "Närhet – gäller i en av tre kommuner med samordnare."
-    assert rows.loc["sf.closeness", "statement_en"] == "Closeness – holds in one of three municipalities with a coordinator."
+    assert (
+        rows.loc["sf.closeness", "statement_en"]
+        == "Closeness – holds in one of three municipalities with a coordinator."
+    )
     assert rows.loc["sf.casework", "source"] == "Kap. 3, Handläggning"
     assert list(sf.success_factor_findings(tiny_study(), ["casework"])["finding_id"]) == ["sf.casework"]

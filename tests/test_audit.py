@@ -6,9 +6,9 @@ import argparse
 
 import nbformat
 import pytest
+from test_runner import FIXTURES, make_study, run
 
 from evalkit.audit import audit_report, cli_audit, compare_notebooks
-from test_runner import FIXTURES, make_study, run
 
 
 def test_compare_notebooks_names_the_cell():
@@ -76,6 +76,12 @@ def test_executed_notebooks_pass_nbval(audited, tmp_path):
     _, _, report = audited
     env = {**os.environ, **prepare_kernel_home(tmp_path / "kernel")}
     notebooks = sorted(str(p) for p in (report / "en").glob("*.ipynb"))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", *notebooks],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", *notebooks],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:]

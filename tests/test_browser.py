@@ -10,9 +10,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from test_runner import GOOD, make_study, run
 
 from evalkit.report.pdf import DEBIAN_CHROMIUM, find_chromium, run_chromium
-from test_runner import GOOD, make_study, run
 
 pytestmark = [
     pytest.mark.browser,

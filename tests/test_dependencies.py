@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 from evalkit import paths
@@ -43,7 +43,9 @@ def test_environment_yml_lists_exactly_the_pyproject_dependencies():
 
 def test_version_floors_agree():
     pip_side, conda_side = pyproject_requirements(), conda_requirements()
-    differing = {name: (pip_side[name], conda_side[name]) for name in pip_side if pip_side[name] != conda_side.get(name)}
+    differing = {
+        name: (pip_side[name], conda_side[name]) for name in pip_side if pip_side[name] != conda_side.get(name)
+    }
     assert differing == {}
 
 

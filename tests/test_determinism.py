@@ -6,9 +6,9 @@ import io
 import shutil
 
 import pytest
+from test_runner import make_study, run
 
 from evalkit.report.manifest import sha256_file
-from test_runner import make_study, run
 
 DETERMINISTIC_SUFFIXES = (".ipynb", ".html", ".csv", ".json")
 

@@ -14,13 +14,13 @@ import nbformat
 import pandas as pd
 import pytest
 from rich.console import Console
+from test_browser import Collector
 
 from evalkit import paths
 from evalkit.audit import audit_report
 from evalkit.chapters import CHAPTERS
 from evalkit.report.pdf import find_chromium, run_chromium
 from evalkit.runner import CACHE_MESSAGE, run_study
-from test_browser import Collector
 
 pytestmark = pytest.mark.slow
 STUDY = paths.DEFAULT_STUDY_NAME
@@ -31,7 +31,9 @@ def notebook_titles(language: str) -> list[str]:
     titles = []
     for chapter in CHAPTERS:
         nb = nbformat.read(paths.NOTEBOOKS_DIR / chapter.notebook, as_version=4)
-        cell = next(c for c in nb.cells if f"lang-{language}" in c.metadata.get("tags", []) and c.source.startswith("# "))
+        cell = next(
+            c for c in nb.cells if f"lang-{language}" in c.metadata.get("tags", []) and c.source.startswith("# ")
+        )
         titles.append(cell.source.splitlines()[0][2:].strip())
     return titles
 
@@ -41,7 +43,10 @@ def quiet_console() -> Console:
 
 
 def run(root, **options):
-    options = dict(languages="sv,en", reports_root=root / "reports", cache_dir=root / "cache", console=quiet_console()) | options
+    options = (
+        dict(languages="sv,en", reports_root=root / "reports", cache_dir=root / "cache", console=quiet_console())
+        | options
+    )
     return run_study(root / "data" / STUDY, **options)
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evalkit.study import Study, StudyValidationError, load_study, validate_study
-from evalkit.study import csvio
+from evalkit.study import Study, StudyValidationError, csvio, load_study, validate_study
 from evalkit.study.model import CODEBOOK_TABLES, DATA_TABLES, resource_schema
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo-county"
@@ -47,8 +46,15 @@ def test_every_table_is_present_with_schema_columns(demo):
 def test_row_counts(demo):
     counts = {name: len(frame) for name, frame in demo.tables.items()}
     assert counts == {
-        "municipalities": 7, "coordinators": 4, "coordinator_municipalities": 5, "survey_responses": 4,
-        "interviews": 22, "assessments": 43, "conditions": 40, "case_statistics": 24, "documents": 10,
+        "municipalities": 7,
+        "coordinators": 4,
+        "coordinator_municipalities": 5,
+        "survey_responses": 4,
+        "interviews": 22,
+        "assessments": 43,
+        "conditions": 40,
+        "case_statistics": 24,
+        "documents": 10,
         "published_claims": 5,
     }
     assert len(demo.codebook["quality_areas"]) == 6
@@ -86,8 +92,11 @@ def test_published_claims_are_optional(study):
 
 def test_invalid_study_raises_with_every_problem(study):
     (study / "documents.csv").unlink()
-    rows = (study / "survey_responses.csv").read_text(encoding="utf-8").replace(
-        "C1,K01,100,50,20,10,20", "C1,K01,100,50,20,10,10")
+    rows = (
+        (study / "survey_responses.csv")
+        .read_text(encoding="utf-8")
+        .replace("C1,K01,100,50,20,10,20", "C1,K01,100,50,20,10,10")
+    )
     (study / "survey_responses.csv").write_text(rows, encoding="utf-8")
     with pytest.raises(StudyValidationError) as caught:
         load_study(study)

@@ -45,7 +45,9 @@ def test_every_prose_cell_exists_in_both_languages(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_stored_outputs_are_complete_and_error_free(chapter):
-    code_cells = [c for c in read(chapter).cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    code_cells = [
+        c for c in read(chapter).cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
     assert code_cells and all(c.outputs or "import" in c.source for c in code_cells)
     assert not any(o.get("output_type") == "error" for c in code_cells for o in c.outputs)
 
@@ -82,7 +84,8 @@ def test_nbval_detects_a_changed_output(tmp_path):
     """The notebook regression check can fail: tamper with one stored output and nbval must object."""
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "01_organisation.ipynb", as_version=4)
     index, cell = next(
-        (i, c) for i, c in enumerate(nb.cells)
+        (i, c)
+        for i, c in enumerate(nb.cells)
         if c.cell_type == "code" and any("text/plain" in o.get("data", {}) for o in c.outputs)
     )
     output = next(o for o in cell.outputs if "text/plain" in o.get("data", {}))
@@ -91,7 +94,9 @@ def test_nbval_detects_a_changed_output(tmp_path):
     nbformat.write(nb, tampered)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(tampered)],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert run.returncode == 1, run.stdout[-2000:]
     assert f"Cell {index}" in run.stdout or "C9" in run.stdout

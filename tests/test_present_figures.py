@@ -4,12 +4,12 @@ import io
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from studies import tiny_study
 
 from evalkit.analysis import case_statistics as cs
 from evalkit.analysis import organisation as org
 from evalkit.analysis import quality_areas as qa
 from evalkit.present import figures as F
-from studies import tiny_study
 
 
 def _png(figure: Figure) -> bytes:

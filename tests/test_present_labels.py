@@ -1,6 +1,7 @@
 """Pseudonymous labels and codebook labels."""
 
 import pytest
+from studies import tiny_study
 
 from evalkit.present.labels import (
     condition_label,
@@ -13,7 +14,6 @@ from evalkit.present.labels import (
     vocabulary_label,
     vocabulary_labels,
 )
-from studies import tiny_study
 
 
 def test_municipality_label_pseudonymous_by_default():

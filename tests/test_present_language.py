@@ -14,9 +14,19 @@ from evalkit.present.language import (
 )
 
 
-@pytest.mark.parametrize("n, sv, en", [(0, "noll", "zero"), (1, "en", "one"), (7, "sju", "seven"),
-                                       (8, "åtta", "eight"), (13, "tretton", "thirteen"),
-                                       (20, "tjugo", "twenty"), (21, "21", "21"), (36, "36", "36")])
+@pytest.mark.parametrize(
+    "n, sv, en",
+    [
+        (0, "noll", "zero"),
+        (1, "en", "one"),
+        (7, "sju", "seven"),
+        (8, "åtta", "eight"),
+        (13, "tretton", "thirteen"),
+        (20, "tjugo", "twenty"),
+        (21, "21", "21"),
+        (36, "36", "36"),
+    ],
+)
 def test_number_words(n, sv, en):
     assert number_word(n, "sv") == sv
     assert number_word(n, "en") == en
@@ -31,10 +41,14 @@ def test_number_word_neuter_and_floats():
 
 
 def test_brief_examples():
-    assert count_phrase(7, "municipalities", "sv", 8, "kommuner med samordnare") == "sju av åtta kommuner med samordnare"
+    assert (
+        count_phrase(7, "municipalities", "sv", 8, "kommuner med samordnare") == "sju av åtta kommuner med samordnare"
+    )
     assert count_phrase(7, "municipalities", "sv", 8) == "sju av åtta kommuner"
-    assert count_phrase(7, "municipalities", "en", 8, "municipalities with a coordinator") == \
-        "seven of eight municipalities with a coordinator"
+    assert (
+        count_phrase(7, "municipalities", "en", 8, "municipalities with a coordinator")
+        == "seven of eight municipalities with a coordinator"
+    )
     assert count_phrase(1, "cases", "sv", 3) == "ett av tre ärenden"
     assert count_phrase(1, "municipalities", "sv", 8) == "en av åtta kommuner"
 
@@ -66,7 +80,9 @@ def test_denominator_above_twenty_and_missing_denominator():
 
 
 def test_population_label_is_decapitalised_unless_acronym():
-    assert count_phrase(3, "municipalities", "sv", 8, "Kommuner med samordnare") == "tre av åtta kommuner med samordnare"
+    assert (
+        count_phrase(3, "municipalities", "sv", 8, "Kommuner med samordnare") == "tre av åtta kommuner med samordnare"
+    )
     assert decapitalise("IFO-chefer") == "IFO-chefer"
     assert decapitalise("IFO chefer") == "IFO chefer"
 

@@ -1,13 +1,12 @@
 """Display tables: labels instead of codes, localised headers."""
 
-import pandas as pd
+from studies import tiny_study
 
 from evalkit.analysis import organisation as org
 from evalkit.analysis import quality_areas as qa
 from evalkit.analysis import success_factors as sf
 from evalkit.analysis.findings import findings_table
 from evalkit.present import tables as T
-from studies import tiny_study
 
 
 def test_column_label():

@@ -52,10 +52,7 @@ def petrick_data() -> pd.DataFrame:
     Minterm numbers read A as the most significant bit (m5 = A*~B*C).
     """
     positive = {0, 1, 2, 5, 6, 7}
-    rows = [
-        {"A": (m >> 2) & 1, "B": (m >> 1) & 1, "C": m & 1, "Y": int(m in positive)}
-        for m in range(8)
-    ]
+    rows = [{"A": (m >> 2) & 1, "B": (m >> 1) & 1, "C": m & 1, "Y": int(m in positive)} for m in range(8)]
     return pd.DataFrame(rows, index=[f"m{m}" for m in range(8)])
 
 
@@ -113,12 +110,8 @@ def test_necessity_on_four_cases_by_hand():
     data = pd.DataFrame({"X": [1, 1, 0, 1], "Y": [1, 1, 0, 0]}, index=list("abcd"))
     result = qca.necessity(data, ["X"], "Y")
     assert result["condition"].tolist() == ["X", "~X"]
-    assert result.loc[0, ["consistency", "coverage", "relevance"]].tolist() == pytest.approx(
-        [1.0, 2 / 3, 0.5]
-    )
-    assert result.loc[1, ["consistency", "coverage", "relevance"]].tolist() == pytest.approx(
-        [0.0, 0.0, 0.75]
-    )
+    assert result.loc[0, ["consistency", "coverage", "relevance"]].tolist() == pytest.approx([1.0, 2 / 3, 0.5])
+    assert result.loc[1, ["consistency", "coverage", "relevance"]].tolist() == pytest.approx([0.0, 0.0, 0.75])
 
 
 def test_necessity_on_lipset_by_hand(lipset):
@@ -127,7 +120,16 @@ def test_necessity_on_lipset_by_hand(lipset):
     # STB: 11 stable countries -> coverage 8/11; RoN = 7 / (18-8) = 0.7
     result = qca.necessity(lipset, LIPSET_CONDITIONS, "SURV").set_index("condition")
     assert list(result.index) == [
-        "DEV", "~DEV", "URB", "~URB", "LIT", "~LIT", "IND", "~IND", "STB", "~STB",
+        "DEV",
+        "~DEV",
+        "URB",
+        "~URB",
+        "LIT",
+        "~LIT",
+        "IND",
+        "~IND",
+        "STB",
+        "~STB",
     ]
     assert result.loc["DEV"].tolist() == pytest.approx([1.0, 0.8, 0.8])
     assert result.loc["STB"].tolist() == pytest.approx([1.0, 8 / 11, 0.7])
@@ -173,8 +175,12 @@ def test_lipset_conservative_solution_matches_published(lipset_table):
     assert result.kind == "conservative"
     assert result.solutions == [("DEV*~URB*LIT*STB", "DEV*LIT*IND*STB")]
     fit = result.term_fit.set_index("term")
-    assert fit.loc["DEV*~URB*LIT*STB", ["consistency", "raw_coverage", "unique_coverage"]].tolist() == pytest.approx([1.0, 0.5, 0.25])
-    assert fit.loc["DEV*LIT*IND*STB", ["consistency", "raw_coverage", "unique_coverage"]].tolist() == pytest.approx([1.0, 0.75, 0.5])
+    assert fit.loc["DEV*~URB*LIT*STB", ["consistency", "raw_coverage", "unique_coverage"]].tolist() == pytest.approx(
+        [1.0, 0.5, 0.25]
+    )
+    assert fit.loc["DEV*LIT*IND*STB", ["consistency", "raw_coverage", "unique_coverage"]].tolist() == pytest.approx(
+        [1.0, 0.75, 0.5]
+    )
     assert fit.loc["DEV*~URB*LIT*STB", "cases"] == "FI,IE; FR,SE"
     assert fit.loc["DEV*LIT*IND*STB", "cases"] == "FR,SE; BE,CZ,NL,UK"
     assert result.model_fit[["consistency", "pri", "coverage"]].iloc[0].tolist() == [1.0, 1.0, 1.0]
@@ -253,9 +259,7 @@ def test_lipset_intermediate_solution_by_hand(lipset_table):
 
 def test_intermediate_without_any_expectation_equals_conservative(lipset_table):
     no_expectations = {condition: "-" for condition in LIPSET_CONDITIONS}
-    intermediate = qca.minimise(
-        lipset_table, include_remainders=True, directional_expectations=no_expectations
-    )
+    intermediate = qca.minimise(lipset_table, include_remainders=True, directional_expectations=no_expectations)
     assert intermediate.solutions == qca.minimise(lipset_table).solutions
 
 
@@ -323,7 +327,8 @@ def test_literal_count_breaks_ties_between_covers_of_equal_size():
     chart = {a: frozenset({1, 2}), b: frozenset({3}), cd: frozenset({3})}
     assert qca.minimal_covers(chart) == [(a, b)]
     assert {frozenset(c) for c in qca.minimal_covers(chart, fewest_literals=False)} == {
-        frozenset({a, b}), frozenset({a, cd}),
+        frozenset({a, b}),
+        frozenset({a, cd}),
     }
 
 
@@ -337,7 +342,8 @@ def test_frequency_cut_turns_rare_rows_into_remainders_and_creates_ties(lipset):
     assert table.loc[[1, 2, 5], "outcome"].tolist() == [0, 0, 0]
     assert qca.minimise(table, include_remainders=True).solutions == [("DEV",)]
     assert qca.minimise(table, include_remainders=True, fewest_literals=False).solutions == [
-        ("DEV",), ("LIT*STB",),
+        ("DEV",),
+        ("LIT*STB",),
     ]
     # rare rows are not explained either: the conservative solution is unchanged
     assert qca.minimise(table).solutions == [("DEV*~URB*LIT*STB", "DEV*LIT*IND*STB")]
@@ -562,9 +568,7 @@ def test_random_tables_agree_with_setqca_and_respect_the_truth_table(seed):
     # set of tied solutions equals setqca's when it is installed.
     rng = np.random.default_rng(seed)
     conditions = tuple(f"C{i}" for i in range(int(rng.integers(3, 6))))
-    data = pd.DataFrame(
-        rng.integers(0, 2, (int(rng.integers(6, 20)), len(conditions))), columns=conditions
-    )
+    data = pd.DataFrame(rng.integers(0, 2, (int(rng.integers(6, 20)), len(conditions))), columns=conditions)
     data["Y"] = rng.integers(0, 2, len(data))
     table = qca.truth_table(data, list(conditions), "Y")
     if not (table["outcome"] == 1).any() or not (table["outcome"] == 0).any():
@@ -577,9 +581,7 @@ def test_random_tables_agree_with_setqca_and_respect_the_truth_table(seed):
         for solution in result.solutions:
             cubes = [qca.parse_term(term, conditions) for term in solution]
             covered = {
-                c
-                for c in product((0, 1), repeat=len(conditions))
-                if any(qca._cube_contains(cube, c) for cube in cubes)
+                c for c in product((0, 1), repeat=len(conditions)) if any(qca._cube_contains(cube, c) for cube in cubes)
             }
             assert positives <= covered
             assert not negatives & covered

@@ -21,18 +21,37 @@ from evalkit.runner import CACHE_MESSAGE, RunError, check_inputs, configure_pars
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 GOOD = (Chapter("10_table", "Tabell", "Table"), Chapter("11_plot", "Figur", "Figure"))
 FAILING = GOOD + (Chapter("12_fail", "Fel", "Failure"),)
-FINDINGS_COLUMNS = ["finding_id", "chapter", "quality_area", "numerator", "denominator", "unit",
-                    "statement_sv", "statement_en", "source", "basis"]
+FINDINGS_COLUMNS = [
+    "finding_id",
+    "chapter",
+    "quality_area",
+    "numerator",
+    "denominator",
+    "unit",
+    "statement_sv",
+    "statement_en",
+    "source",
+    "basis",
+]
 
 
 def stub_findings(study_dir: Path) -> pd.DataFrame:
     """A stand-in for evalkit.analysis.findings: one row per fixture value (computed, not invented)."""
     values = pd.read_csv(Path(study_dir) / "values.csv")
-    return pd.DataFrame({
-        "finding_id": [f"fixture.{name}" for name in values["name"]],
-        "chapter": "10_table", "quality_area": "", "numerator": values["count"], "denominator": values["count"].sum(),
-        "unit": "cases", "statement_sv": "", "statement_en": "", "source": "values.csv", "basis": "stated",
-    })[FINDINGS_COLUMNS]
+    return pd.DataFrame(
+        {
+            "finding_id": [f"fixture.{name}" for name in values["name"]],
+            "chapter": "10_table",
+            "quality_area": "",
+            "numerator": values["count"],
+            "denominator": values["count"].sum(),
+            "unit": "cases",
+            "statement_sv": "",
+            "statement_en": "",
+            "source": "values.csv",
+            "basis": "stated",
+        }
+    )[FINDINGS_COLUMNS]
 
 
 def make_study(folder: Path, b_value: int = 5) -> Path:
@@ -53,8 +72,16 @@ def run(study: Path, root: Path, chapters=GOOD, **kwargs):
     """
     from unittest import mock
 
-    options = dict(languages="en", pdf=False, chapters=chapters, notebooks_dir=FIXTURES, reports_root=root / "reports",
-                   cache_dir=root / "cache", findings=stub_findings, validate=False)
+    options = dict(
+        languages="en",
+        pdf=False,
+        chapters=chapters,
+        notebooks_dir=FIXTURES,
+        reports_root=root / "reports",
+        cache_dir=root / "cache",
+        findings=stub_findings,
+        validate=False,
+    )
     options.update(kwargs)
     with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value=PINNED_SOURCE_DIGEST):
         return run_study(study, **options)
@@ -76,13 +103,22 @@ def first_run(tmp_path_factory):
 
 
 def test_chapter_list_is_ordered_and_complete():
-    assert [c.id for c in CHAPTERS] == ["00_study", "01_organisation", "02_quality_areas", "03_comparison",
-                                        "04_success_factors"]
+    assert [c.id for c in CHAPTERS] == [
+        "00_study",
+        "01_organisation",
+        "02_quality_areas",
+        "03_comparison",
+        "04_success_factors",
+    ]
     for chapter in CHAPTERS:
         assert chapter.notebook == f"{chapter.id}.ipynb"
         assert chapter.title("sv") and chapter.title("en") and chapter.title("sv") != chapter.title("en")
     assert chapters_module.notebook_parameters("x", "sv") == {
-        "study": "x", "language": "sv", "output_dir": ".", "reveal_names": False}
+        "study": "x",
+        "language": "sv",
+        "output_dir": ".",
+        "reveal_names": False,
+    }
     with pytest.raises(ValueError):
         chapters_module.notebook_parameters("x", "de")
 
@@ -103,7 +139,13 @@ def test_cli_defaults():
     assert (args.language, args.jobs, args.force, args.no_pdf, args.reveal_names) == ("sv,en", 2, False, False, False)
     args = parser.parse_args(["data/x", "--language", "sv", "-j", "3", "--force", "--no-pdf", "--reveal-names"])
     assert (str(args.study), args.language, args.jobs, args.force, args.no_pdf, args.reveal_names) == (
-        "data/x", "sv", 3, True, True, True)
+        "data/x",
+        "sv",
+        3,
+        True,
+        True,
+        True,
+    )
 
 
 def test_report_folder_may_not_be_inside_the_study(tmp_path):
@@ -119,8 +161,12 @@ def test_normalise_notebook_strips_timing_and_fixes_ids():
     executed = nbformat.read(FIXTURES / "10_table.ipynb", as_version=4)
     injected = nbformat.v4.new_code_cell("study = 'x'", metadata={"tags": ["injected-parameters"]})
     executed.cells.insert(1, injected)
-    executed.metadata["papermill"] = {"start_time": "2024-01-01", "duration": 1.0, "parameters": {"a": 1},
-                                      "input_path": "/abs/in.ipynb"}
+    executed.metadata["papermill"] = {
+        "start_time": "2024-01-01",
+        "duration": 1.0,
+        "parameters": {"a": 1},
+        "input_path": "/abs/in.ipynb",
+    }
     executed.cells[2].metadata["papermill"] = {"duration": 0.1}
     executed.cells[2].metadata["execution"] = {"iopub.status.busy": "2024"}
     execute.normalise_notebook(executed, source)
@@ -132,7 +178,9 @@ def test_normalise_notebook_strips_timing_and_fixes_ids():
 
 
 def test_html_id_normalisation():
-    page = '<h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2><h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2>'
+    page = (
+        '<h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2><h2 id="A">A<a class="anchor-link" href="#A">¶</a></h2>'
+    )
     assert html.dedupe_heading_ids(page).count('id="A-2"') == 1
     assert 'href="#A-2"' in html.dedupe_heading_ids(page)
     text = 'id="0b8e4f5e-3c1a-4b7e-9d2f-1a2b3c4d5e6f" ref="0b8e4f5e-3c1a-4b7e-9d2f-1a2b3c4d5e6f"'
@@ -190,8 +238,12 @@ def test_executed_notebook_has_no_timing_and_relative_parameters(first_run):
     nb = nbformat.read(root / "reports" / "fixture-study" / "en" / "10_table.ipynb", as_version=4)
     text = json.dumps(nb)
     assert "start_time" not in text and "duration" not in text and "iopub" not in text
-    assert nb.metadata["papermill"]["parameters"] == {"study": "../../../data/fixture-study", "language": "en",
-                                                      "output_dir": ".", "reveal_names": False}
+    assert nb.metadata["papermill"]["parameters"] == {
+        "study": "../../../data/fixture-study",
+        "language": "en",
+        "output_dir": ".",
+        "reveal_names": False,
+    }
     assert str(root) not in text, "no absolute paths in executed notebooks"
 
 

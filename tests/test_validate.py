@@ -71,7 +71,7 @@ def add_row(study: Path, file: str, values: dict[str, str]) -> None:
 def drop_column(study: Path, file: str, column: str) -> None:
     rows = read_rows(study / file)
     position = rows[0].index(column)
-    write_rows(study / file, [row[:position] + row[position + 1:] for row in rows])
+    write_rows(study / file, [row[:position] + row[position + 1 :] for row in rows])
 
 
 def lines(study: Path) -> list[str]:
@@ -168,8 +168,12 @@ def test_latin1_file(study):
 
 def test_row_with_too_many_cells(study):
     path = study / "documents.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "D09,strategy,,,Regional strategi", "D09,strategy,,,Regional, strategi"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "D09,strategy,,,Regional strategi", "D09,strategy,,,Regional, strategi"
+        ),
+        encoding="utf-8",
+    )
     assert lines(study) == [
         "documents.csv, row 10: the row has 11 cells but the header has 10 columns. Check the row for a missing "
         "or extra ',' (a text containing ',' must be in double quotes)."
@@ -210,8 +214,17 @@ def test_empty_required_cell(study):
 
 
 def test_duplicate_key(study):
-    add_row(study, "documents.csv", {"document_id": "D01", "document_type": "routine", "description": "Kopia",
-                                      "basis": "observed", "source": "Dokumentinsamling 2021"})
+    add_row(
+        study,
+        "documents.csv",
+        {
+            "document_id": "D01",
+            "document_type": "routine",
+            "description": "Kopia",
+            "basis": "observed",
+            "source": "Dokumentinsamling 2021",
+        },
+    )
     assert lines(study) == [
         "documents.csv, row 12, column document_id: duplicate key: document_id 'D01' is the same as row 2. "
         "Each row must have its own document_id; delete the duplicate row or correct it."
@@ -219,8 +232,17 @@ def test_duplicate_key(study):
 
 
 def test_duplicate_composite_key(study):
-    add_row(study, "conditions.csv", {"municipality_id": "K01", "condition_id": "expert_team", "value": "no",
-                                       "basis": "judgement", "source": "Kodning"})
+    add_row(
+        study,
+        "conditions.csv",
+        {
+            "municipality_id": "K01",
+            "condition_id": "expert_team",
+            "value": "no",
+            "basis": "judgement",
+            "source": "Kodning",
+        },
+    )
     assert lines(study) == [
         "conditions.csv, row 42: duplicate key: municipality_id 'K01', condition_id 'expert_team' is the same as "
         "row 3. Each row must have its own municipality_id and condition_id combination; delete the duplicate "
@@ -255,8 +277,11 @@ def test_unknown_coordinator_based_in(study):
 
 
 def test_unknown_indicator(study):
-    add_row(study, "assessments.csv", {"indicator_id": "kb_typo", "subject_id": "K01", "value": "yes",
-                                        "basis": "judgement", "source": "Kodning"})
+    add_row(
+        study,
+        "assessments.csv",
+        {"indicator_id": "kb_typo", "subject_id": "K01", "value": "yes", "basis": "judgement", "source": "Kodning"},
+    )
     assert lines(study) == [
         "assessments.csv, row 45, column indicator_id: unknown indicator 'kb_typo'. Expected an indicator_id from "
         "codebook/indicators.csv; add the indicator to the codebook or correct the value."
@@ -264,8 +289,13 @@ def test_unknown_indicator(study):
 
 
 def test_unknown_measure(study):
-    set_cell(study, "case_statistics.csv", {"municipality_id": "K03", "year": "2020", "measure": "protected_housing"},
-             "measure", "sheltered_housing")
+    set_cell(
+        study,
+        "case_statistics.csv",
+        {"municipality_id": "K03", "year": "2020", "measure": "protected_housing"},
+        "measure",
+        "sheltered_housing",
+    )
     assert lines(study) == [
         "case_statistics.csv, row 24, column measure: unknown measure 'sheltered_housing'. Expected a measure from "
         "codebook/measures.csv; add the measure to the codebook or correct the value."
@@ -319,10 +349,24 @@ def test_own_coordinator_but_model_shared(study):
 
 
 def test_team_municipality_served_by_a_coordinator(study):
-    add_row(study, "coordinator_municipalities.csv", {"coordinator_id": "C1", "municipality_id": "K06",
-                                                       "share_of_post_pct": "10", "basis": "observed", "source": "x"})
-    set_cell(study, "coordinator_municipalities.csv", {"coordinator_id": "C1", "municipality_id": "K01"},
-             "share_of_post_pct", "90")
+    add_row(
+        study,
+        "coordinator_municipalities.csv",
+        {
+            "coordinator_id": "C1",
+            "municipality_id": "K06",
+            "share_of_post_pct": "10",
+            "basis": "observed",
+            "source": "x",
+        },
+    )
+    set_cell(
+        study,
+        "coordinator_municipalities.csv",
+        {"coordinator_id": "C1", "municipality_id": "K01"},
+        "share_of_post_pct",
+        "90",
+    )
     set_cell(study, "survey_responses.csv", {"coordinator_id": "C1"}, "q1_municipalities", "K01|K06")
     assert lines(study) == [
         "municipalities.csv, row 2, column model: municipality 'K01' has the model 'own_coordinator' but its "
@@ -442,8 +486,13 @@ def test_start_date_in_the_wrong_form(study):
 
 
 def test_case_year_out_of_range(study):
-    set_cell(study, "case_statistics.csv", {"municipality_id": "K02", "year": "2017", "measure": "children_witnessing"},
-             "year", "1917")
+    set_cell(
+        study,
+        "case_statistics.csv",
+        {"municipality_id": "K02", "year": "2017", "measure": "children_witnessing"},
+        "year",
+        "1917",
+    )
     assert lines(study) == [
         "case_statistics.csv, row 4, column year: value '1917' is below the minimum 1990. Expected a calendar year "
         "from 1990 to 2100; correct the value."
@@ -461,8 +510,17 @@ def test_missing_assessment_for_a_population_member(study):
 
 
 def test_assessment_outside_the_population(study):
-    add_row(study, "assessments.csv", {"indicator_id": "kb_staff_knowledge", "subject_id": "K06", "value": "no",
-                                        "basis": "judgement", "source": "Kodning"})
+    add_row(
+        study,
+        "assessments.csv",
+        {
+            "indicator_id": "kb_staff_knowledge",
+            "subject_id": "K06",
+            "value": "no",
+            "basis": "judgement",
+            "source": "Kodning",
+        },
+    )
     assert lines(study) == [
         "assessments.csv, row 45, column subject_id: 'K06' is not in the population of indicator kb_staff_knowledge, "
         "which is assessed for municipalities with model own_coordinator or shared_coordinator (population "
@@ -500,7 +558,9 @@ def test_reconstructed_fields_naming_an_unknown_column(study):
 
 
 def test_structural_condition_disagrees_with_structure(study):
-    set_cell(study, "conditions.csv", {"municipality_id": "K02", "condition_id": "combined_with_casework"}, "value", "no")
+    set_cell(
+        study, "conditions.csv", {"municipality_id": "K02", "condition_id": "combined_with_casework"}, "value", "no"
+    )
     set_cell(study, "conditions.csv", {"municipality_id": "K01", "condition_id": "shared_post"}, "value", "yes")
     assert lines(study) == [
         "conditions.csv, row 7, column value: condition shared_post is 'yes' but it is not the case that its "
@@ -560,8 +620,10 @@ def test_cache_gives_the_same_problems(study):
 def to_swedish_excel(path: Path) -> None:
     """Rewrite a comma CSV the way Swedish Excel saves it: BOM, ';', decimal commas."""
     rows = read_rows(path)
-    swedish = [[cell.replace(".", ",") if cell.replace(".", "").isdigit() and "." in cell else cell for cell in row]
-               for row in rows]
+    swedish = [
+        [cell.replace(".", ",") if cell.replace(".", "").isdigit() and "." in cell else cell for cell in row]
+        for row in rows
+    ]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(swedish)
 

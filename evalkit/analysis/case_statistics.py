@@ -47,8 +47,9 @@ def coordinator_start(study) -> pd.DataFrame:
     for municipality, group in links.groupby("municipality_id", sort=True):
         dates = sorted(str(d) for d in group["start_date"].dropna())
         start = dates[0] if dates else pd.NA
-        rows.append({"municipality_id": municipality, "start_date": start,
-                     "start_year": int(start[:4]) if dates else pd.NA})
+        rows.append(
+            {"municipality_id": municipality, "start_date": start, "start_year": int(start[:4]) if dates else pd.NA}
+        )
     frame = pd.DataFrame(rows, columns=["municipality_id", "start_date", "start_year"])
     frame["start_date"] = frame["start_date"].astype("string")
     frame["start_year"] = frame["start_year"].astype("Int64")
@@ -80,18 +81,36 @@ def case_series(study) -> pd.DataFrame:
         else:
             year = int(r["year"])
             period = "before" if year < start_year else ("start_year" if year == start_year else "after")
-        rows.append({"municipality_id": mid, "measure": r["measure"], "year": r["year"],
-                     "value": r["value"], "start_date": start_date, "start_year": start_year,
-                     "period": period,
-                     "basis": "reconstructed" if row_is_reconstructed(
-                         r["basis"], r["reconstructed_fields"], ["value"]) else "stated",
-                     "source": r["source"]})
-    columns = ["municipality_id", "measure", "year", "value", "start_date", "start_year", "period",
-               "basis", "source"]
+        rows.append(
+            {
+                "municipality_id": mid,
+                "measure": r["measure"],
+                "year": r["year"],
+                "value": r["value"],
+                "start_date": start_date,
+                "start_year": start_year,
+                "period": period,
+                "basis": "reconstructed"
+                if row_is_reconstructed(r["basis"], r["reconstructed_fields"], ["value"])
+                else "stated",
+                "source": r["source"],
+            }
+        )
+    columns = ["municipality_id", "measure", "year", "value", "start_date", "start_year", "period", "basis", "source"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame = frame.astype({"municipality_id": "string", "measure": "string", "year": "Int64",
-                          "value": "Float64", "start_date": "string", "start_year": "Int64",
-                          "period": "string", "basis": "string", "source": "string"})
+    frame = frame.astype(
+        {
+            "municipality_id": "string",
+            "measure": "string",
+            "year": "Int64",
+            "value": "Float64",
+            "start_date": "string",
+            "start_year": "Int64",
+            "period": "string",
+            "basis": "string",
+            "source": "string",
+        }
+    )
     return frame.sort_values(["municipality_id", "measure", "year"]).reset_index(drop=True)
 
 
@@ -123,15 +142,36 @@ def before_after_summary(study) -> pd.DataFrame:
         mean_after = float(after.mean()) if len(after) else float("nan")
         change = mean_after - mean_before
         rel = change / mean_before if mean_before and not math.isnan(mean_before) else float("nan")
-        rows.append({"municipality_id": mid, "measure": measure, "start_year": int(group["start_year"].iloc[0]),
-                     "n_before": int(len(before)), "n_after": int(len(after)),
-                     "mean_before": mean_before, "mean_after": mean_after, "abs_change": change,
-                     "rel_change": rel,
-                     "start_year_value": float(at_start.iloc[0]) if len(at_start) else float("nan"),
-                     "start_year_excluded": True,
-                     "note": "start year excluded from both sides"})
-    columns = ["municipality_id", "measure", "start_year", "n_before", "n_after", "mean_before",
-               "mean_after", "abs_change", "rel_change", "start_year_value", "start_year_excluded", "note"]
+        rows.append(
+            {
+                "municipality_id": mid,
+                "measure": measure,
+                "start_year": int(group["start_year"].iloc[0]),
+                "n_before": int(len(before)),
+                "n_after": int(len(after)),
+                "mean_before": mean_before,
+                "mean_after": mean_after,
+                "abs_change": change,
+                "rel_change": rel,
+                "start_year_value": float(at_start.iloc[0]) if len(at_start) else float("nan"),
+                "start_year_excluded": True,
+                "note": "start year excluded from both sides",
+            }
+        )
+    columns = [
+        "municipality_id",
+        "measure",
+        "start_year",
+        "n_before",
+        "n_after",
+        "mean_before",
+        "mean_after",
+        "abs_change",
+        "rel_change",
+        "start_year_value",
+        "start_year_excluded",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -172,21 +212,40 @@ def pre_existing_trend(study) -> pd.DataFrame:
         else:
             under_way = bool(values[-1] > values[0] or slope > 0)
             verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
-        rows.append({"municipality_id": mid, "measure": measure,
-                     "start_year": int(group["start_year"].iloc[0]), "n_pre": int(len(pre)),
-                     "first_pre_year": int(years[0]) if len(pre) else pd.NA,
-                     "first_pre_value": float(values[0]) if len(pre) else float("nan"),
-                     "last_pre_year": int(years[-1]) if len(pre) else pd.NA,
-                     "last_pre_value": float(values[-1]) if len(pre) else float("nan"),
-                     "pre_slope": slope, "increase_under_way": under_way, "verdict": verdict})
-    columns = ["municipality_id", "measure", "start_year", "n_pre", "first_pre_year", "first_pre_value",
-               "last_pre_year", "last_pre_value", "pre_slope", "increase_under_way", "verdict"]
+        rows.append(
+            {
+                "municipality_id": mid,
+                "measure": measure,
+                "start_year": int(group["start_year"].iloc[0]),
+                "n_pre": int(len(pre)),
+                "first_pre_year": int(years[0]) if len(pre) else pd.NA,
+                "first_pre_value": float(values[0]) if len(pre) else float("nan"),
+                "last_pre_year": int(years[-1]) if len(pre) else pd.NA,
+                "last_pre_value": float(values[-1]) if len(pre) else float("nan"),
+                "pre_slope": slope,
+                "increase_under_way": under_way,
+                "verdict": verdict,
+            }
+        )
+    columns = [
+        "municipality_id",
+        "measure",
+        "start_year",
+        "n_pre",
+        "first_pre_year",
+        "first_pre_value",
+        "last_pre_year",
+        "last_pre_value",
+        "pre_slope",
+        "increase_under_way",
+        "verdict",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"first_pre_year": "Int64", "last_pre_year": "Int64",
-                         "increase_under_way": "boolean"})
+    return frame.astype({"first_pre_year": "Int64", "last_pre_year": "Int64", "increase_under_way": "boolean"})
 
 
 # Student t distribution (scipy) -------------------------------------------------------------
+
 
 def t_cdf(t: float, df: float) -> float:
     """Cumulative distribution function of Student's t with ``df`` degrees of freedom."""
@@ -200,8 +259,9 @@ def t_quantile(p: float, df: float) -> float:
     return float(student_t.ppf(p, df))
 
 
-def level_change_model(study, municipality_id: str | None = None, measure: str | None = None,
-                       level: float = 0.95) -> pd.DataFrame:
+def level_change_model(
+    study, municipality_id: str | None = None, measure: str | None = None, level: float = 0.95
+) -> pd.DataFrame:
     """Exploratory segmented regression ``y = a + b*(year - start) + c*after``.
 
     Fitted by ordinary least squares (numpy) per municipality x measure on the
@@ -245,17 +305,39 @@ def level_change_model(study, municipality_id: str | None = None, measure: str |
                 errors = np.sqrt(np.diag(sigma2 * np.linalg.inv(X.T @ X)))
         t_crit = t_quantile(0.5 + level / 2, df) if df >= 1 else float("nan")
         for term, estimate, error in zip(("intercept", "trend", "level_change"), estimates, errors):
-            rows.append({"municipality_id": mid, "measure": meas, "term": term,
-                         "estimate": float(estimate), "std_error": float(error), "df": int(df),
-                         "t_crit": t_crit, "ci_low": float(estimate - t_crit * error),
-                         "ci_high": float(estimate + t_crit * error), "n_years": int(n),
-                         "exploratory": True})
-    columns = ["municipality_id", "measure", "term", "estimate", "std_error", "df", "t_crit", "ci_low",
-               "ci_high", "n_years", "exploratory"]
+            rows.append(
+                {
+                    "municipality_id": mid,
+                    "measure": meas,
+                    "term": term,
+                    "estimate": float(estimate),
+                    "std_error": float(error),
+                    "df": int(df),
+                    "t_crit": t_crit,
+                    "ci_low": float(estimate - t_crit * error),
+                    "ci_high": float(estimate + t_crit * error),
+                    "n_years": int(n),
+                    "exploratory": True,
+                }
+            )
+    columns = [
+        "municipality_id",
+        "measure",
+        "term",
+        "estimate",
+        "std_error",
+        "df",
+        "t_crit",
+        "ci_low",
+        "ci_high",
+        "n_years",
+        "exploratory",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame.attrs["exploratory"] = True
-    frame.attrs["note"] = ("Exploratory level-change regression on a few yearly counts; "
-                           "not evidence of a coordinator effect.")
+    frame.attrs["note"] = (
+        "Exploratory level-change regression on a few yearly counts; not evidence of a coordinator effect."
+    )
     return frame
 
 
@@ -273,13 +355,28 @@ def case_findings(study) -> pd.DataFrame:
     rows = []
     for _, r in stats.iterrows():
         mid, measure, year, value = r["municipality_id"], r["measure"], int(r["year"]), int(r["value"])
-        sv = (f"I {municipality_label(mid, 'sv')} var antalet "
-              f"{decapitalise(measure_label(study, measure, 'sv'))} {number_word(value, 'sv')} år {year}.")
-        en = (f"In {municipality_label(mid, 'en')}, the number of "
-              f"{decapitalise(measure_label(study, measure, 'en'))} was {number_word(value, 'en')} in {year}.")
-        rows.append({"finding_id": f"cases.{mid}.{measure}.{year}", "chapter": CHAPTER,
-                     "quality_area": pd.NA, "numerator": value, "denominator": None, "unit": "cases",
-                     "statement_sv": sv, "statement_en": en, "source": r["source"],
-                     "basis": "reconstructed" if row_is_reconstructed(
-                         r["basis"], r["reconstructed_fields"], ["value"]) else "stated"})
+        sv = (
+            f"I {municipality_label(mid, 'sv')} var antalet "
+            f"{decapitalise(measure_label(study, measure, 'sv'))} {number_word(value, 'sv')} år {year}."
+        )
+        en = (
+            f"In {municipality_label(mid, 'en')}, the number of "
+            f"{decapitalise(measure_label(study, measure, 'en'))} was {number_word(value, 'en')} in {year}."
+        )
+        rows.append(
+            {
+                "finding_id": f"cases.{mid}.{measure}.{year}",
+                "chapter": CHAPTER,
+                "quality_area": pd.NA,
+                "numerator": value,
+                "denominator": None,
+                "unit": "cases",
+                "statement_sv": sv,
+                "statement_en": en,
+                "source": r["source"],
+                "basis": "reconstructed"
+                if row_is_reconstructed(r["basis"], r["reconstructed_fields"], ["value"])
+                else "stated",
+            }
+        )
     return findings_frame(rows)

@@ -55,18 +55,27 @@ def team_vs_coordinator(study, partly_score: float = 0.5) -> pd.DataFrame:
     for area in ordered_quality_areas(study):
         row = {"quality_area_id": area}
         for name, members in (("team", team), ("coordinator", with_coordinator)):
-            scored = cells[(cells["quality_area_id"] == area)
-                           & cells["municipality_id"].isin(members)]["score"].dropna()
-            behind = values[(values["quality_area_id"] == area) & values["municipality_id"].isin(members)
-                            & values["score"].notna()]
+            scored = cells[(cells["quality_area_id"] == area) & cells["municipality_id"].isin(members)][
+                "score"
+            ].dropna()
+            behind = values[
+                (values["quality_area_id"] == area) & values["municipality_id"].isin(members) & values["score"].notna()
+            ]
             row[f"mean_{name}"] = float(scored.mean()) if len(scored) else float("nan")
             row[f"n_municipalities_{name}"] = int(len(scored))
             row[f"n_indicators_{name}"] = int(behind["indicator_id"].nunique())
         row["difference"] = row["mean_team"] - row["mean_coordinator"]
         rows.append(row)
-    columns = ["quality_area_id", "mean_team", "mean_coordinator", "difference",
-               "n_municipalities_team", "n_municipalities_coordinator", "n_indicators_team",
-               "n_indicators_coordinator"]
+    columns = [
+        "quality_area_id",
+        "mean_team",
+        "mean_coordinator",
+        "difference",
+        "n_municipalities_team",
+        "n_municipalities_coordinator",
+        "n_indicators_team",
+        "n_indicators_coordinator",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -98,24 +107,47 @@ def team_model_profile(study, partly_score: float = 0.5) -> pd.DataFrame:
             members, scope = members & team, "team_municipalities"
         else:
             scope = population
-        own = assessments[(assessments["indicator_id"] == indicator["indicator_id"])
-                          & assessments["subject_id"].isin(members)]
+        own = assessments[
+            (assessments["indicator_id"] == indicator["indicator_id"]) & assessments["subject_id"].isin(members)
+        ]
         counts = own["value"].value_counts()
         known = [scores[v] for v in own["value"] if v in scores]
         mean = sum(known) / len(known) if known else float("nan")
         verdict = "unknown" if not known else ("gives" if mean >= GIVES_THRESHOLD else "lacks")
-        rows.append({
-            "indicator_id": indicator["indicator_id"], "quality_area_id": indicator["quality_area_id"],
-            "population": population, "scope": scope, "n_subjects": len(members),
-            "yes": int(counts.get("yes", 0)), "partly": int(counts.get("partly", 0)),
-            "no": int(counts.get("no", 0)),
-            "unknown": int(counts.get("unknown", 0)) + len(members - set(own["subject_id"])),
-            "mean_score": mean, "verdict": verdict,
-            "label_sv": indicator["label_sv"], "label_en": indicator["label_en"],
-            "basis": rows_basis(own, ["value"]),
-        })
-    columns = ["indicator_id", "quality_area_id", "population", "scope", "n_subjects", "yes", "partly",
-               "no", "unknown", "mean_score", "verdict", "label_sv", "label_en", "basis"]
+        rows.append(
+            {
+                "indicator_id": indicator["indicator_id"],
+                "quality_area_id": indicator["quality_area_id"],
+                "population": population,
+                "scope": scope,
+                "n_subjects": len(members),
+                "yes": int(counts.get("yes", 0)),
+                "partly": int(counts.get("partly", 0)),
+                "no": int(counts.get("no", 0)),
+                "unknown": int(counts.get("unknown", 0)) + len(members - set(own["subject_id"])),
+                "mean_score": mean,
+                "verdict": verdict,
+                "label_sv": indicator["label_sv"],
+                "label_en": indicator["label_en"],
+                "basis": rows_basis(own, ["value"]),
+            }
+        )
+    columns = [
+        "indicator_id",
+        "quality_area_id",
+        "population",
+        "scope",
+        "n_subjects",
+        "yes",
+        "partly",
+        "no",
+        "unknown",
+        "mean_score",
+        "verdict",
+        "label_sv",
+        "label_en",
+        "basis",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -124,16 +156,27 @@ def comparison_findings(study) -> pd.DataFrame:
     municipalities = study.tables["municipalities"]
     team = population_members(study, "team_municipalities")
     n_all = len(population_members(study, "all_municipalities"))
-    sv, en = count_statement(study, len(team), "municipalities",
-                             "{count} arbetar med ett familjefridsteam i stället för en samordnare",
-                             "{count} work with a family-violence team instead of a coordinator",
-                             denominator=n_all, population="all_municipalities",
-                             predicate_en_singular="{count} works with a family-violence team "
-                                                   "instead of a coordinator")
-    team_row = {"finding_id": "team.municipalities", "chapter": CHAPTER, "quality_area": pd.NA,
-                "numerator": len(team), "denominator": n_all, "unit": "municipalities",
-                "statement_sv": sv, "statement_en": en,
-                "source": join_sources(municipalities.loc[municipalities["model"] == "team", "source"]),
-                "basis": rows_basis(municipalities, ["model"])}
+    sv, en = count_statement(
+        study,
+        len(team),
+        "municipalities",
+        "{count} arbetar med ett familjefridsteam i stället för en samordnare",
+        "{count} work with a family-violence team instead of a coordinator",
+        denominator=n_all,
+        population="all_municipalities",
+        predicate_en_singular="{count} works with a family-violence team instead of a coordinator",
+    )
+    team_row = {
+        "finding_id": "team.municipalities",
+        "chapter": CHAPTER,
+        "quality_area": pd.NA,
+        "numerator": len(team),
+        "denominator": n_all,
+        "unit": "municipalities",
+        "statement_sv": sv,
+        "statement_en": en,
+        "source": join_sources(municipalities.loc[municipalities["model"] == "team", "source"]),
+        "basis": rows_basis(municipalities, ["model"]),
+    }
     indicators = indicator_findings(study, CHAPTER)
     return findings_frame([team_row] + indicators.to_dict("records"))

@@ -18,7 +18,7 @@ optional ``published_claims``.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -46,12 +46,21 @@ def _label(study, vocabulary: str, code: str, language: str) -> str:
     return decapitalise(vocabulary_label(study, vocabulary, code, language))
 
 
-def _finding(finding_id, numerator, denominator, unit, statements, source, basis,
-             chapter=CHAPTER, quality_area=pd.NA) -> dict:
-    return {"finding_id": finding_id, "chapter": chapter, "quality_area": quality_area,
-            "numerator": numerator, "denominator": denominator, "unit": unit,
-            "statement_sv": statements[0], "statement_en": statements[1], "source": source,
-            "basis": basis}
+def _finding(
+    finding_id, numerator, denominator, unit, statements, source, basis, chapter=CHAPTER, quality_area=pd.NA
+) -> dict:
+    return {
+        "finding_id": finding_id,
+        "chapter": chapter,
+        "quality_area": quality_area,
+        "numerator": numerator,
+        "denominator": denominator,
+        "unit": unit,
+        "statement_sv": statements[0],
+        "statement_en": statements[1],
+        "source": source,
+        "basis": basis,
+    }
 
 
 def study_findings(study) -> pd.DataFrame:
@@ -70,65 +79,135 @@ def study_findings(study) -> pd.DataFrame:
     n_all = len(population_members(study, "all_municipalities"))
     n_interviews = len(interviews)
     rows = [
-        _finding("study.municipalities_total", n_all, None, "municipalities",
-                 count_statement(study, n_all, "municipalities", "Utvärderingen omfattar {count}",
-                                 "The evaluation covers {count}"),
-                 join_sources(municipalities["source"]), rows_basis(municipalities, ["municipality_id"])),
-        _finding("study.interviews_total", n_interviews, None, "interviews",
-                 count_statement(study, n_interviews, "interviews", "Sammanlagt gjordes {count}",
-                                 "In all, {count} were held"),
-                 join_sources(interviews["source"]), rows_basis(interviews, ["interview_id"])),
+        _finding(
+            "study.municipalities_total",
+            n_all,
+            None,
+            "municipalities",
+            count_statement(
+                study, n_all, "municipalities", "Utvärderingen omfattar {count}", "The evaluation covers {count}"
+            ),
+            join_sources(municipalities["source"]),
+            rows_basis(municipalities, ["municipality_id"]),
+        ),
+        _finding(
+            "study.interviews_total",
+            n_interviews,
+            None,
+            "interviews",
+            count_statement(
+                study, n_interviews, "interviews", "Sammanlagt gjordes {count}", "In all, {count} were held"
+            ),
+            join_sources(interviews["source"]),
+            rows_basis(interviews, ["interview_id"]),
+        ),
     ]
     for group in sorted(interviews["respondent_group"].dropna().unique()):
         own = interviews[interviews["respondent_group"] == group]
-        rows.append(_finding(
-            f"study.interviews.{group}", len(own), n_interviews, "interviews",
-            count_statement(study, len(own), "interviews",
-                            "{count} gjordes med " + _label(study, "respondent_group", group, "sv"),
-                            "{count} were held with " + _label(study, "respondent_group", group, "en"),
-                            denominator=n_interviews, predicate_en_singular="{count} was held with "
-                            + _label(study, "respondent_group", group, "en")),
-            join_sources(own["source"]), rows_basis(own, ["respondent_group"])))
+        rows.append(
+            _finding(
+                f"study.interviews.{group}",
+                len(own),
+                n_interviews,
+                "interviews",
+                count_statement(
+                    study,
+                    len(own),
+                    "interviews",
+                    "{count} gjordes med " + _label(study, "respondent_group", group, "sv"),
+                    "{count} were held with " + _label(study, "respondent_group", group, "en"),
+                    denominator=n_interviews,
+                    predicate_en_singular="{count} was held with " + _label(study, "respondent_group", group, "en"),
+                ),
+                join_sources(own["source"]),
+                rows_basis(own, ["respondent_group"]),
+            )
+        )
 
-    managers = interviews[(interviews["respondent_group"] == "municipal_manager")
-                          & interviews["municipality_id"].notna()]
+    managers = interviews[
+        (interviews["respondent_group"] == "municipal_manager") & interviews["municipality_id"].notna()
+    ]
     for role in sorted(managers["respondent_role"].dropna().unique()):
         own = managers[managers["respondent_role"] == role]
         n = int(own["municipality_id"].nunique())
-        rows.append(_finding(
-            f"study.managers.{role}", n, n_all, "municipalities",
-            count_statement(study, n, "municipalities",
-                            "I {count} hade den intervjuade chefen rollen "
-                            + _label(study, "respondent_role", role, "sv"),
-                            "In {count}, the interviewed manager's role was "
-                            + _label(study, "respondent_role", role, "en"),
-                            denominator=n_all, population="all_municipalities"),
-            join_sources(own["source"]), rows_basis(own, ["respondent_role", "municipality_id"])))
+        rows.append(
+            _finding(
+                f"study.managers.{role}",
+                n,
+                n_all,
+                "municipalities",
+                count_statement(
+                    study,
+                    n,
+                    "municipalities",
+                    "I {count} hade den intervjuade chefen rollen " + _label(study, "respondent_role", role, "sv"),
+                    "In {count}, the interviewed manager's role was " + _label(study, "respondent_role", role, "en"),
+                    denominator=n_all,
+                    population="all_municipalities",
+                ),
+                join_sources(own["source"]),
+                rows_basis(own, ["respondent_role", "municipality_id"]),
+            )
+        )
 
     staff = interviews[interviews["respondent_group"] == "municipal_staff"]
     for role in sorted(staff["respondent_role"].dropna().unique()):
         own = staff[staff["respondent_role"] == role]
-        rows.append(_finding(
-            f"study.staff.{role}", len(own), None, "interviews",
-            count_statement(study, len(own), "interviews",
-                            "{count} med medarbetare gällde rollen "
-                            + _label(study, "respondent_role", role, "sv"),
-                            "{count} with staff concerned the role "
-                            + _label(study, "respondent_role", role, "en")),
-            join_sources(own["source"]), rows_basis(own, ["respondent_role"])))
+        rows.append(
+            _finding(
+                f"study.staff.{role}",
+                len(own),
+                None,
+                "interviews",
+                count_statement(
+                    study,
+                    len(own),
+                    "interviews",
+                    "{count} med medarbetare gällde rollen " + _label(study, "respondent_role", role, "sv"),
+                    "{count} with staff concerned the role " + _label(study, "respondent_role", role, "en"),
+                ),
+                join_sources(own["source"]),
+                rows_basis(own, ["respondent_role"]),
+            )
+        )
 
     n_coordinators = len(coordinators)
-    rows.append(_finding(
-        "study.survey_respondents", len(survey), n_coordinators, "coordinators",
-        count_statement(study, len(survey), "coordinators", "{count} besvarade enkäten",
-                        "{count} answered the survey", denominator=n_coordinators,
-                        population="coordinators"),
-        join_sources(survey["source"]), rows_basis(survey, ["coordinator_id"])))
-    rows.append(_finding(
-        "study.documents_total", len(documents), None, "documents",
-        count_statement(study, len(documents), "documents", "Utvärderingen analyserade {count}",
-                        "The evaluation analysed {count}"),
-        join_sources(documents["source"]), rows_basis(documents, ["document_id"])))
+    rows.append(
+        _finding(
+            "study.survey_respondents",
+            len(survey),
+            n_coordinators,
+            "coordinators",
+            count_statement(
+                study,
+                len(survey),
+                "coordinators",
+                "{count} besvarade enkäten",
+                "{count} answered the survey",
+                denominator=n_coordinators,
+                population="coordinators",
+            ),
+            join_sources(survey["source"]),
+            rows_basis(survey, ["coordinator_id"]),
+        )
+    )
+    rows.append(
+        _finding(
+            "study.documents_total",
+            len(documents),
+            None,
+            "documents",
+            count_statement(
+                study,
+                len(documents),
+                "documents",
+                "Utvärderingen analyserade {count}",
+                "The evaluation analysed {count}",
+            ),
+            join_sources(documents["source"]),
+            rows_basis(documents, ["document_id"]),
+        )
+    )
     return findings_frame(rows)
 
 
@@ -162,8 +241,12 @@ def sort_findings(frame: pd.DataFrame) -> pd.DataFrame:
     """Sort findings by chapter order, then ``finding_id``."""
     order = {chapter: i for i, chapter in enumerate(CHAPTER_ORDER)}
     key = frame["chapter"].map(order).fillna(len(order))
-    return (frame.assign(_order=key).sort_values(["_order", "finding_id"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        frame.assign(_order=key)
+        .sort_values(["_order", "finding_id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame:
@@ -212,8 +295,19 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
         and unit agree.
     """
     claims = study.tables["published_claims"]
-    columns = ["claim_id", "finding_id", "claim_en", "claim_numerator", "claim_denominator", "claim_unit",
-               "computed_numerator", "computed_denominator", "computed_unit", "found", "match"]
+    columns = [
+        "claim_id",
+        "finding_id",
+        "claim_en",
+        "claim_numerator",
+        "claim_denominator",
+        "claim_unit",
+        "computed_numerator",
+        "computed_denominator",
+        "computed_unit",
+        "found",
+        "match",
+    ]
     if claims.empty:
         return pd.DataFrame(columns=columns)
     if findings is None:
@@ -227,13 +321,30 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
         den = computed.at[fid, "denominator"] if found else pd.NA
         unit = computed.at[fid, "unit"] if found else pd.NA
         same_den = (pd.isna(den) and pd.isna(claim["denominator"])) or (
-            not pd.isna(den) and not pd.isna(claim["denominator"]) and float(den) == float(claim["denominator"]))
-        match = bool(found and not pd.isna(num) and float(num) == float(claim["numerator"]) and same_den
-                     and unit == claim["unit"])
-        rows.append({"claim_id": claim["claim_id"], "finding_id": fid, "claim_en": claim["claim_en"],
-                     "claim_numerator": claim["numerator"], "claim_denominator": claim["denominator"],
-                     "claim_unit": claim["unit"], "computed_numerator": num, "computed_denominator": den,
-                     "computed_unit": unit, "found": found, "match": match})
+            not pd.isna(den) and not pd.isna(claim["denominator"]) and float(den) == float(claim["denominator"])
+        )
+        match = bool(
+            found
+            and not pd.isna(num)
+            and float(num) == float(claim["numerator"])
+            and same_den
+            and unit == claim["unit"]
+        )
+        rows.append(
+            {
+                "claim_id": claim["claim_id"],
+                "finding_id": fid,
+                "claim_en": claim["claim_en"],
+                "claim_numerator": claim["numerator"],
+                "claim_denominator": claim["denominator"],
+                "claim_unit": claim["unit"],
+                "computed_numerator": num,
+                "computed_denominator": den,
+                "computed_unit": unit,
+                "found": found,
+                "match": match,
+            }
+        )
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("claim_numerator", "claim_denominator", "computed_numerator", "computed_denominator"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")

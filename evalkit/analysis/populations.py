@@ -21,7 +21,7 @@ a row counts as reconstructed for a finding only when its ``basis`` is
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -93,8 +93,14 @@ def population_table(study) -> pd.DataFrame:
     rows = []
     for population in POPULATIONS:
         members = population_members(study, population)
-        rows.append({"population": population, "unit": POPULATION_UNITS[population],
-                     "size": len(members), "members": "|".join(members)})
+        rows.append(
+            {
+                "population": population,
+                "unit": POPULATION_UNITS[population],
+                "size": len(members),
+                "members": "|".join(members),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -129,12 +135,17 @@ def municipality_groups(study) -> pd.Series:
         if model == "team":
             groups.append("team_based")
         elif model in COORDINATOR_MODELS:
-            groups.append({"well": "well_functioning", "poorly": "poorly_functioning"}
-                          .get(functioning, "unknown_functioning"))
+            groups.append(
+                {"well": "well_functioning", "poorly": "poorly_functioning"}.get(functioning, "unknown_functioning")
+            )
         else:
             groups.append("no_coordinator")
-    return pd.Series(groups, index=pd.Index(table["municipality_id"].astype(str), name="municipality_id"),
-                     name="group", dtype="string")
+    return pd.Series(
+        groups,
+        index=pd.Index(table["municipality_id"].astype(str), name="municipality_id"),
+        name="group",
+        dtype="string",
+    )
 
 
 def coordinator_links(study) -> pd.DataFrame:
@@ -165,6 +176,7 @@ def coordinators_of_municipality(study) -> dict[str, list[str]]:
 
 # Provenance --------------------------------------------------------------------------------
 
+
 def row_is_reconstructed(basis, reconstructed_fields, fields: Iterable[str] | None = None) -> bool:
     """Whether a row is reconstructed in any of ``fields``.
 
@@ -179,8 +191,12 @@ def row_is_reconstructed(basis, reconstructed_fields, fields: Iterable[str] | No
     """
     if basis != "reconstructed":
         return False
-    if fields is None or reconstructed_fields is None or pd.isna(reconstructed_fields) \
-            or not str(reconstructed_fields).strip():
+    if (
+        fields is None
+        or reconstructed_fields is None
+        or pd.isna(reconstructed_fields)
+        or not str(reconstructed_fields).strip()
+    ):
         return True
     listed = {f.strip() for f in str(reconstructed_fields).split("|") if f.strip()}
     return bool(listed & set(fields))
@@ -204,8 +220,7 @@ def combine_basis(*bases: str) -> str:
 
 def population_basis(study, population: str) -> str:
     """Basis of the membership of a population (e.g. the ``model`` column)."""
-    bases = [rows_basis(study.tables[table], fields)
-             for table, fields in population_fields(population).items()]
+    bases = [rows_basis(study.tables[table], fields) for table, fields in population_fields(population).items()]
     return combine_basis(*bases)
 
 
@@ -225,8 +240,18 @@ def join_sources(values: Iterable) -> str:
 # Findings rows -----------------------------------------------------------------------------
 
 #: Columns of the findings table, in order (the contract in docs/helpers-brief.md).
-FINDINGS_COLUMNS = ("finding_id", "chapter", "quality_area", "numerator", "denominator", "unit",
-                    "statement_sv", "statement_en", "source", "basis")
+FINDINGS_COLUMNS = (
+    "finding_id",
+    "chapter",
+    "quality_area",
+    "numerator",
+    "denominator",
+    "unit",
+    "statement_sv",
+    "statement_en",
+    "source",
+    "basis",
+)
 
 
 def findings_frame(rows: list[dict]) -> pd.DataFrame:
@@ -236,17 +261,25 @@ def findings_frame(rows: list[dict]) -> pd.DataFrame:
     for column in FINDINGS_COLUMNS:
         values = [r.get(column) for r in rows]
         if column in ("numerator", "denominator"):
-            data[column] = pd.array([None if v is None or pd.isna(v) else float(v) for v in values],
-                                    dtype="Float64")
+            data[column] = pd.array([None if v is None or pd.isna(v) else float(v) for v in values], dtype="Float64")
         else:
-            data[column] = pd.array([None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                                     for v in values], dtype="string")
+            data[column] = pd.array(
+                [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values],
+                dtype="string",
+            )
     return pd.DataFrame(data, columns=list(FINDINGS_COLUMNS))
 
 
-def count_statement(study, numerator, unit: str, predicate_sv: str, predicate_en: str,
-                    denominator=None, population: str | None = None,
-                    predicate_en_singular: str | None = None) -> tuple[str, str]:
+def count_statement(
+    study,
+    numerator,
+    unit: str,
+    predicate_sv: str,
+    predicate_en: str,
+    denominator=None,
+    population: str | None = None,
+    predicate_en_singular: str | None = None,
+) -> tuple[str, str]:
     """Generate the Swedish and English sentence of a counted finding.
 
     Parameters

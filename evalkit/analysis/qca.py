@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -126,11 +126,9 @@ def _parse_outcome(outcome: str, negate_outcome: bool) -> tuple[str, bool]:
     name = outcome.strip()
     negated_by_name = name.startswith(NEGATION)
     if negated_by_name:
-        name = name[len(NEGATION):].strip()
+        name = name[len(NEGATION) :].strip()
     if negated_by_name and negate_outcome:
-        raise ValueError(
-            f"Outcome {outcome!r} is already negated with '~'; do not also pass negate_outcome=True."
-        )
+        raise ValueError(f"Outcome {outcome!r} is already negated with '~'; do not also pass negate_outcome=True.")
     return name, negated_by_name or negate_outcome
 
 
@@ -148,18 +146,14 @@ def _resolve_case_labels(data: pd.DataFrame, case_labels) -> list[str]:
     else:
         labels = [str(label) for label in case_labels]
         if len(labels) != len(data):
-            raise ValueError(
-                f"case_labels has {len(labels)} labels but the data has {len(data)} cases."
-            )
+            raise ValueError(f"case_labels has {len(labels)} labels but the data has {len(data)} cases.")
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
         raise ValueError(f"Case labels must be unique; repeated: {', '.join(duplicates)}.")
     return labels
 
 
-def _crisp_memberships(
-    data: pd.DataFrame, columns: Sequence[str], labels: Sequence[str]
-) -> pd.DataFrame:
+def _crisp_memberships(data: pd.DataFrame, columns: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
     """Return the columns as a 0/1 int frame indexed by case label.
 
     Raises a ValueError naming the first case and column that is missing or is
@@ -177,9 +171,7 @@ def _crisp_memberships(
                     "crisp-set QCA needs a 0/1 membership for every case and condition."
                 )
             if isinstance(value, str) or value not in (0, 1):
-                raise ValueError(
-                    f"Case {label!r} has {value!r} in {column!r}; crisp memberships must be 0 or 1."
-                )
+                raise ValueError(f"Case {label!r} has {value!r} in {column!r}; crisp memberships must be 0 or 1.")
     crisp = frame.astype(float).astype(int)
     crisp.index = pd.Index(list(labels), name="case")
     return crisp
@@ -194,11 +186,7 @@ def _validate_cuts(consistency_cut: float, frequency_cut: int) -> None:
 
 def _natural_key(label: str) -> tuple:
     """Sort key that orders ``m2`` before ``m10``."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", label)
-        if part
-    )
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", label) if part)
 
 
 def _join_cases(labels: Iterable[str]) -> str:
@@ -295,9 +283,7 @@ def truth_table(
         configuration = tuple(int(value) for value in np.atleast_1d(configuration))
         x = np.ones(len(group))
         y = outcome_membership.loc[group.index].to_numpy()
-        rows.append(
-            _truth_table_row(configuration, x, y, list(group.index), consistency_cut, frequency_cut)
-        )
+        rows.append(_truth_table_row(configuration, x, y, list(group.index), consistency_cut, frequency_cut))
     if include_remainders:
         seen = {row["configuration"] for row in rows}
         for configuration in product((0, 1), repeat=len(conditions)):
@@ -349,10 +335,7 @@ def _rows_to_frame(rows: list[dict], conditions: list[str]) -> pd.DataFrame:
     rows = sorted(rows, key=lambda row: row["configuration"])
     frame = pd.DataFrame(
         {
-            **{
-                condition: [row["configuration"][i] for row in rows]
-                for i, condition in enumerate(conditions)
-            },
+            **{condition: [row["configuration"][i] for row in rows] for i, condition in enumerate(conditions)},
             "n": [row["n"] for row in rows],
             "n_outcome": [row["n_outcome"] for row in rows],
             "consistency": [row["consistency"] for row in rows],
@@ -411,9 +394,7 @@ def necessity(
                     "relevance": relevance_of_necessity(x, y),
                 }
             )
-    return pd.DataFrame.from_records(
-        records, columns=["condition", "consistency", "coverage", "relevance"]
-    )
+    return pd.DataFrame.from_records(records, columns=["condition", "consistency", "coverage", "relevance"])
 
 
 # ---------------------------------------------------------------------------
@@ -453,8 +434,11 @@ def _canonical_solution(cubes: Iterable[Cube]) -> tuple:
 
 
 def _solution_sort_key(solution: tuple) -> tuple:
-    return (sum(_literal_count(cube) for cube in solution), len(solution),
-            tuple(_term_sort_key(cube) for cube in solution))
+    return (
+        sum(_literal_count(cube) for cube in solution),
+        len(solution),
+        tuple(_term_sort_key(cube) for cube in solution),
+    )
 
 
 def parse_term(term: str, conditions: Sequence[str]) -> Cube:
@@ -470,7 +454,7 @@ def parse_term(term: str, conditions: Sequence[str]) -> Cube:
     for literal in term.split(CONJUNCTION):
         literal = literal.strip()
         negated = literal.startswith(NEGATION)
-        name = literal[len(NEGATION):].strip() if negated else literal
+        name = literal[len(NEGATION) :].strip() if negated else literal
         if name not in position:
             raise ValueError(f"Unknown condition {name!r} in term {term!r}.")
         if cube[position[name]] is not None:
@@ -510,9 +494,7 @@ def _merge_cubes(first: Cube, second: Cube) -> Cube | None:
     return tuple(merged)
 
 
-def prime_implicants(
-    configurations: Iterable[Configuration], dont_cares: Iterable[Configuration] = ()
-) -> list[Cube]:
+def prime_implicants(configurations: Iterable[Configuration], dont_cares: Iterable[Configuration] = ()) -> list[Cube]:
     """Quine-McCluskey prime implicants of ``configurations`` + ``dont_cares``.
 
     Returns only primes that cover at least one configuration of the first
@@ -632,8 +614,7 @@ def _smallest_covers(chart: Mapping, candidates: list, columns: frozenset) -> li
     bit_of = {column: 1 << i for i, column in enumerate(sorted(kept_columns, key=repr))}
     masks = {key: sum(bit_of[c] for c in chart[key] if c in bit_of) for key in candidates}
     candidates_of_bit = {
-        bit_of[column]: tuple(key for key in candidates if column in chart[key])
-        for column in kept_columns
+        bit_of[column]: tuple(key for key in candidates if column in chart[key]) for column in kept_columns
     }
     search = _CoverSearch(masks, candidates_of_bit)
     all_columns = sum(bit_of.values())
@@ -858,9 +839,7 @@ def _parsimonious(content: _TableContent, fewest_literals: bool) -> QCASolutions
 
 
 def _solve(primes: Sequence[Cube], positives: frozenset, fewest_literals: bool) -> list[tuple]:
-    chart = {
-        prime: frozenset(c for c in positives if _cube_contains(prime, c)) for prime in primes
-    }
+    chart = {prime: frozenset(c for c in positives if _cube_contains(prime, c)) for prime in primes}
     chart = {prime: covered for prime, covered in chart.items() if covered}
     covers = minimal_covers(chart, fewest_literals)
     return sorted({_canonical_solution(cover) for cover in covers}, key=_solution_sort_key)
@@ -878,25 +857,19 @@ def _validate_expectations(expectations: Mapping[str, object], conditions: tuple
         elif value in (0, 1) and not isinstance(value, str):
             resolved.append(int(value))
         else:
-            raise ValueError(
-                f"Directional expectation for {condition!r} must be 1, 0, None or '-', got {value!r}."
-            )
+            raise ValueError(f"Directional expectation for {condition!r} must be 1, 0, None or '-', got {value!r}.")
     return tuple(resolved)
 
 
 def _intermediate(content: _TableContent, expectations: tuple, fewest_literals: bool) -> QCASolutions:
     positives = content.positives
     conservative = _solve(prime_implicants(positives), positives, fewest_literals)
-    parsimonious = _solve(
-        prime_implicants(positives, content.remainders), positives, fewest_literals
-    )
+    parsimonious = _solve(prime_implicants(positives, content.remainders), positives, fewest_literals)
     solutions: set = set()
     all_primes: set = set()
     for conservative_solution in conservative:
         for parsimonious_solution in parsimonious:
-            easy = _easy_counterfactuals(
-                conservative_solution, parsimonious_solution, expectations, content
-            )
+            easy = _easy_counterfactuals(conservative_solution, parsimonious_solution, expectations, content)
             primes = prime_implicants(positives, easy)
             all_primes.update(primes)
             solutions.update(_solve(primes, positives, fewest_literals))
@@ -925,20 +898,13 @@ def _widen_by_expectations(complex_term: Cube, parsimonious_term: Cube, expectat
     """
     widened = []
     for value, kept_by_parsimonious, expected in zip(complex_term, parsimonious_term, expectations):
-        contradicts = (
-            value is not None
-            and kept_by_parsimonious is None
-            and expected is not None
-            and expected != value
-        )
+        contradicts = value is not None and kept_by_parsimonious is None and expected is not None and expected != value
         widened.append(None if contradicts else value)
     return tuple(widened)
 
 
 def _covered_remainders(solution: tuple, content: _TableContent) -> frozenset:
-    return frozenset(
-        c for c in content.remainders if any(_cube_contains(term, c) for term in solution)
-    )
+    return frozenset(c for c in content.remainders if any(_cube_contains(term, c) for term in solution))
 
 
 # ---------------------------------------------------------------------------
@@ -949,9 +915,9 @@ def _covered_remainders(solution: tuple, content: _TableContent) -> frozenset:
 def _term_memberships(content: _TableContent, terms: Sequence[Cube]) -> np.ndarray:
     """Membership (0/1) of every observed truth table row in every term (rows x terms)."""
     configurations = content.observed_configurations
-    return np.array(
-        [[1.0 if _cube_contains(term, c) else 0.0 for term in terms] for c in configurations]
-    ).reshape(len(configurations), len(terms))
+    return np.array([[1.0 if _cube_contains(term, c) else 0.0 for term in terms] for c in configurations]).reshape(
+        len(configurations), len(terms)
+    )
 
 
 def _expand_to_cases(content: _TableContent, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -971,9 +937,7 @@ def _explained_cases(content: _TableContent, term: Cube) -> str:
     """Cases of the explained (outcome 1) rows a term covers; rows separated by '; '."""
     groups = []
     rows = content.observed
-    for configuration, outcome, cases in zip(
-        content.observed_configurations, rows["outcome"], rows["cases"]
-    ):
+    for configuration, outcome, cases in zip(content.observed_configurations, rows["outcome"], rows["cases"]):
         if _cube_contains(term, configuration) and not pd.isna(outcome) and int(outcome) == 1:
             groups.append(cases)
     return "; ".join(groups)
@@ -1017,10 +981,7 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
                 }
             )
     remainders_used = [
-        tuple(
-            _term_text(c, conditions)
-            for c in sorted(_covered_remainders(solution, content), key=_row_number)
-        )
+        tuple(_term_text(c, conditions) for c in sorted(_covered_remainders(solution, content), key=_row_number))
         for solution in solutions
     ]
     return QCASolutions(
@@ -1037,8 +998,13 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
         term_fit=pd.DataFrame.from_records(
             term_rows,
             columns=[
-                "solution", "term", "consistency", "pri",
-                "raw_coverage", "unique_coverage", "cases",
+                "solution",
+                "term",
+                "consistency",
+                "pri",
+                "raw_coverage",
+                "unique_coverage",
+                "cases",
             ],
         ),
     )
@@ -1086,14 +1052,17 @@ def analyse(
     is given.
     """
     table = truth_table(
-        data, conditions, outcome, consistency_cut=consistency_cut,
-        frequency_cut=frequency_cut, case_labels=case_labels, negate_outcome=negate_outcome,
+        data,
+        conditions,
+        outcome,
+        consistency_cut=consistency_cut,
+        frequency_cut=frequency_cut,
+        case_labels=case_labels,
+        negate_outcome=negate_outcome,
     )
     return QCAAnalysis(
         truth_table=table,
-        necessity=necessity(
-            data, conditions, outcome, case_labels=case_labels, negate_outcome=negate_outcome
-        ),
+        necessity=necessity(data, conditions, outcome, case_labels=case_labels, negate_outcome=negate_outcome),
         conservative=minimise(table),
         parsimonious=minimise(table, include_remainders=True),
         intermediate=(

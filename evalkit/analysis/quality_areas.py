@@ -57,8 +57,7 @@ def indicator_rows(study, indicator_id: str) -> pd.DataFrame:
     indicator = study.codebook["indicators"].set_index("indicator_id").loc[indicator_id]
     members = set(population_members(study, indicator["population"]))
     assessments = study.tables["assessments"]
-    rows = assessments[(assessments["indicator_id"] == indicator_id)
-                       & assessments["subject_id"].isin(members)]
+    rows = assessments[(assessments["indicator_id"] == indicator_id) & assessments["subject_id"].isin(members)]
     return rows.sort_values("subject_id").reset_index(drop=True)
 
 
@@ -86,24 +85,38 @@ def indicator_tally(study) -> pd.DataFrame:
         inside = own[own["subject_id"].isin(members)]
         counts = inside["value"].value_counts()
         not_assessed = len(set(members) - set(inside["subject_id"]))
-        rows.append({
-            "indicator_id": iid,
-            "quality_area_id": indicator["quality_area_id"],
-            "chapter": indicator["chapter"],
-            "population": indicator["population"],
-            "unit": POPULATION_UNITS[indicator["population"]],
-            "denominator": len(members),
-            "yes": int(counts.get("yes", 0)),
-            "partly": int(counts.get("partly", 0)),
-            "no": int(counts.get("no", 0)),
-            "unknown": int(counts.get("unknown", 0)) + not_assessed,
-            "not_assessed": not_assessed,
-            "outside_population": int(len(own) - len(inside)),
-            "basis": combine_basis(rows_basis(inside, ["value"]),
-                                   population_basis(study, indicator["population"])),
-        })
-    columns = ["indicator_id", "quality_area_id", "chapter", "population", "unit", "denominator",
-               "yes", "partly", "no", "unknown", "not_assessed", "outside_population", "basis"]
+        rows.append(
+            {
+                "indicator_id": iid,
+                "quality_area_id": indicator["quality_area_id"],
+                "chapter": indicator["chapter"],
+                "population": indicator["population"],
+                "unit": POPULATION_UNITS[indicator["population"]],
+                "denominator": len(members),
+                "yes": int(counts.get("yes", 0)),
+                "partly": int(counts.get("partly", 0)),
+                "no": int(counts.get("no", 0)),
+                "unknown": int(counts.get("unknown", 0)) + not_assessed,
+                "not_assessed": not_assessed,
+                "outside_population": int(len(own) - len(inside)),
+                "basis": combine_basis(rows_basis(inside, ["value"]), population_basis(study, indicator["population"])),
+            }
+        )
+    columns = [
+        "indicator_id",
+        "quality_area_id",
+        "chapter",
+        "population",
+        "unit",
+        "denominator",
+        "yes",
+        "partly",
+        "no",
+        "unknown",
+        "not_assessed",
+        "outside_population",
+        "basis",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -124,8 +137,8 @@ def municipality_values(study, partly_score: float = 0.5) -> pd.DataFrame:
     scores = _scores(partly_score)
     indicators = study.codebook["indicators"].set_index("indicator_id")
     assessments = study.tables["assessments"].merge(
-        indicators[["quality_area_id", "chapter", "population"]], left_on="indicator_id",
-        right_index=True, how="inner")
+        indicators[["quality_area_id", "chapter", "population"]], left_on="indicator_id", right_index=True, how="inner"
+    )
     coordinators_of = coordinators_of_municipality(study)
     served = {}
     for municipality, coordinators in coordinators_of.items():
@@ -144,12 +157,30 @@ def municipality_values(study, partly_score: float = 0.5) -> pd.DataFrame:
         else:
             continue
         for municipality in targets:
-            rows.append({"municipality_id": municipality, "indicator_id": a["indicator_id"],
-                         "quality_area_id": a["quality_area_id"], "chapter": a["chapter"],
-                         "population": population, "subject_id": a["subject_id"], "via": via,
-                         "value": a["value"], "score": scores.get(a["value"], float("nan"))})
-    columns = ["municipality_id", "indicator_id", "quality_area_id", "chapter", "population",
-               "subject_id", "via", "value", "score"]
+            rows.append(
+                {
+                    "municipality_id": municipality,
+                    "indicator_id": a["indicator_id"],
+                    "quality_area_id": a["quality_area_id"],
+                    "chapter": a["chapter"],
+                    "population": population,
+                    "subject_id": a["subject_id"],
+                    "via": via,
+                    "value": a["value"],
+                    "score": scores.get(a["value"], float("nan")),
+                }
+            )
+    columns = [
+        "municipality_id",
+        "indicator_id",
+        "quality_area_id",
+        "chapter",
+        "population",
+        "subject_id",
+        "via",
+        "value",
+        "score",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["score"] = frame["score"].astype("float64")
     return frame.sort_values(["municipality_id", "indicator_id", "subject_id"]).reset_index(drop=True)
@@ -174,16 +205,31 @@ def quality_area_cells(study, partly_score: float = 0.5) -> pd.DataFrame:
         for area in areas:
             cell = grouped.get((municipality, area))
             if cell is None:
-                rows.append({"municipality_id": municipality, "quality_area_id": area,
-                             "score": float("nan"), "n_known": 0, "n_unknown": 0, "n_indicators": 0})
+                rows.append(
+                    {
+                        "municipality_id": municipality,
+                        "quality_area_id": area,
+                        "score": float("nan"),
+                        "n_known": 0,
+                        "n_unknown": 0,
+                        "n_indicators": 0,
+                    }
+                )
                 continue
             known = cell["score"].dropna()
-            rows.append({"municipality_id": municipality, "quality_area_id": area,
-                         "score": float(known.mean()) if len(known) else float("nan"),
-                         "n_known": int(len(known)), "n_unknown": int(cell["score"].isna().sum()),
-                         "n_indicators": int(cell["indicator_id"].nunique())})
-    return pd.DataFrame(rows, columns=["municipality_id", "quality_area_id", "score", "n_known",
-                                       "n_unknown", "n_indicators"])
+            rows.append(
+                {
+                    "municipality_id": municipality,
+                    "quality_area_id": area,
+                    "score": float(known.mean()) if len(known) else float("nan"),
+                    "n_known": int(len(known)),
+                    "n_unknown": int(cell["score"].isna().sum()),
+                    "n_indicators": int(cell["indicator_id"].nunique()),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["municipality_id", "quality_area_id", "score", "n_known", "n_unknown", "n_indicators"]
+    )
 
 
 def quality_area_matrix(study, partly_score: float = 0.5) -> pd.DataFrame:
@@ -203,16 +249,15 @@ def quality_area_matrix(study, partly_score: float = 0.5) -> pd.DataFrame:
     """
     cells = quality_area_cells(study, partly_score)
     matrix = cells.pivot(index="municipality_id", columns="quality_area_id", values="score")
-    matrix = matrix.reindex(index=population_members(study, "all_municipalities"),
-                            columns=ordered_quality_areas(study))
+    matrix = matrix.reindex(index=population_members(study, "all_municipalities"), columns=ordered_quality_areas(study))
     matrix.index.name = "municipality_id"
     matrix.columns.name = "quality_area_id"
     return matrix.astype("float64")
 
 
-def quality_area_by_group(study, partly_score: float = 0.5,
-                          groups: tuple[str, ...] = ("well_functioning", "poorly_functioning",
-                                                     "team_based")) -> pd.DataFrame:
+def quality_area_by_group(
+    study, partly_score: float = 0.5, groups: tuple[str, ...] = ("well_functioning", "poorly_functioning", "team_based")
+) -> pd.DataFrame:
     """Mean quality-area score per municipality group.
 
     The group mean is the mean of the municipalities' area scores (each
@@ -235,14 +280,19 @@ def quality_area_by_group(study, partly_score: float = 0.5,
         for area in areas:
             cell = cells[(cells["quality_area_id"] == area) & cells["municipality_id"].isin(members)]
             scored = cell["score"].dropna()
-            behind = values[(values["quality_area_id"] == area) & values["municipality_id"].isin(members)
-                            & values["score"].notna()]
-            rows.append({"group": group, "quality_area_id": area,
-                         "mean_score": float(scored.mean()) if len(scored) else float("nan"),
-                         "n_municipalities": int(len(scored)),
-                         "n_indicators": int(behind["indicator_id"].nunique())})
-    return pd.DataFrame(rows, columns=["group", "quality_area_id", "mean_score", "n_municipalities",
-                                       "n_indicators"])
+            behind = values[
+                (values["quality_area_id"] == area) & values["municipality_id"].isin(members) & values["score"].notna()
+            ]
+            rows.append(
+                {
+                    "group": group,
+                    "quality_area_id": area,
+                    "mean_score": float(scored.mean()) if len(scored) else float("nan"),
+                    "n_municipalities": int(len(scored)),
+                    "n_indicators": int(behind["indicator_id"].nunique()),
+                }
+            )
+    return pd.DataFrame(rows, columns=["group", "quality_area_id", "mean_score", "n_municipalities", "n_indicators"])
 
 
 def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.DataFrame:
@@ -267,17 +317,31 @@ def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.Dat
         inside = indicator_rows(study, iid)
         numerator = int((inside["value"] == "yes").sum())
         unit = POPULATION_UNITS[population]
-        sv, en = count_statement(study, numerator, unit, str(indicator["statement_sv"]),
-                                 str(indicator["statement_en"]), denominator=len(members),
-                                 population=population)
+        sv, en = count_statement(
+            study,
+            numerator,
+            unit,
+            str(indicator["statement_sv"]),
+            str(indicator["statement_en"]),
+            denominator=len(members),
+            population=population,
+        )
         section = indicator["report_section"]
         source = str(section) if not pd.isna(section) else join_sources(inside["source"])
-        rows.append({"finding_id": f"qa.{iid}", "chapter": indicator["chapter"],
-                     "quality_area": indicator["quality_area_id"], "numerator": numerator,
-                     "denominator": len(members), "unit": unit, "statement_sv": sv,
-                     "statement_en": en, "source": source,
-                     "basis": combine_basis(rows_basis(inside, ["value"]),
-                                            population_basis(study, population))})
+        rows.append(
+            {
+                "finding_id": f"qa.{iid}",
+                "chapter": indicator["chapter"],
+                "quality_area": indicator["quality_area_id"],
+                "numerator": numerator,
+                "denominator": len(members),
+                "unit": unit,
+                "statement_sv": sv,
+                "statement_en": en,
+                "source": source,
+                "basis": combine_basis(rows_basis(inside, ["value"]), population_basis(study, population)),
+            }
+        )
     return findings_frame(rows)
 
 

@@ -33,7 +33,7 @@ reported with ``n_changed = 0`` and a note, without recomputing.
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -49,8 +49,14 @@ EXCLUDED_CODES = {"unknown", "not_applicable"}
 #: Free-text fields: listed as reconstructed, never perturbed.
 TEXT_FIELDS = {
     "municipalities": {"name", "county"},
-    "survey_responses": {"q3_other_specified", "q4_advantages", "q4_disadvantages", "q5_achievement_1",
-                         "q5_achievement_2", "q5_achievement_3"},
+    "survey_responses": {
+        "q3_other_specified",
+        "q4_advantages",
+        "q4_disadvantages",
+        "q5_achievement_1",
+        "q5_achievement_2",
+        "q5_achievement_3",
+    },
     "interviews": {"organisation"},
     "assessments": {"evidence"},
     "conditions": {"evidence"},
@@ -61,27 +67,43 @@ TEXT_FIELDS = {
 #: a table fall back to every section reading the table; an empty tuple means
 #: no finding reads the field (checked by the tests on hand-made studies).
 FIELD_SECTIONS = {
-    "municipalities": {"size_band": (), "name": (), "county": (),
-                       "coordinator_functioning": ("organisation",)},
-    "coordinators": {"based_in": (), "role": ("organisation",), "combined_with": ("organisation",),
-                     "seat_in_management_group": ("organisation",)},
+    "municipalities": {"size_band": (), "name": (), "county": (), "coordinator_functioning": ("organisation",)},
+    "coordinators": {
+        "based_in": (),
+        "role": ("organisation",),
+        "combined_with": ("organisation",),
+        "seat_in_management_group": ("organisation",),
+    },
     "coordinator_municipalities": {"start_date": (), "share_of_post_pct": ("organisation",)},
-    "survey_responses": {"q3_strategic_pct": (), "q3_individual_pct": (), "q3_direct_client_pct": (),
-                         "q3_other_pct": (), "q3_other_specified": (), "q4_advantages": (),
-                         "q4_disadvantages": (), "q5_achievement_1": (), "q5_achievement_2": (),
-                         "q5_achievement_3": (), "q2_share_of_post_pct": ("organisation",),
-                         "q4_placement": ("organisation",), "q1_municipalities": ()},
-    "interviews": {"mode": (), "organisation": (), "coordinator_id": (), "municipality_id": ("study",),
-                   "respondent_role": ("study",)},
-    "documents": {"document_type": (), "municipality_id": (), "coordinator_id": (), "description": (),
-                  "year": ()},
+    "survey_responses": {
+        "q3_strategic_pct": (),
+        "q3_individual_pct": (),
+        "q3_direct_client_pct": (),
+        "q3_other_pct": (),
+        "q3_other_specified": (),
+        "q4_advantages": (),
+        "q4_disadvantages": (),
+        "q5_achievement_1": (),
+        "q5_achievement_2": (),
+        "q5_achievement_3": (),
+        "q2_share_of_post_pct": ("organisation",),
+        "q4_placement": ("organisation",),
+        "q1_municipalities": (),
+    },
+    "interviews": {
+        "mode": (),
+        "organisation": (),
+        "coordinator_id": (),
+        "municipality_id": ("study",),
+        "respondent_role": ("study",),
+    },
+    "documents": {"document_type": (), "municipality_id": (), "coordinator_id": (), "description": (), "year": ()},
     "published_claims": {},
 }
-_REFERENCES = {"municipality_id": "municipalities", "based_in": "municipalities",
-               "coordinator_id": "coordinators"}
+_REFERENCES = {"municipality_id": "municipalities", "based_in": "municipalities", "coordinator_id": "coordinators"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema_fields(table: str) -> tuple:
     return tuple(resource_schema(table)["fields"])
 
@@ -94,8 +116,7 @@ def _primary_key(table: str) -> list[str]:
 def value_columns(table: str) -> list[str]:
     """Columns of a data table other than its primary key and the provenance columns."""
     key = set(_primary_key(table))
-    return [f["name"] for f in _schema_fields(table)
-            if f["name"] not in key and f["name"] not in PROVENANCE_COLUMNS]
+    return [f["name"] for f in _schema_fields(table) if f["name"] not in key and f["name"] not in PROVENANCE_COLUMNS]
 
 
 def _key_text(row, key: list[str]) -> str:
@@ -131,21 +152,31 @@ def reconstructed_values(study) -> pd.DataFrame:
             listed = row["reconstructed_fields"]
             explicit = not pd.isna(listed) and str(listed).strip() != ""
             # Explicitly listed fields count even when they are key columns.
-            fields = [f for f in all_columns if f in {x.strip() for x in str(listed).split("|")}] \
-                if explicit else columns
+            fields = (
+                [f for f in all_columns if f in {x.strip() for x in str(listed).split("|")}] if explicit else columns
+            )
             for field in fields:
                 if field not in frame.columns:
                     continue
                 value = row[field]
                 if pd.isna(value) and not explicit:
                     continue
-                rows.append({"table": table, "key": _key_text(row, key), "key_columns": "/".join(key),
-                             "row": int(position), "field": field,
-                             "value": pd.NA if pd.isna(value) else _text(value),
-                             "assumption": row["assumption"], "source": row["source"]})
+                rows.append(
+                    {
+                        "table": table,
+                        "key": _key_text(row, key),
+                        "key_columns": "/".join(key),
+                        "row": int(position),
+                        "field": field,
+                        "value": pd.NA if pd.isna(value) else _text(value),
+                        "assumption": row["assumption"],
+                        "source": row["source"],
+                    }
+                )
     columns = ["table", "key", "key_columns", "row", "field", "value", "assumption", "source"]
     return pd.DataFrame(rows, columns=columns).astype(
-        {"table": "string", "key": "string", "field": "string", "value": "string"})
+        {"table": "string", "key": "string", "field": "string", "value": "string"}
+    )
 
 
 def _text(value) -> str:
@@ -174,8 +205,11 @@ def alternatives(study, table: str, row: int, field: str) -> list:
     current = frame.at[row, field]
     spec = next(f for f in _schema_fields(table) if f["name"] == field)
     enum = spec.get("constraints", {}).get("enum")
-    if (table, field) in (("assessments", "value"), ("conditions", "value"),
-                          ("coordinators", "seat_in_management_group")):
+    if (table, field) in (
+        ("assessments", "value"),
+        ("conditions", "value"),
+        ("coordinators", "seat_in_management_group"),
+    ):
         options = list(VALUE_DOMAIN)
     elif enum:
         options = [c for c in enum if c not in EXCLUDED_CODES]
@@ -189,8 +223,9 @@ def alternatives(study, table: str, row: int, field: str) -> list:
     elif spec.get("type") in ("number", "integer"):
         column = frame[field]
         if table == "case_statistics":
-            same = (frame["municipality_id"] == frame.at[row, "municipality_id"]) & \
-                   (frame["measure"] == frame.at[row, "measure"])
+            same = (frame["municipality_id"] == frame.at[row, "municipality_id"]) & (
+                frame["measure"] == frame.at[row, "measure"]
+            )
             column = frame.loc[same, field]
         seen = sorted({float(v) for v in column.dropna()})
         if pd.isna(current):
@@ -282,14 +317,30 @@ def sensitivity_table(study) -> pd.DataFrame:
         base = {"table": table, "key": cell["key"], "field": field, "value": cell["value"]}
         options = alternatives(study, table, row, field)
         if not options:
-            rows.append({**base, "alternative": pd.NA, "n_changed": 0, "changed_findings": "",
-                         "changes": "", "note": "no alternative value (free text or single-valued domain)"})
+            rows.append(
+                {
+                    **base,
+                    "alternative": pd.NA,
+                    "n_changed": 0,
+                    "changed_findings": "",
+                    "changes": "",
+                    "note": "no alternative value (free text or single-valued domain)",
+                }
+            )
             continue
         sections = _sections_for(table, field)
         if not sections and not (table in ("assessments", "conditions") and field == "value"):
             for option in options:
-                rows.append({**base, "alternative": _text(option), "n_changed": 0, "changed_findings": "",
-                             "changes": "", "note": "no finding reads this field"})
+                rows.append(
+                    {
+                        **base,
+                        "alternative": _text(option),
+                        "n_changed": 0,
+                        "changed_findings": "",
+                        "changes": "",
+                        "note": "no finding reads this field",
+                    }
+                )
             continue
         scope = _scope_key(study, table, row, field, sections)
         if scope not in baselines:
@@ -299,11 +350,18 @@ def sensitivity_table(study) -> pd.DataFrame:
             changed_study = _with_value(study, table, row, field, option)
             after = _counts(_local_findings(changed_study, table, row, field, sections))
             changed = sorted(fid for fid in set(before) | set(after) if _fmt(before.get(fid)) != _fmt(after.get(fid)))
-            rows.append({**base, "alternative": _text(option), "n_changed": len(changed),
-                         "changed_findings": "|".join(changed),
-                         "changes": "; ".join(f"{fid}: {_fmt(before.get(fid))} -> {_fmt(after.get(fid))}"
-                                              for fid in changed),
-                         "note": ""})
+            rows.append(
+                {
+                    **base,
+                    "alternative": _text(option),
+                    "n_changed": len(changed),
+                    "changed_findings": "|".join(changed),
+                    "changes": "; ".join(
+                        f"{fid}: {_fmt(before.get(fid))} -> {_fmt(after.get(fid))}" for fid in changed
+                    ),
+                    "note": "",
+                }
+            )
     columns = ["table", "key", "field", "value", "alternative", "n_changed", "changed_findings", "changes", "note"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -332,11 +390,18 @@ def finding_sensitivity(study, table: pd.DataFrame | None = None) -> pd.DataFram
         cell = f"{r['table']}[{r['key']}].{r['field']}"
         for fid in str(r["changed_findings"]).split("|"):
             depends.setdefault(fid, set()).add(cell)
-    rows = [{"finding_id": fid, "n_cells": len(cells), "cells": "; ".join(sorted(cells))}
-            for fid, cells in depends.items()]
+    rows = [
+        {"finding_id": fid, "n_cells": len(cells), "cells": "; ".join(sorted(cells))} for fid, cells in depends.items()
+    ]
     frame = pd.DataFrame(rows, columns=["finding_id", "n_cells", "cells"])
     return frame.sort_values(["n_cells", "finding_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-__all__ = ["reconstructed_values", "alternatives", "sensitivity_table", "finding_sensitivity",
-           "value_columns", "row_is_reconstructed"]
+__all__ = [
+    "reconstructed_values",
+    "alternatives",
+    "sensitivity_table",
+    "finding_sensitivity",
+    "value_columns",
+    "row_is_reconstructed",
+]

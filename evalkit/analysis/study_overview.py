@@ -36,7 +36,12 @@ def interviews_by_group(study) -> pd.DataFrame:
     total = int(frame["interviews"].sum())
     frame["share_pct"] = (100 * frame["interviews"] / total).round(1) if total else 0.0
     frame = pd.concat(
-        [frame, pd.DataFrame({"respondent_group": ["total"], "interviews": [total], "share_pct": [100.0 if total else 0.0]})],
+        [
+            frame,
+            pd.DataFrame(
+                {"respondent_group": ["total"], "interviews": [total], "share_pct": [100.0 if total else 0.0]}
+            ),
+        ],
         ignore_index=True,
     )
     return frame
@@ -90,8 +95,13 @@ def survey_coverage(study) -> pd.DataFrame:
         first = columns[0]
         answered = survey[first].notna()
         listed = survey["reconstructed_fields"].fillna("")
-        reconstructed = answered & (survey["basis"] == "reconstructed") & (
-            listed.eq("") | listed.str.split("|").apply(lambda fields: bool(set(fields) & set(columns)))
+        reconstructed = (
+            answered
+            & (survey["basis"] == "reconstructed")
+            & (
+                listed.eq("")
+                | listed.str.split("|").apply(lambda fields, columns=columns: bool(set(fields) & set(columns)))
+            )
         )
         rows.append(
             {

@@ -81,11 +81,13 @@ def condition_table(study, partly_as: int | None = 1, conditions: list[str] | No
     table = pd.DataFrame(index=pd.Index(municipalities, name="municipality_id"))
     lookup = {(m, c): v for m, c, v in zip(values["municipality_id"], values["condition_id"], values["value"])}
     for condition in conditions:
-        table[condition] = pd.array([mapping.get(lookup.get((m, condition)), pd.NA) for m in municipalities],
-                                    dtype="Int64")
+        table[condition] = pd.array(
+            [mapping.get(lookup.get((m, condition)), pd.NA) for m in municipalities], dtype="Int64"
+        )
     functioning = study.tables["municipalities"].set_index("municipality_id")["coordinator_functioning"]
-    table[OUTCOME] = pd.array([{"well": 1, "poorly": 0}.get(functioning.get(m), pd.NA) for m in municipalities],
-                              dtype="Int64")
+    table[OUTCOME] = pd.array(
+        [{"well": 1, "poorly": 0}.get(functioning.get(m), pd.NA) for m in municipalities], dtype="Int64"
+    )
     unknown = [(m, c) for c in [*conditions, OUTCOME] for m in municipalities if pd.isna(table.at[m, c])]
     table.attrs["unknown"] = unknown
     table.attrs["partly_as"] = partly_as
@@ -108,8 +110,13 @@ def unknown_conditions(study, partly_as: int | None = 1) -> pd.DataFrame:
     rows = []
     for municipality, column in table.attrs["unknown"]:
         raw = functioning.get(municipality) if column == OUTCOME else lookup.get((municipality, column))
-        rows.append({"municipality_id": municipality, "column": column,
-                     "raw_value": "missing" if raw is None or pd.isna(raw) else str(raw)})
+        rows.append(
+            {
+                "municipality_id": municipality,
+                "column": column,
+                "raw_value": "missing" if raw is None or pd.isna(raw) else str(raw),
+            }
+        )
     return pd.DataFrame(rows, columns=["municipality_id", "column", "raw_value"])
 
 
@@ -133,20 +140,36 @@ def condition_summary(study) -> pd.DataFrame:
         own = values[values["condition_id"] == condition]
         counts = own["value"].value_counts()
         outcome = own["municipality_id"].map(functioning)
-        rows.append({
-            "condition_id": condition, "kind": kinds[condition],
-            "yes": int(counts.get("yes", 0)), "partly": int(counts.get("partly", 0)),
-            "no": int(counts.get("no", 0)),
-            "unknown": int(counts.get("unknown", 0)) + len(set(municipalities) - set(own["municipality_id"])),
-            "denominator": len(municipalities),
-            "yes_well": int(((own["value"] == "yes") & (outcome == "well")).sum()),
-            "yes_poorly": int(((own["value"] == "yes") & (outcome == "poorly")).sum()),
-            "no_well": int(((own["value"] == "no") & (outcome == "well")).sum()),
-            "no_poorly": int(((own["value"] == "no") & (outcome == "poorly")).sum()),
-            "basis": rows_basis(own, ["value"]),
-        })
-    columns = ["condition_id", "kind", "yes", "partly", "no", "unknown", "denominator", "yes_well",
-               "yes_poorly", "no_well", "no_poorly", "basis"]
+        rows.append(
+            {
+                "condition_id": condition,
+                "kind": kinds[condition],
+                "yes": int(counts.get("yes", 0)),
+                "partly": int(counts.get("partly", 0)),
+                "no": int(counts.get("no", 0)),
+                "unknown": int(counts.get("unknown", 0)) + len(set(municipalities) - set(own["municipality_id"])),
+                "denominator": len(municipalities),
+                "yes_well": int(((own["value"] == "yes") & (outcome == "well")).sum()),
+                "yes_poorly": int(((own["value"] == "yes") & (outcome == "poorly")).sum()),
+                "no_well": int(((own["value"] == "no") & (outcome == "well")).sum()),
+                "no_poorly": int(((own["value"] == "no") & (outcome == "poorly")).sum()),
+                "basis": rows_basis(own, ["value"]),
+            }
+        )
+    columns = [
+        "condition_id",
+        "kind",
+        "yes",
+        "partly",
+        "no",
+        "unknown",
+        "denominator",
+        "yes_well",
+        "yes_poorly",
+        "no_well",
+        "no_poorly",
+        "basis",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -210,9 +233,15 @@ class SuccessFactorQCA:
         return pd.concat(frames, ignore_index=True)[columns]
 
 
-def qca_analysis(study, kind: str | None = None, partly_as: int | None = 1,
-                 conditions: list[str] | None = None, consistency_cut: float = 1.0,
-                 frequency_cut: int = 1, outcome: str = OUTCOME) -> SuccessFactorQCA:
+def qca_analysis(
+    study,
+    kind: str | None = None,
+    partly_as: int | None = 1,
+    conditions: list[str] | None = None,
+    consistency_cut: float = 1.0,
+    frequency_cut: int = 1,
+    outcome: str = OUTCOME,
+) -> SuccessFactorQCA:
     """Crisp-set QCA of the coordinator outcome on the conditions.
 
     Parameters
@@ -251,15 +280,21 @@ def qca_analysis(study, kind: str | None = None, partly_as: int | None = 1,
     expectations = directional_expectations(study, conditions)
     if outcome.startswith("~"):
         expectations = {c: 1 - v for c, v in expectations.items()}
-    truth = qca.truth_table(data, conditions, outcome, consistency_cut=consistency_cut,
-                            frequency_cut=frequency_cut)
-    result = SuccessFactorQCA(conditions=list(conditions), data=data, dropped_cases=dropped,
-                              truth_table=truth, necessity=qca.necessity(data, conditions, outcome),
-                              expectations=expectations, notes=notes)
-    for attribute, kwargs in (("conservative", {}),
-                              ("parsimonious", {"include_remainders": True}),
-                              ("intermediate", {"include_remainders": True,
-                                                "directional_expectations": expectations})):
+    truth = qca.truth_table(data, conditions, outcome, consistency_cut=consistency_cut, frequency_cut=frequency_cut)
+    result = SuccessFactorQCA(
+        conditions=list(conditions),
+        data=data,
+        dropped_cases=dropped,
+        truth_table=truth,
+        necessity=qca.necessity(data, conditions, outcome),
+        expectations=expectations,
+        notes=notes,
+    )
+    for attribute, kwargs in (
+        ("conservative", {}),
+        ("parsimonious", {"include_remainders": True}),
+        ("intermediate", {"include_remainders": True, "directional_expectations": expectations}),
+    ):
         try:
             setattr(result, attribute, qca.minimise(truth, **kwargs))
         except ValueError as error:
@@ -284,14 +319,30 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
         numerator = int((own["value"] == "yes").sum())
         label_sv = str(codebook.at[condition, "label_sv"])
         label_en = str(codebook.at[condition, "label_en"])
-        sv, en = count_statement(study, numerator, "municipalities",
-                                 label_sv + " – gäller i {count}", label_en + " – holds in {count}",
-                                 denominator=len(members), population="municipalities_with_coordinator")
+        sv, en = count_statement(
+            study,
+            numerator,
+            "municipalities",
+            label_sv + " – gäller i {count}",
+            label_en + " – holds in {count}",
+            denominator=len(members),
+            population="municipalities_with_coordinator",
+        )
         section = codebook.at[condition, "report_section"]
-        rows.append({"finding_id": f"sf.{condition}", "chapter": CHAPTER, "quality_area": pd.NA,
-                     "numerator": numerator, "denominator": len(members), "unit": "municipalities",
-                     "statement_sv": sv, "statement_en": en,
-                     "source": str(section) if not pd.isna(section) else join_sources(own["source"]),
-                     "basis": combine_basis(rows_basis(own, ["value"]),
-                                            population_basis(study, "municipalities_with_coordinator"))})
+        rows.append(
+            {
+                "finding_id": f"sf.{condition}",
+                "chapter": CHAPTER,
+                "quality_area": pd.NA,
+                "numerator": numerator,
+                "denominator": len(members),
+                "unit": "municipalities",
+                "statement_sv": sv,
+                "statement_en": en,
+                "source": str(section) if not pd.isna(section) else join_sources(own["source"]),
+                "basis": combine_basis(
+                    rows_basis(own, ["value"]), population_basis(study, "municipalities_with_coordinator")
+                ),
+            }
+        )
     return findings_frame(rows)

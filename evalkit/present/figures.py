@@ -39,8 +39,14 @@ def _t(key: str, language: str) -> str:
     return _TEXT[key][0 if language == "sv" else 1]
 
 
-def quality_area_heatmap(matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False,
-                         annotate: bool = True, title: str | None = None) -> Figure:
+def quality_area_heatmap(
+    matrix: pd.DataFrame,
+    study,
+    language: str = "en",
+    reveal_names: bool = False,
+    annotate: bool = True,
+    title: str | None = None,
+) -> Figure:
     """Heat map of :func:`evalkit.analysis.quality_areas.quality_area_matrix`.
 
     Rows are municipalities (pseudonymous labels), columns quality areas
@@ -51,8 +57,17 @@ def quality_area_heatmap(matrix: pd.DataFrame, study, language: str = "en", reve
     data.columns = [quality_area_label(study, c, language) for c in data.columns]
     figure = Figure(figsize=(1.6 + 1.3 * max(1, data.shape[1]), 1.2 + 0.45 * max(1, data.shape[0])))
     ax = figure.add_subplot(1, 1, 1)
-    sns.heatmap(data, ax=ax, vmin=0, vmax=1, cmap="viridis", annot=annotate, fmt=".2f",
-                linewidths=0.5, cbar_kws={"label": _t("score", language)})
+    sns.heatmap(
+        data,
+        ax=ax,
+        vmin=0,
+        vmax=1,
+        cmap="viridis",
+        annot=annotate,
+        fmt=".2f",
+        linewidths=0.5,
+        cbar_kws={"label": _t("score", language)},
+    )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", labelrotation=30)
@@ -64,8 +79,14 @@ def quality_area_heatmap(matrix: pd.DataFrame, study, language: str = "en", reve
     return figure
 
 
-def case_series_figure(series: pd.DataFrame, study, municipality_id: str, language: str = "en",
-                       measures: list[str] | None = None, reveal_names: bool = False) -> Figure:
+def case_series_figure(
+    series: pd.DataFrame,
+    study,
+    municipality_id: str,
+    language: str = "en",
+    measures: list[str] | None = None,
+    reveal_names: bool = False,
+) -> Figure:
     """Yearly case counts of one municipality with a line at the coordinator's start.
 
     Parameters
@@ -93,9 +114,15 @@ def case_series_figure(series: pd.DataFrame, study, municipality_id: str, langua
         if len(start):
             year = int(start.iloc[0])
             ax.axvline(year, color="0.3", linestyle="--", linewidth=1)
-            ax.annotate(_t("start", language) + f" ({own['start_date'].dropna().iloc[0]})",
-                        xy=(year, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -12),
-                        textcoords="offset points", fontsize=9, color="0.2")
+            ax.annotate(
+                _t("start", language) + f" ({own['start_date'].dropna().iloc[0]})",
+                xy=(year, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, -12),
+                textcoords="offset points",
+                fontsize=9,
+                color="0.2",
+            )
         ax.set_xticks(sorted(own["year"].unique()))
         ax.legend(title="", frameon=False)
     ax.set_xlabel(_t("year", language))
@@ -121,10 +148,15 @@ def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figur
     colours = sns.color_palette("colorblind", n_colors=len(ACTIVITY_ORDER))
     left = np.zeros(len(wide))
     labels = [coordinator_label(c, language) for c in wide.index]
-    for i, activity in enumerate(wide.columns):
+    for activity in wide.columns:
         values = wide[activity].to_numpy(dtype=float)
-        ax.barh(labels, values, left=left, color=colours[ACTIVITY_ORDER.index(activity)],
-                label=vocabulary_label(study, "activity", activity, language))
+        ax.barh(
+            labels,
+            values,
+            left=left,
+            color=colours[ACTIVITY_ORDER.index(activity)],
+            label=vocabulary_label(study, "activity", activity, language),
+        )
         left += values
     ax.set_xlim(0, max(100.0, float(left.max()) if len(left) else 100.0))
     ax.set_xlabel(_t("share", language))

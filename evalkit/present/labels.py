@@ -79,8 +79,7 @@ def _check(language: str) -> None:
         raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
 
 
-def municipality_label(municipality_id: str, language: str = "en", study=None,
-                       reveal_names: bool = False) -> str:
+def municipality_label(municipality_id: str, language: str = "en", study=None, reveal_names: bool = False) -> str:
     """Return the display label of a municipality.
 
     Parameters
@@ -131,8 +130,7 @@ def vocabulary_label(study, vocabulary: str, code, language: str = "en") -> str:
 def vocabulary_labels(study, vocabulary: str, language: str = "en") -> dict:
     """All labels of a vocabulary as ``{code: label}`` (built-ins, overridden by the codebook)."""
     _check(language)
-    out = {code: pair[0 if language == "sv" else 1]
-           for code, pair in BUILTIN_LABELS.get(vocabulary, {}).items()}
+    out = {code: pair[0 if language == "sv" else 1] for code, pair in BUILTIN_LABELS.get(vocabulary, {}).items()}
     vocab = study.codebook["vocabularies"] if study is not None else None
     if vocab is not None and len(vocab):
         rows = vocab[vocab["vocabulary"] == vocabulary]

@@ -26,14 +26,50 @@ import re
 LANGUAGES = ("sv", "en")
 
 _SV_WORDS = (
-    "noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-    "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton",
-    "nitton", "tjugo",
+    "noll",
+    "en",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
+    "tjugo",
 )
 _EN_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen", "twenty",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
 )
 
 #: Nouns for each unit of count: (singular, plural, neuter) per language.
@@ -197,12 +233,69 @@ def fill_template(template: str, count: str) -> str:
 
 
 _EN_IRREGULAR = {"have": "has", "are": "is", "were": "was", "do": "does", "go": "goes"}
-_EN_SKIP = {"also", "all", "both", "each", "now", "already", "still", "never", "only", "often",
-            "always", "usually", "jointly", "personally", "actively", "regularly", "not"}
-_EN_STOP = {"in", "of", "with", "without", "at", "on", "for", "by", "to", "the", "a", "an",
-            "drew", "made", "took", "began", "wrote", "gave", "ran", "set", "led", "built",
-            "brought", "found", "kept", "held", "put", "got", "saw", "said", "did", "had", "was",
-            "can", "could", "may", "might", "must", "should", "will", "would", "cannot"}
+_EN_SKIP = {
+    "also",
+    "all",
+    "both",
+    "each",
+    "now",
+    "already",
+    "still",
+    "never",
+    "only",
+    "often",
+    "always",
+    "usually",
+    "jointly",
+    "personally",
+    "actively",
+    "regularly",
+    "not",
+}
+_EN_STOP = {
+    "in",
+    "of",
+    "with",
+    "without",
+    "at",
+    "on",
+    "for",
+    "by",
+    "to",
+    "the",
+    "a",
+    "an",
+    "drew",
+    "made",
+    "took",
+    "began",
+    "wrote",
+    "gave",
+    "ran",
+    "set",
+    "led",
+    "built",
+    "brought",
+    "found",
+    "kept",
+    "held",
+    "put",
+    "got",
+    "saw",
+    "said",
+    "did",
+    "had",
+    "was",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "should",
+    "will",
+    "would",
+    "cannot",
+}
 
 
 def singular_template(template: str) -> str:
@@ -219,14 +312,13 @@ def singular_template(template: str) -> str:
     """
     if not template.startswith("{count} "):
         return template
-    words = template[len("{count} "):].split(" ")
+    words = template[len("{count} ") :].split(" ")
     for i, word in enumerate(words):
         if word in _EN_SKIP or (word.endswith("ly") and word.isalpha() and word.islower()):
             continue
         if word in _EN_IRREGULAR:
             words[i] = _EN_IRREGULAR[word]
-        elif (word.isalpha() and word.islower() and word not in _EN_STOP
-              and not word.endswith("ed")):
+        elif word.isalpha() and word.islower() and word not in _EN_STOP and not word.endswith("ed"):
             if word.endswith("ss") or word.endswith(("sh", "ch", "x", "z", "o")):
                 words[i] = word + "es"
             elif not word.endswith("s"):

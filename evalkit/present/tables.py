@@ -176,12 +176,26 @@ COLUMN_LABELS = {
 
 #: Columns whose values are codes of a vocabulary (column -> vocabulary).
 CODE_COLUMNS = {
-    "model": "model", "role": "role", "combined_with": "combined_with",
-    "seat_in_management_group": "value", "q4_placement": "q4_placement", "population": "population",
-    "unit": "unit", "basis": "basis", "group": "group", "activity": "activity", "period": "period",
-    "value": "value", "coordinator_functioning": "coordinator_functioning", "size_band": "size_band",
-    "respondent_group": "respondent_group", "respondent_role": "respondent_role", "mode": "mode",
-    "document_type": "document_type", "solution_type": "solution_type", "kind": "kind",
+    "model": "model",
+    "role": "role",
+    "combined_with": "combined_with",
+    "seat_in_management_group": "value",
+    "q4_placement": "q4_placement",
+    "population": "population",
+    "unit": "unit",
+    "basis": "basis",
+    "group": "group",
+    "activity": "activity",
+    "period": "period",
+    "value": "value",
+    "coordinator_functioning": "coordinator_functioning",
+    "size_band": "size_band",
+    "respondent_group": "respondent_group",
+    "respondent_role": "respondent_role",
+    "mode": "mode",
+    "document_type": "document_type",
+    "solution_type": "solution_type",
+    "kind": "kind",
     "chapter": "chapter",
 }
 
@@ -195,10 +209,14 @@ def column_label(column: str, language: str = "en", study=None) -> str:
     if study is not None:
         if column in set(study.tables["municipalities"]["municipality_id"]):
             return municipality_label(column, language, study)
-        for table, label in (("quality_areas", quality_area_label), ("conditions", condition_label),
-                             ("indicators", indicator_label)):
-            key = {"quality_areas": "quality_area_id", "conditions": "condition_id",
-                   "indicators": "indicator_id"}[table]
+        for table, label in (
+            ("quality_areas", quality_area_label),
+            ("conditions", condition_label),
+            ("indicators", indicator_label),
+        ):
+            key = {"quality_areas": "quality_area_id", "conditions": "condition_id", "indicators": "indicator_id"}[
+                table
+            ]
             if column in set(study.codebook[table][key]):
                 return label(study, column, language)
     return str(column)
@@ -225,8 +243,11 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
         return measure_label(study, value, language)
     if column in ("municipalities", "coordinators") and isinstance(value, str):
         parts = [p for p in value.split("|") if p]
-        make = (lambda p: municipality_label(p, language, study, reveal_names)) if column == "municipalities" \
+        make = (
+            (lambda p: municipality_label(p, language, study, reveal_names))
+            if column == "municipalities"
             else (lambda p: coordinator_label(p, language))
+        )
         return ", ".join(make(p) for p in parts)
     if column in CODE_COLUMNS and isinstance(value, str):
         return vocabulary_label(study, CODE_COLUMNS[column], value, language)
@@ -235,8 +256,14 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
     return value
 
 
-def display_frame(frame: pd.DataFrame, study, language: str = "en", reveal_names: bool = False,
-                  columns: list[str] | None = None, decimals: int | None = 2) -> pd.DataFrame:
+def display_frame(
+    frame: pd.DataFrame,
+    study,
+    language: str = "en",
+    reveal_names: bool = False,
+    columns: list[str] | None = None,
+    decimals: int | None = 2,
+) -> pd.DataFrame:
     """A copy of ``frame`` with labels for codes and localised column headers.
 
     Parameters
@@ -267,14 +294,15 @@ def display_frame(frame: pd.DataFrame, study, language: str = "en", reveal_names
         out = out[list(columns)]
     for column in out.columns:
         out[column] = [_label_value(study, column, v, language, reveal_names) for v in out[column]]
-        if decimals is not None and pd.api.types.is_float_dtype(frame[column].dtype if column in frame else out[column]):
+        if decimals is not None and pd.api.types.is_float_dtype(
+            frame[column].dtype if column in frame else out[column]
+        ):
             out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals)
     out.columns = [column_label(c, language, study) for c in out.columns]
     return out
 
 
-def display_findings(findings: pd.DataFrame, study, language: str = "en",
-                     chapter: str | None = None) -> pd.DataFrame:
+def display_findings(findings: pd.DataFrame, study, language: str = "en", chapter: str | None = None) -> pd.DataFrame:
     """Findings for reading: id, the statement in ``language``, count ('7/8'), source, basis.
 
     Returns
@@ -290,28 +318,32 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en",
         num_text = f"{float(num):g}"
         return num_text if pd.isna(den) else f"{num_text}/{float(den):g}"
 
-    out = pd.DataFrame({
-        "finding_id": frame["finding_id"].astype(str).to_numpy(),
-        "statement": frame["statement_" + language].to_numpy(),
-        "count": [count(n, d) for n, d in zip(frame["numerator"], frame["denominator"])],
-        "source": frame["source"].to_numpy(),
-        "basis": frame["basis"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "finding_id": frame["finding_id"].astype(str).to_numpy(),
+            "statement": frame["statement_" + language].to_numpy(),
+            "count": [count(n, d) for n, d in zip(frame["numerator"], frame["denominator"])],
+            "source": frame["source"].to_numpy(),
+            "basis": frame["basis"].to_numpy(),
+        }
+    )
     return display_frame(out, study, language, decimals=None)
 
 
-def display_quality_area_matrix(matrix: pd.DataFrame, study, language: str = "en",
-                                reveal_names: bool = False, decimals: int = 2) -> pd.DataFrame:
+def display_quality_area_matrix(
+    matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False, decimals: int = 2
+) -> pd.DataFrame:
     """The municipality x quality-area matrix with labelled rows and columns."""
-    out = matrix.round(decimals).copy()
+    out = matrix.round(decimals)
     out.index = [municipality_label(m, language, study, reveal_names) for m in out.index]
     out.index.name = column_label("municipality_id", language)
     out.columns = [quality_area_label(study, c, language) for c in out.columns]
     return out
 
 
-def display_condition_table(table: pd.DataFrame, study, language: str = "en",
-                            reveal_names: bool = False) -> pd.DataFrame:
+def display_condition_table(
+    table: pd.DataFrame, study, language: str = "en", reveal_names: bool = False
+) -> pd.DataFrame:
     """The crisp condition table with labelled rows and condition headers (NA shown as '?')."""
     out = table.copy().astype("object").where(table.notna(), "?")
     out.index = [municipality_label(m, language, study, reveal_names) for m in out.index]

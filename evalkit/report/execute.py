@@ -157,9 +157,7 @@ def source_cell_number(nb, index: int) -> int:
     The cell papermill injects (tag ``injected-parameters``) is not counted,
     so the number matches what an author sees when opening the notebook.
     """
-    skipped = sum(
-        1 for cell in nb.cells[:index] if INJECTED_TAG in cell.get("metadata", {}).get("tags", [])
-    )
+    skipped = sum(1 for cell in nb.cells[:index] if INJECTED_TAG in cell.get("metadata", {}).get("tags", []))
     return index + 1 - skipped
 
 
@@ -265,9 +263,13 @@ def execute_notebook(task: dict) -> dict:
         nb = nbformat.read(raw, as_version=4) if raw.exists() else None
         result.update(_failure(task, nb, error))
     except Exception as error:  # kernel died, timeout, bad notebook: report, never crash the run
-        result.update(status="failed", cell=None, execution_count=None,
-                      error=f"{type(error).__name__}: {error}".strip(),
-                      traceback=traceback.format_exc(limit=3))
+        result.update(
+            status="failed",
+            cell=None,
+            execution_count=None,
+            error=f"{type(error).__name__}: {error}".strip(),
+            traceback=traceback.format_exc(limit=3),
+        )
     if result["status"] == "ok" or raw.exists():
         nb = normalise_notebook(nbformat.read(raw, as_version=4), source_nb)
         target = output if result["status"] == "ok" else output.with_name(f".{output.stem}.partial.ipynb")
@@ -311,14 +313,18 @@ def combine_language(task: dict) -> dict:
     try:
         parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in task["parts"]]
         output = Path(task["output"])
-        write_text_atomic(output, combined_report(parts, task["language"], task["study_name"], task.get("report_title")))
+        write_text_atomic(
+            output, combined_report(parts, task["language"], task["study_name"], task.get("report_title"))
+        )
         if task.get("pdf"):
             try:
                 result["pdf"] = str(pdf_module.print_pdf(output, output.with_suffix(".pdf")))
             except (FileNotFoundError, pdf_module.ChromiumError, OSError) as error:
                 result["pdf_message"] = f"PDF skipped: {error}"
     except Exception as error:
-        result.update(status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc(limit=5))
+        result.update(
+            status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc(limit=5)
+        )
     result["seconds"] = round(time.perf_counter() - started, 2)
     emit("done" if result["status"] == "ok" else "failed", key, seconds=result["seconds"])
     return result

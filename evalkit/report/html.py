@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from evalkit import __version__, paths
 
@@ -85,7 +85,9 @@ def for_language(nb, language: str):
 def has_own_title(nb) -> bool:
     """Return whether a markdown cell of ``nb`` starts with a level-1 heading (``# ...``)."""
     for cell in nb.cells:
-        if cell.get("cell_type") == "markdown" and REMOVE_CELL_TAGS.isdisjoint(cell.get("metadata", {}).get("tags", [])):
+        if cell.get("cell_type") == "markdown" and REMOVE_CELL_TAGS.isdisjoint(
+            cell.get("metadata", {}).get("tags", [])
+        ):
             return cell.get("source", "").lstrip().startswith("# ")
     return False
 
@@ -127,7 +129,9 @@ def _footer(language: str, study_name: str) -> str:
     return f"{LABELS[language]['generated']} {__version__} · {study_name}"
 
 
-def chapter_page(nb, chapter_id: str, title: str, language: str, study_name: str, report_title: str | None = None) -> str:
+def chapter_page(
+    nb, chapter_id: str, title: str, language: str, study_name: str, report_title: str | None = None
+) -> str:
     """Return the self-contained HTML page of one executed chapter notebook.
 
     Parameters
@@ -146,8 +150,13 @@ def chapter_page(nb, chapter_id: str, title: str, language: str, study_name: str
     page = for_language(nb, language)
     page.cells.insert(0, chapter_marker(chapter_id, title, show_title=not has_own_title(page)))
     page.metadata["title"] = title
-    meta = {"title": report_title or study_name, "subtitle": title, "toc": [], "toc_heading": "",
-            "footer": _footer(language, study_name)}
+    meta = {
+        "title": report_title or study_name,
+        "subtitle": title,
+        "toc": [],
+        "toc_heading": "",
+        "footer": _footer(language, study_name),
+    }
     return _render(page, language, meta)
 
 
@@ -166,7 +175,9 @@ def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str, lang
     combined = nbformat.v4.new_notebook()
     first = parts[0][2] if parts else None
     if first is not None:
-        combined.metadata.update({k: copy.deepcopy(v) for k, v in first.metadata.items() if k in ("kernelspec", "language_info")})
+        combined.metadata.update(
+            {k: copy.deepcopy(v) for k, v in first.metadata.items() if k in ("kernelspec", "language_info")}
+        )
     combined.metadata["title"] = title
     for chapter_id, chapter_title, nb in parts:
         nb = for_language(nb, language) if language else nb
@@ -178,7 +189,9 @@ def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str, lang
     return combined
 
 
-def combined_report(parts: Sequence[tuple[str, str, object]], language: str, study_name: str, report_title: str | None = None) -> str:
+def combined_report(
+    parts: Sequence[tuple[str, str, object]], language: str, study_name: str, report_title: str | None = None
+) -> str:
     """Return the combined report page: all chapters in order with a table of contents.
 
     Parameters
@@ -194,6 +207,11 @@ def combined_report(parts: Sequence[tuple[str, str, object]], language: str, stu
     """
     title = report_title or f"{LABELS[language]['report']}: {study_name}"
     toc = [{"id": cid, "title": ctitle, "href": f"#chapter-{cid}"} for cid, ctitle, _ in parts]
-    meta = {"title": title, "subtitle": "", "toc": toc, "toc_heading": LABELS[language]["contents"],
-            "footer": _footer(language, study_name)}
+    meta = {
+        "title": title,
+        "subtitle": "",
+        "toc": toc,
+        "toc_heading": LABELS[language]["contents"],
+        "footer": _footer(language, study_name),
+    }
     return _render(combined_notebook(parts, title, language), language, meta)

@@ -66,6 +66,8 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
     temporary = pdf_path.with_name(f".{pdf_path.name}.tmp.pdf")
     done = run_chromium([f"--print-to-pdf={temporary}", Path(html_path).resolve().as_uri()], chromium, timeout)
     if not temporary.is_file() or temporary.stat().st_size == 0:
-        raise ChromiumError(f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        raise ChromiumError(
+            f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+        )
     os.replace(temporary, pdf_path)
     return pdf_path

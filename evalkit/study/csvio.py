@@ -20,9 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 UTF8_BOM = b"\xef\xbb\xbf"
 DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
@@ -109,7 +109,7 @@ def decode_utf8(path: Path, data: bytes) -> tuple[str, bool]:
         If the bytes are not valid UTF-8.
     """
     had_bom = data.startswith(UTF8_BOM)
-    body = data[len(UTF8_BOM):] if had_bom else data
+    body = data[len(UTF8_BOM) :] if had_bom else data
     try:
         return body.decode("utf-8"), had_bom
     except UnicodeDecodeError as error:

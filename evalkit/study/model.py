@@ -14,10 +14,10 @@ order of the file.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -136,7 +136,7 @@ class Study:
         codebook: Mapping[str, pd.DataFrame],
         name: str = "study",
         title: str = "",
-    ) -> "Study":
+    ) -> Study:
         """Build a study from plain DataFrames, casting each to its schema.
 
         Missing provenance columns get defaults (``basis='observed'``,
@@ -154,8 +154,7 @@ class Study:
                     frame["source"] = "test"
             typed_tables[table] = typed_frame(table, frame)
         typed_codebook = {
-            table: typed_frame("codebook_" + table, codebook.get(table, pd.DataFrame()))
-            for table in CODEBOOK_TABLES
+            table: typed_frame("codebook_" + table, codebook.get(table, pd.DataFrame())) for table in CODEBOOK_TABLES
         }
         return cls(name=name, tables=typed_tables, codebook=typed_codebook, title=title or name)
 

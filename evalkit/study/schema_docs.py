@@ -44,7 +44,9 @@ def resource_markdown(resource: dict) -> str:
     ]
     for field in schema["fields"]:
         description = field.get("description", "").replace("|", "\\|")
-        lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {_constraint_text(field)} | {description} |")
+        lines.append(
+            f"| `{field['name']}` | {field.get('type', 'string')} | {_constraint_text(field)} | {description} |"
+        )
     return "\n".join(lines) + "\n"
 
 

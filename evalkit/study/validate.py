@@ -35,10 +35,10 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator
 
 from evalkit import paths
 from evalkit.study import csvio
@@ -179,7 +179,7 @@ def numeric_columns(resource: dict) -> list[str]:
 
 def short_name(resource_name: str) -> str:
     """Return a resource name without the ``codebook_`` prefix."""
-    return resource_name[len(CODEBOOK_PREFIX):] if resource_name.startswith(CODEBOOK_PREFIX) else resource_name
+    return resource_name[len(CODEBOOK_PREFIX) :] if resource_name.startswith(CODEBOOK_PREFIX) else resource_name
 
 
 # What a valid value looks like, in words, for columns where the generic
@@ -284,34 +284,54 @@ def read_descriptor(study_dir: Path) -> tuple[dict, list[Problem]]:
     path = study_dir / DESCRIPTOR_FILE
     template = "evalkit/schema/study.datapackage.json"
     if not path.is_file():
-        return {}, [Problem(
-            DESCRIPTOR_FILE, None, None, None,
-            f"the study descriptor is missing from {study_dir}.",
-            f"Expected a {DESCRIPTOR_FILE} in the study folder; copy it from {template} "
-            "(or create the study with 'evalkit new') and set name and title.",
-        )]
+        return {}, [
+            Problem(
+                DESCRIPTOR_FILE,
+                None,
+                None,
+                None,
+                f"the study descriptor is missing from {study_dir}.",
+                f"Expected a {DESCRIPTOR_FILE} in the study folder; copy it from {template} "
+                "(or create the study with 'evalkit new') and set name and title.",
+            )
+        ]
     try:
         data = path.read_bytes()
         text, _ = csvio.decode_utf8(path, data)
         descriptor = json.loads(text)
     except csvio.CsvEncodingError as error:
-        return {}, [Problem(
-            DESCRIPTOR_FILE, None, None, None,
-            f"the file is not UTF-8 (byte offset {error.byte_offset}, line {error.row}).",
-            "Save it as UTF-8 text.",
-        )]
+        return {}, [
+            Problem(
+                DESCRIPTOR_FILE,
+                None,
+                None,
+                None,
+                f"the file is not UTF-8 (byte offset {error.byte_offset}, line {error.row}).",
+                "Save it as UTF-8 text.",
+            )
+        ]
     except json.JSONDecodeError as error:
-        return {}, [Problem(
-            DESCRIPTOR_FILE, None, None, None,
-            f"the file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
-            f"Correct the JSON syntax (compare with {template}).",
-        )]
+        return {}, [
+            Problem(
+                DESCRIPTOR_FILE,
+                None,
+                None,
+                None,
+                f"the file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+                f"Correct the JSON syntax (compare with {template}).",
+            )
+        ]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return {}, [Problem(
-            DESCRIPTOR_FILE, None, None, None,
-            "the descriptor has no list of resources.",
-            f"Expected a Data Package with a 'resources' list; copy the structure from {template}.",
-        )]
+        return {}, [
+            Problem(
+                DESCRIPTOR_FILE,
+                None,
+                None,
+                None,
+                "the descriptor has no list of resources.",
+                f"Expected a Data Package with a 'resources' list; copy the structure from {template}.",
+            )
+        ]
     return descriptor, []
 
 
@@ -349,18 +369,28 @@ def resolve_table_files(descriptor: dict, descriptor_ok: bool) -> tuple[dict[str
             if is_safe_relative_path(listed[name]):
                 files[name] = listed[name]
             else:
-                problems.append(Problem(
-                    DESCRIPTOR_FILE, None, None, str(listed[name]),
-                    f"resource '{name}' has the path {quoted(listed[name])}, which is not a file inside the study folder.",
-                    f"Expected a relative path such as '{canonical_path}'; correct the path.",
-                ))
+                problems.append(
+                    Problem(
+                        DESCRIPTOR_FILE,
+                        None,
+                        None,
+                        str(listed[name]),
+                        f"resource '{name}' has the path {quoted(listed[name])}, which is not a file inside the study folder.",
+                        f"Expected a relative path such as '{canonical_path}'; correct the path.",
+                    )
+                )
         elif descriptor_ok and resource.get("evalkit:required"):
-            problems.append(Problem(
-                DESCRIPTOR_FILE, None, None, name,
-                f"the required resource '{name}' is not listed.",
-                f"Add the resource '{name}' (path '{canonical_path}') to the resources list; "
-                "copy it from evalkit/schema/study.datapackage.json.",
-            ))
+            problems.append(
+                Problem(
+                    DESCRIPTOR_FILE,
+                    None,
+                    None,
+                    name,
+                    f"the required resource '{name}' is not listed.",
+                    f"Add the resource '{name}' (path '{canonical_path}') to the resources list; "
+                    "copy it from evalkit/schema/study.datapackage.json.",
+                )
+            )
     return files, problems
 
 
@@ -370,28 +400,43 @@ def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.C
     if not path.is_file():
         if not resource.get("evalkit:required"):
             return None, []
-        return None, [Problem(
-            file, None, None, None,
-            f"the required table '{short_name(resource['name'])}' is missing: there is no file {file} in the study folder.",
-            f"Add the file {file} with the header row of the evalkit study format "
-            "(see evalkit/schema/study.datapackage.json).",
-        )]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"the required table '{short_name(resource['name'])}' is missing: there is no file {file} in the study folder.",
+                f"Add the file {file} with the header row of the evalkit study format "
+                "(see evalkit/schema/study.datapackage.json).",
+            )
+        ]
     try:
         table = csvio.read_csv(path)
     except csvio.CsvEncodingError as error:
-        return None, [Problem(
-            file, error.row, None, None,
-            f"the file is not UTF-8: the byte 0x{error.byte_value:02x} at byte offset {error.byte_offset} "
-            "cannot be read (probably an å, ä or ö saved in an older Windows encoding such as cp1252 or latin-1).",
-            "In Excel use 'Save as' > 'CSV UTF-8 (comma delimited)'; in LibreOffice choose the character set "
-            "Unicode (UTF-8). The study files must be UTF-8.",
-        )]
+        return None, [
+            Problem(
+                file,
+                error.row,
+                None,
+                None,
+                f"the file is not UTF-8: the byte 0x{error.byte_value:02x} at byte offset {error.byte_offset} "
+                "cannot be read (probably an å, ä or ö saved in an older Windows encoding such as cp1252 or latin-1).",
+                "In Excel use 'Save as' > 'CSV UTF-8 (comma delimited)'; in LibreOffice choose the character set "
+                "Unicode (UTF-8). The study files must be UTF-8.",
+            )
+        ]
     if not table.header:
-        return None, [Problem(
-            file, None, None, None,
-            "the file is empty.",
-            "Expected at least the header row of the evalkit study format; add it.",
-        )]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "the file is empty.",
+                "Expected at least the header row of the evalkit study format; add it.",
+            )
+        ]
     return table, []
 
 
@@ -403,31 +448,51 @@ def check_header(table: TableInput) -> list[Problem]:
     seen = set()
     for name in header:
         if name in seen:
-            problems.append(Problem(
-                table.file, 1, name, name,
-                f"the column '{name}' appears more than once in the header.",
-                "Keep one column of that name; delete or rename the other.",
-            ))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    name,
+                    f"the column '{name}' appears more than once in the header.",
+                    "Keep one column of that name; delete or rename the other.",
+                )
+            )
         elif name == "":
-            problems.append(Problem(
-                table.file, 1, None, "",
-                "the header has a column without a name.",
-                "Name the column or delete it (check for a stray delimiter at the end of the header).",
-            ))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    None,
+                    "",
+                    "the header has a column without a name.",
+                    "Name the column or delete it (check for a stray delimiter at the end of the header).",
+                )
+            )
         elif name not in expected:
-            problems.append(Problem(
-                table.file, 1, name, name,
-                f"unexpected column '{name}'.",
-                f"Expected only the columns {', '.join(expected)}; delete the column or correct its name.",
-            ))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    name,
+                    f"unexpected column '{name}'.",
+                    f"Expected only the columns {', '.join(expected)}; delete the column or correct its name.",
+                )
+            )
         seen.add(name)
     for name in expected:
         if name not in seen:
-            problems.append(Problem(
-                table.file, 1, name, None,
-                f"the column '{name}' is missing.",
-                f"Add a column '{name}' to the header row (cells may stay empty where the schema allows it).",
-            ))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    None,
+                    f"the column '{name}' is missing.",
+                    f"Add a column '{name}' to the header row (cells may stay empty where the schema allows it).",
+                )
+            )
     return problems
 
 
@@ -450,12 +515,17 @@ def project_rows(table: TableInput) -> list[Problem]:
     for number, raw in enumerate(table.csv.rows, start=2):
         if len(raw) != width and any(cell.strip() for cell in raw):
             table.misaligned_rows.add(number)
-            problems.append(Problem(
-                table.file, number, None, None,
-                f"the row has {len(raw)} cells but the header has {width} columns.",
-                f"Check the row for a missing or extra '{table.csv.delimiter}' (a text containing "
-                f"'{table.csv.delimiter}' must be in double quotes).",
-            ))
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    None,
+                    None,
+                    f"the row has {len(raw)} cells but the header has {width} columns.",
+                    f"Check the row for a missing or extra '{table.csv.delimiter}' (a text containing "
+                    f"'{table.csv.delimiter}' must be in double quotes).",
+                )
+            )
         table.rows.append([raw[i] if i < len(raw) else "" for i in positions.values()])
     return problems
 
@@ -528,8 +598,7 @@ def frictionless_version() -> str:
 
 def cache_key(table: TableInput, schema: dict) -> str:
     """Hash of everything the frictionless result depends on."""
-    payload = json.dumps([CACHE_VERSION, frictionless_version(), schema, table.columns, table.rows],
-                         ensure_ascii=False)
+    payload = json.dumps([CACHE_VERSION, frictionless_version(), schema, table.columns, table.rows], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -577,18 +646,37 @@ def translate_error(table: TableInput, error: CellError) -> Problem | None:
     if kind == "type-error":
         kind_word = {"number": "a number", "integer": "a whole number"}.get(spec.get("type"), spec.get("type"))
         hint = " (write decimals with a point, or save the file with ';' as delimiter)" if "," in cell else ""
-        return Problem(table.file, row, spec["name"], cell, f"value {quoted(cell)} is not {kind_word}{hint}.",
-                       f"Expected {expected}; correct the value.")
+        return Problem(
+            table.file,
+            row,
+            spec["name"],
+            cell,
+            f"value {quoted(cell)} is not {kind_word}{hint}.",
+            f"Expected {expected}; correct the value.",
+        )
     match = CONSTRAINT_NOTE.search(error.note)
     constraint, limit = (match.group(1), match.group(2)) if match else ("", "")
     if constraint == "required":
-        unknown_hint = " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""
-        return Problem(table.file, row, spec["name"], cell, "the cell is empty but a value is required.",
-                       f"Expected {expected}; fill in the value{unknown_hint}.")
+        unknown_hint = (
+            " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""
+        )
+        return Problem(
+            table.file,
+            row,
+            spec["name"],
+            cell,
+            "the cell is empty but a value is required.",
+            f"Expected {expected}; fill in the value{unknown_hint}.",
+        )
     template = CONSTRAINT_MESSAGES.get(constraint, "value {value} breaks the constraint {constraint} {limit}.")
-    return Problem(table.file, row, spec["name"], cell,
-                   template.format(value=quoted(cell), constraint=constraint, limit=limit),
-                   f"Expected {expected}; correct the value.")
+    return Problem(
+        table.file,
+        row,
+        spec["name"],
+        cell,
+        template.format(value=quoted(cell), constraint=constraint, limit=limit),
+        f"Expected {expected}; correct the value.",
+    )
 
 
 def translate_primary_key_error(table: TableInput, row: int, note: str) -> Problem | None:
@@ -602,9 +690,13 @@ def translate_primary_key_error(table: TableInput, row: int, note: str) -> Probl
     first = f" as row {match.group(1)}" if match else " as an earlier row"
     columns = " and ".join(key)
     return Problem(
-        table.file, row, key[0] if len(key) == 1 else None, "|".join(values.get(name, "") for name in key),
+        table.file,
+        row,
+        key[0] if len(key) == 1 else None,
+        "|".join(values.get(name, "") for name in key),
         f"duplicate key: {described} is the same{first}.",
-        f"Each row must have its own {columns}" + (" combination" if len(key) > 1 else "")
+        f"Each row must have its own {columns}"
+        + (" combination" if len(key) > 1 else "")
         + "; delete the duplicate row or correct it.",
     )
 
@@ -681,8 +773,9 @@ def checked_records(table: TableInput, invalid: set[tuple[int, str]]) -> list[Re
     return records
 
 
-def problem_at(checked: Checked, table: str, record: Record | None, column: str | None,
-               value: object, message: str, fix: str) -> Problem:
+def problem_at(
+    checked: Checked, table: str, record: Record | None, column: str | None, value: object, message: str, fix: str
+) -> Problem:
     """Build a problem located at ``record`` of ``table``."""
     row = record["_row"] if record is not None else None
     shown = None if value is None else (number_text(value) if isinstance(value, float) else str(value))
@@ -721,8 +814,10 @@ def check_references(checked: Checked) -> Iterator[Problem]:
             if value is None or value in known:
                 continue
             if in_codebook:
-                fix = (f"Expected {with_article(target_column)} from {target_file}; add the {what} to the "
-                       "codebook or correct the value.")
+                fix = (
+                    f"Expected {with_article(target_column)} from {target_file}; add the {what} to the "
+                    "codebook or correct the value."
+                )
             else:
                 fix = f"Expected {with_article(target_column)} from {target_file}; add it there or correct the value."
             yield problem_at(checked, table, record, column, value, f"unknown {what} {quoted(value)}.", fix)
@@ -762,8 +857,10 @@ def expected_model(coordinators: list[str], served: dict[str, list[str]]) -> str
 
 def check_municipality_models(checked: Checked) -> Iterator[Problem]:
     """Each municipality's model and functioning must match its coordinators."""
-    if not (checked.has("municipalities", "municipality_id", "model")
-            and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")):
+    if not (
+        checked.has("municipalities", "municipality_id", "model")
+        and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")
+    ):
         return
     served = municipalities_by_coordinator(checked)
     serving = coordinators_by_municipality(checked)
@@ -775,7 +872,11 @@ def check_municipality_models(checked: Checked) -> Iterator[Problem]:
         coordinators = serving.get(municipality, [])
         if model in NO_COORDINATOR_MODELS and coordinators:
             yield problem_at(
-                checked, "municipalities", record, "model", model,
+                checked,
+                "municipalities",
+                record,
+                "model",
+                model,
                 f"municipality {quoted(municipality)} has the model {quoted(model)} but is served by "
                 f"coordinator {joined(coordinators)} in {link_file}.",
                 "A municipality with model team or none has no coordinator; change the model "
@@ -783,7 +884,11 @@ def check_municipality_models(checked: Checked) -> Iterator[Problem]:
             )
         elif model in MUNICIPAL_COORDINATOR_MODELS and not coordinators:
             yield problem_at(
-                checked, "municipalities", record, "model", model,
+                checked,
+                "municipalities",
+                record,
+                "model",
+                model,
                 f"municipality {quoted(municipality)} has the model {quoted(model)} but no coordinator "
                 f"serves it in {link_file}.",
                 f"Add its coordinator to {link_file}, or change the model to team or none.",
@@ -792,14 +897,20 @@ def check_municipality_models(checked: Checked) -> Iterator[Problem]:
             wanted = expected_model(coordinators, served)
             if wanted == "shared_coordinator":
                 sharing = next(c for c in coordinators if len(served.get(c, [])) > 1)
-                reason = (f"its coordinator {sharing} serves {len(served[sharing])} municipalities "
-                          f"({joined(served[sharing])})")
+                reason = (
+                    f"its coordinator {sharing} serves {len(served[sharing])} municipalities "
+                    f"({joined(served[sharing])})"
+                )
                 rule = "a coordinator who also serves other municipalities means shared_coordinator"
             else:
                 reason = f"its coordinator {joined(coordinators)} serves only this municipality"
                 rule = "a coordinator who serves one municipality only means own_coordinator"
             yield problem_at(
-                checked, "municipalities", record, "model", model,
+                checked,
+                "municipalities",
+                record,
+                "model",
+                model,
                 f"municipality {quoted(municipality)} has the model {quoted(model)} but {reason}.",
                 f"Expected {wanted} ({rule}); correct the model or {link_file}.",
             )
@@ -808,14 +919,22 @@ def check_municipality_models(checked: Checked) -> Iterator[Problem]:
             continue
         if model in NO_COORDINATOR_MODELS and functioning != "not_applicable":
             yield problem_at(
-                checked, "municipalities", record, "coordinator_functioning", functioning,
+                checked,
+                "municipalities",
+                record,
+                "coordinator_functioning",
+                functioning,
                 f"municipality {quoted(municipality)} has no coordinator (model {quoted(model)}) but the "
                 f"coordinator function is judged {quoted(functioning)}.",
                 "Expected not_applicable for a municipality with model team or none; correct the value.",
             )
         elif model in MUNICIPAL_COORDINATOR_MODELS and functioning == "not_applicable":
             yield problem_at(
-                checked, "municipalities", record, "coordinator_functioning", functioning,
+                checked,
+                "municipalities",
+                record,
+                "coordinator_functioning",
+                functioning,
                 f"municipality {quoted(municipality)} has a coordinator (model {quoted(model)}) but the "
                 "coordinator function is marked not_applicable.",
                 "Expected well, poorly or unknown for a municipality with a coordinator; correct the value.",
@@ -826,26 +945,38 @@ def check_survey_municipalities(checked: Checked) -> Iterator[Problem]:
     """Survey Q1 must list known municipalities, the same ones as the link table."""
     if not checked.has("survey_responses", "coordinator_id", "q1_municipalities"):
         return
-    known = checked.ids("municipalities", "municipality_id") if checked.has("municipalities", "municipality_id") else None
-    served = (municipalities_by_coordinator(checked)
-              if checked.has("coordinator_municipalities", "coordinator_id", "municipality_id") else None)
+    known = (
+        checked.ids("municipalities", "municipality_id") if checked.has("municipalities", "municipality_id") else None
+    )
+    served = (
+        municipalities_by_coordinator(checked)
+        if checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")
+        else None
+    )
     link_file = checked.files["coordinator_municipalities"]
     for record in checked.rows("survey_responses"):
         listed = split_ids(record.get("q1_municipalities"))
         unknown = [m for m in listed if known is not None and m not in known]
         for municipality in unknown:
             yield problem_at(
-                checked, "survey_responses", record, "q1_municipalities", record["q1_municipalities"],
+                checked,
+                "survey_responses",
+                record,
+                "q1_municipalities",
+                record["q1_municipalities"],
                 f"unknown municipality id {quoted(municipality)}.",
-                f"Expected municipality ids from {checked.files['municipalities']} separated by '|'; "
-                "correct the list.",
+                f"Expected municipality ids from {checked.files['municipalities']} separated by '|'; correct the list.",
             )
         coordinator = record.get("coordinator_id")
         if unknown or served is None or coordinator is None or coordinator not in served:
             continue
         if set(listed) != set(served[coordinator]):
             yield problem_at(
-                checked, "survey_responses", record, "q1_municipalities", record.get("q1_municipalities"),
+                checked,
+                "survey_responses",
+                record,
+                "q1_municipalities",
+                record.get("q1_municipalities"),
                 f"the municipalities do not match {link_file}, where coordinator {coordinator} serves "
                 f"{joined(served[coordinator])}.",
                 f"List exactly the municipalities the coordinator serves, separated by '|', or correct {link_file}.",
@@ -868,7 +999,11 @@ def check_shares_of_post(checked: Checked) -> Iterator[Problem]:
         totals[coordinator] = sum(shares)
         if totals[coordinator] > 100 + SUM_TOLERANCE:
             yield problem_at(
-                checked, "coordinator_municipalities", records[0], "share_of_post_pct", records[0]["share_of_post_pct"],
+                checked,
+                "coordinator_municipalities",
+                records[0],
+                "share_of_post_pct",
+                records[0]["share_of_post_pct"],
                 f"the shares of coordinator {coordinator} add up to {number_text(totals[coordinator])} percent, "
                 "more than one full-time post.",
                 "Expected a total of 1 to 100 percent over the coordinator's municipalities; correct the shares.",
@@ -885,7 +1020,11 @@ def check_shares_of_post(checked: Checked) -> Iterator[Problem]:
                 f"{link['municipality_id']} {number_text(link['share_of_post_pct'])}" for link in links[coordinator]
             )
             yield problem_at(
-                checked, "survey_responses", record, "q2_share_of_post_pct", answer,
+                checked,
+                "survey_responses",
+                record,
+                "q2_share_of_post_pct",
+                answer,
                 f"value {quoted(number_text(answer))} differs from the total {number_text(totals[coordinator])} "
                 f"of share_of_post_pct for coordinator {coordinator} in {link_file} ({parts}).",
                 f"Expected the survey share to equal the sum of the shares per municipality; correct Q2 or {link_file}.",
@@ -904,7 +1043,11 @@ def check_time_split(checked: Checked) -> Iterator[Problem]:
         if abs(total - 100) > SUM_TOLERANCE:
             shown = " + ".join(number_text(part) for part in parts)
             yield problem_at(
-                checked, "survey_responses", record, None, None,
+                checked,
+                "survey_responses",
+                record,
+                None,
+                None,
                 f"the time split in Q3 adds up to {number_text(total)} percent ({shown}), not 100.",
                 "Expected q3_strategic_pct, q3_individual_pct, q3_direct_client_pct and q3_other_pct to add up "
                 "to 100; correct them, or leave the parts that are not known empty.",
@@ -942,20 +1085,32 @@ def check_start_dates(checked: Checked) -> Iterator[Problem]:
         date = parse_partial_date(text)
         if date is None:
             yield problem_at(
-                checked, "coordinator_municipalities", record, "start_date", text,
+                checked,
+                "coordinator_municipalities",
+                record,
+                "start_date",
+                text,
                 f"value {quoted(text)} is not a real date.",
                 "Expected a date written YYYY, YYYY-MM or YYYY-MM-DD with a month from 01 to 12 and a day that "
                 "exists in that month; correct the date.",
             )
         elif date.year < FIRST_YEAR:
             yield problem_at(
-                checked, "coordinator_municipalities", record, "start_date", text,
+                checked,
+                "coordinator_municipalities",
+                record,
+                "start_date",
+                text,
                 f"value {quoted(text)} is before {FIRST_YEAR}.",
                 f"Expected a start date from {FIRST_YEAR} to {last_year}; correct the date.",
             )
         elif date.year > last_year:
             yield problem_at(
-                checked, "coordinator_municipalities", record, "start_date", text,
+                checked,
+                "coordinator_municipalities",
+                record,
+                "start_date",
+                text,
                 f"value {quoted(text)} lies after {last_year}, {why}.",
                 f"Expected a start date from {FIRST_YEAR} to {last_year}; correct the date.",
             )
@@ -966,26 +1121,41 @@ def population_members(checked: Checked) -> dict[str, tuple[str, set[str] | None
 
     Id sets are ``None`` when the table needed to decide them is unusable.
     """
-    municipalities = checked.rows("municipalities") if checked.has("municipalities", "municipality_id", "model") else None
+    municipalities = (
+        checked.rows("municipalities") if checked.has("municipalities", "municipality_id", "model") else None
+    )
 
     def municipality_ids(models: tuple[str, ...] | None) -> set[str] | None:
         if municipalities is None:
             return None
-        return {r["municipality_id"] for r in municipalities
-                if r.get("municipality_id") is not None and (models is None or r.get("model") in models)}
+        return {
+            r["municipality_id"]
+            for r in municipalities
+            if r.get("municipality_id") is not None and (models is None or r.get("model") in models)
+        }
 
-    coordinators = checked.ids("coordinators", "coordinator_id") if checked.has("coordinators", "coordinator_id") else None
-    interviews = (checked.rows("interviews")
-                  if checked.has("interviews", "interview_id", "respondent_group") else None)
+    coordinators = (
+        checked.ids("coordinators", "coordinator_id") if checked.has("coordinators", "coordinator_id") else None
+    )
+    interviews = checked.rows("interviews") if checked.has("interviews", "interview_id", "respondent_group") else None
     interview_ids = {r["interview_id"] for r in interviews if r.get("interview_id")} if interviews is not None else None
-    partner_ids = ({r["interview_id"] for r in interviews
-                    if r.get("interview_id") and r.get("respondent_group") == "external_partner"}
-                   if interviews is not None else None)
+    partner_ids = (
+        {
+            r["interview_id"]
+            for r in interviews
+            if r.get("interview_id") and r.get("respondent_group") == "external_partner"
+        }
+        if interviews is not None
+        else None
+    )
     all_municipalities = municipality_ids(None)
     return {
         "all_municipalities": ("municipalities", all_municipalities, all_municipalities),
-        "municipalities_with_coordinator": ("municipalities", all_municipalities,
-                                            municipality_ids(MUNICIPAL_COORDINATOR_MODELS)),
+        "municipalities_with_coordinator": (
+            "municipalities",
+            all_municipalities,
+            municipality_ids(MUNICIPAL_COORDINATOR_MODELS),
+        ),
         "team_municipalities": ("municipalities", all_municipalities, municipality_ids(("team",))),
         "coordinators": ("coordinators", coordinators, coordinators),
         "external_partner_interviews": ("interviews", interview_ids, partner_ids),
@@ -1004,11 +1174,16 @@ SUBJECT_COLUMNS = {"municipalities": "municipality_id", "coordinators": "coordin
 
 def check_assessments(checked: Checked) -> Iterator[Problem]:
     """Assessment subjects belong to the indicator's population; every member is assessed."""
-    if not (checked.has("assessments", "indicator_id", "subject_id")
-            and checked.has("codebook_indicators", "indicator_id", "population")):
+    if not (
+        checked.has("assessments", "indicator_id", "subject_id")
+        and checked.has("codebook_indicators", "indicator_id", "population")
+    ):
         return
-    populations = {r["indicator_id"]: r.get("population") for r in checked.rows("codebook_indicators")
-                   if r.get("indicator_id") is not None}
+    populations = {
+        r["indicator_id"]: r.get("population")
+        for r in checked.rows("codebook_indicators")
+        if r.get("indicator_id") is not None
+    }
     members_of = population_members(checked)
     assessed: dict[str, set[str]] = {}
     for record in checked.rows("assessments"):
@@ -1023,14 +1198,22 @@ def check_assessments(checked: Checked) -> Iterator[Problem]:
         subject_file = checked.files[table]
         if subject not in known:
             yield problem_at(
-                checked, "assessments", record, "subject_id", subject,
+                checked,
+                "assessments",
+                record,
+                "subject_id",
+                subject,
                 f"unknown subject {quoted(subject)}: indicator {indicator} is assessed for {POPULATION_RULES[population]} "
                 f"(population {population}).",
                 f"Expected {with_article(SUBJECT_COLUMNS[table])} from {subject_file}; correct the subject_id.",
             )
         elif subject not in members:
             yield problem_at(
-                checked, "assessments", record, "subject_id", subject,
+                checked,
+                "assessments",
+                record,
+                "subject_id",
+                subject,
                 f"{quoted(subject)} is not in the population of indicator {indicator}, which is assessed for "
                 f"{POPULATION_RULES[population]} (population {population}).",
                 "Delete the row, or correct the subject_id or the indicator's population.",
@@ -1041,7 +1224,11 @@ def check_assessments(checked: Checked) -> Iterator[Problem]:
         table, _, members = members_of[population]
         for subject in sorted(members - assessed.get(indicator, set())):
             yield problem_at(
-                checked, "assessments", None, "subject_id", subject,
+                checked,
+                "assessments",
+                None,
+                "subject_id",
+                subject,
                 f"indicator {indicator} has no row for {quoted(subject)}, which belongs to its population "
                 f"{population}.",
                 f"Add a row with indicator_id {indicator}, subject_id {subject} and value unknown "
@@ -1067,8 +1254,11 @@ def check_vocabulary_codes(checked: Checked) -> Iterator[Problem]:
     """Every code used in a coded column has a row in codebook/vocabularies.csv."""
     if not checked.has("codebook_vocabularies", "vocabulary", "code"):
         return
-    defined = {(r["vocabulary"], r["code"]) for r in checked.rows("codebook_vocabularies")
-               if r.get("vocabulary") is not None and r.get("code") is not None}
+    defined = {
+        (r["vocabulary"], r["code"])
+        for r in checked.rows("codebook_vocabularies")
+        if r.get("vocabulary") is not None and r.get("code") is not None
+    }
     vocab_file = checked.files["codebook_vocabularies"]
     for table, column in coded_columns():
         if not checked.has(table, column):
@@ -1082,7 +1272,11 @@ def check_vocabulary_codes(checked: Checked) -> Iterator[Problem]:
             others = [str(r["_row"]) for r in records[1:]]
             also = f" (also used in row{'s' if len(others) > 1 else ''} {', '.join(others)})" if others else ""
             yield problem_at(
-                checked, table, records[0], column, code,
+                checked,
+                table,
+                records[0],
+                column,
+                code,
                 f"code {quoted(code)} has no row in {vocab_file} for the vocabulary '{column}'{also}.",
                 f"Add a row with vocabulary {column}, code {code} and its Swedish and English labels to "
                 f"{vocab_file}, or correct the code.",
@@ -1099,7 +1293,11 @@ def check_survey_question_columns(checked: Checked) -> Iterator[Problem]:
         for column in split_ids(record.get("columns")):
             if column not in known:
                 yield problem_at(
-                    checked, "codebook_survey_questions", record, "columns", record["columns"],
+                    checked,
+                    "codebook_survey_questions",
+                    record,
+                    "columns",
+                    record["columns"],
                     f"{quoted(column)} is not a column of survey_responses.csv.",
                     "Expected column names of survey_responses.csv separated by '|'; correct the name.",
                 )
@@ -1113,17 +1311,28 @@ def check_provenance(checked: Checked) -> Iterator[Problem]:
             continue
         columns = set(field_specs(resource))
         for record in checked.rows(name):
-            if record.get("basis") == "reconstructed" and "assumption" in checked.columns[name] \
-                    and record.get("assumption") is None:
+            if (
+                record.get("basis") == "reconstructed"
+                and "assumption" in checked.columns[name]
+                and record.get("assumption") is None
+            ):
                 yield problem_at(
-                    checked, name, record, "assumption", None,
+                    checked,
+                    name,
+                    record,
+                    "assumption",
+                    None,
                     "the row's basis is reconstructed but no assumption is given.",
                     "Write the assumption that fixes the reconstructed values, in plain words.",
                 )
             for column in split_ids(record.get("reconstructed_fields")):
                 if column not in columns:
                     yield problem_at(
-                        checked, name, record, "reconstructed_fields", record["reconstructed_fields"],
+                        checked,
+                        name,
+                        record,
+                        "reconstructed_fields",
+                        record["reconstructed_fields"],
                         f"{quoted(column)} is not a column of {checked.files[name]}.",
                         "Expected column names of this table separated by '|' (or an empty cell, meaning every "
                         "value column); correct the name.",
@@ -1154,21 +1363,23 @@ def _purely_strategic_role(coordinators: list[Record], served: dict[str, list[st
 
 # condition_id -> (the rule in words, predicate over the municipality's coordinators)
 STRUCTURAL_CONDITIONS: dict[str, tuple[str, Callable[[list[Record], dict[str, list[str]]], bool | None]]] = {
-    "combined_with_casework": ("its coordinator combines the post with casework (coordinators.csv, combined_with)",
-                               _combined_with_casework),
-    "shared_post": ("its coordinator serves more than one municipality (coordinator_municipalities.csv)",
-                    _shared_post),
-    "purely_strategic_role": ("its coordinator has a strategic role (coordinators.csv, role)",
-                              _purely_strategic_role),
+    "combined_with_casework": (
+        "its coordinator combines the post with casework (coordinators.csv, combined_with)",
+        _combined_with_casework,
+    ),
+    "shared_post": ("its coordinator serves more than one municipality (coordinator_municipalities.csv)", _shared_post),
+    "purely_strategic_role": ("its coordinator has a strategic role (coordinators.csv, role)", _purely_strategic_role),
 }
 
 
 def check_structural_conditions(checked: Checked) -> Iterator[Problem]:
     """Conditions that follow from the organisation must agree with it."""
-    if not (checked.has("conditions", "municipality_id", "condition_id", "value")
-            and checked.has("codebook_conditions", "condition_id")
-            and checked.has("coordinators", "coordinator_id")
-            and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")):
+    if not (
+        checked.has("conditions", "municipality_id", "condition_id", "value")
+        and checked.has("codebook_conditions", "condition_id")
+        and checked.has("coordinators", "coordinator_id")
+        and checked.has("coordinator_municipalities", "coordinator_id", "municipality_id")
+    ):
         return
     in_codebook = checked.ids("codebook_conditions", "condition_id")
     coordinators = {r["coordinator_id"]: r for r in checked.rows("coordinators") if r.get("coordinator_id")}
@@ -1189,7 +1400,9 @@ def check_structural_conditions(checked: Checked) -> Iterator[Problem]:
             message = f"condition {condition} is {quoted(value)} but {rule} for coordinator {joined(ids)}."
             fix = "Expected yes, as the condition follows from the organisation; correct the value or the structure."
         else:
-            message = f"condition {condition} is 'yes' but it is not the case that {rule} for coordinator {joined(ids)}."
+            message = (
+                f"condition {condition} is 'yes' but it is not the case that {rule} for coordinator {joined(ids)}."
+            )
             fix = "Expected no, as the condition follows from the organisation; correct the value or the structure."
         yield problem_at(checked, "conditions", record, "value", value, message, fix)
 
@@ -1213,7 +1426,11 @@ def check_interview_links(checked: Checked) -> Iterator[Problem]:
         column, what = INTERVIEW_LINKS[group]
         if column in checked.columns["interviews"] and record.get(column) is None:
             yield problem_at(
-                checked, "interviews", record, column, "",
+                checked,
+                "interviews",
+                record,
+                column,
+                "",
                 f"a {group} interview needs a {column}, but the cell is empty.",
                 f"Fill in {what}.",
             )
@@ -1248,10 +1465,13 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
     def key(problem: Problem):
         return (
-            files.get(problem.file, len(files)), problem.file,
+            files.get(problem.file, len(files)),
+            problem.file,
             -1 if problem.row is None else problem.row,
             -1 if problem.column is None else columns.get((problem.file, problem.column), 10_000),
-            problem.column or "", problem.value or "", problem.message,
+            problem.column or "",
+            problem.value or "",
+            problem.message,
         )
 
     unique = list(dict.fromkeys(problems))
@@ -1277,9 +1497,14 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     """
     study_dir = Path(study_dir)
     if not study_dir.is_dir():
-        problem = Problem(str(study_dir), None, None, None, "the study folder does not exist.",
-                          "Give the path of a study folder (one holding datapackage.json), "
-                          "or create one with 'evalkit new'.")
+        problem = Problem(
+            str(study_dir),
+            None,
+            None,
+            None,
+            "the study folder does not exist.",
+            "Give the path of a study folder (one holding datapackage.json), or create one with 'evalkit new'.",
+        )
         return StudyInspection(study_dir, {}, {}, [problem])
     descriptor, problems = read_descriptor(study_dir)
     files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
@@ -1332,11 +1557,16 @@ def validate_study(study_dir: Path | str, use_cache: bool = True) -> list[Proble
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``evalkit validate``."""
     parser.add_argument(
-        "study", metavar="STUDY", nargs="?", default=str(paths.DEFAULT_STUDY_DIR),
+        "study",
+        metavar="STUDY",
+        nargs="?",
+        default=str(paths.DEFAULT_STUDY_DIR),
         help=f"study folder (default: {paths.DEFAULT_STUDY_DIR})",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text",
+        "--format",
+        choices=("text", "json"),
+        default="text",
         help="output as readable lines (text, default) or as JSON",
     )
 
@@ -1349,13 +1579,19 @@ def cli_validate(args: argparse.Namespace) -> int:
     table_count = len(inspection.tables)
     row_count = sum(len(table.rows) for table in inspection.tables.values())
     if getattr(args, "format", "text") == "json":
-        print(json.dumps({
-            "study": str(study_dir),
-            "valid": not problems,
-            "tables": table_count,
-            "rows": row_count,
-            "problems": [problem.to_dict() for problem in problems],
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "study": str(study_dir),
+                    "valid": not problems,
+                    "tables": table_count,
+                    "rows": row_count,
+                    "problems": [problem.to_dict() for problem in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif problems:
         for problem in problems:
             print(problem.render())
