@@ -297,7 +297,7 @@ def display_frame(
         if decimals is not None and pd.api.types.is_float_dtype(
             frame[column].dtype if column in frame else out[column]
         ):
-            out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals)
+            out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals) + 0.0  # + 0.0: no "-0.00"
     out.columns = [column_label(c, language, study) for c in out.columns]
     return out
 
@@ -334,7 +334,7 @@ def display_quality_area_matrix(
     matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False, decimals: int = 2
 ) -> pd.DataFrame:
     """The municipality x quality-area matrix with labelled rows and columns."""
-    out = matrix.round(decimals)
+    out = matrix.round(decimals) + 0.0  # + 0.0: no "-0.00"
     out.index = [municipality_label(m, language, study, reveal_names) for m in out.index]
     out.index.name = column_label("municipality_id", language)
     out.columns = [quality_area_label(study, c, language) for c in out.columns]
