@@ -37,7 +37,7 @@ from pathlib import Path
 
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, Chapter
-from evalkit.runner import language_parameters, parse_languages
+from evalkit.report.plan import language_parameters, parse_languages
 
 FIXTURE_NOTEBOOKS = paths.PROJECT_ROOT / "tests" / "fixtures" / "notebooks"
 FIXTURE_CHAPTERS = (Chapter("10_table", "Tabell", "Table"), Chapter("11_plot", "Figur", "Figure"))
@@ -76,12 +76,12 @@ def run_command(args, reports_root: Path) -> list[str]:
         "import sys\n"
         "from pathlib import Path\n"
         "from evalkit.chapters import Chapter\n"
-        "from evalkit.runner import run_study\n"
+        "from evalkit.report.pipeline import run_study\n"
         "if __name__ == '__main__':\n"
         f"    chapters = {[(c.id, c.title_sv, c.title_en) for c in FIXTURE_CHAPTERS]!r}\n"
         f"    result = run_study({str(args.study)!r}, languages={args.language!r}, jobs={args.jobs}, pdf={not args.no_pdf},\n"
         f"        reports_root={str(reports_root)!r}, chapters=[Chapter(*c) for c in chapters],\n"
-        f"        notebooks_dir={str(args.notebooks_dir)!r}, findings=None, validate=False)\n"
+        f"        notebooks_dir={str(args.notebooks_dir)!r}, artefacts=(), checks=())\n"
         "    sys.exit(0 if result.ok else 1)\n"
     )
     script = reports_root.parent / "driver.py"

@@ -204,7 +204,8 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
     import nbformat
     from rich.console import Console
 
-    from evalkit import runner
+    from evalkit.report import publish
+    from evalkit.report.pool import run_tasks
 
     console = console or Console(highlight=False)
     say = lambda text, style=None: console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)  # noqa: E731
@@ -222,7 +223,7 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
         say(f"  note: {note}", "yellow")
 
     chapters = [Chapter(e["id"], e["title_sv"], e["title_en"]) for e in manifest["chapters"]]
-    work_dir = runner.sibling(report_dir, AUDIT_SUFFIX)
+    work_dir = publish.sibling(report_dir, AUDIT_SUFFIX)
     shutil.rmtree(work_dir, ignore_errors=True)
     notebooks = {
         e["id"]: str(materialise_notebook((report_dir / e["notebook"]).resolve(), work_dir / "sources"))
@@ -244,12 +245,12 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
                 }
             )
     result.chapters, result.notebooks = len(chapters), len(tasks)
-    with runner.report_lock(report_dir):
+    with publish.report_lock(report_dir):
         for language in manifest["languages"]:
             (work_dir / language).mkdir(parents=True)
         try:
             say(f"Re-executing {len(tasks)} notebooks ({len(chapters)} chapters × {', '.join(manifest['languages'])})")
-            outcomes = {r["key"]: r for r in runner.run_tasks(tasks, jobs, console)}
+            outcomes = {r["key"]: r for r in run_tasks(tasks, jobs, console)}
             for task in tasks:
                 result.differences.extend(_compare_task(task, outcomes[task["key"]], report_dir, nbformat))
         finally:
@@ -298,7 +299,7 @@ def cli_audit(args: argparse.Namespace) -> int:
     """Run ``evalkit audit``; 0 when everything reproduces, 1 on differences, 2 on unusable input."""
     from rich.console import Console
 
-    from evalkit.runner import RunError
+    from evalkit.report.plan import RunError
 
     console = Console(highlight=False)
     try:

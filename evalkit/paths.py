@@ -28,6 +28,15 @@ STUDY_DESCRIPTOR = "datapackage.json"
 CODEBOOK_DIRNAME = "codebook"
 
 
+def display_path(path: Path | str) -> str:
+    """Return ``path`` relative to the current directory when that is shorter (for messages)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return relative if len(relative) <= len(str(path)) else str(path)
+
+
 def report_dir_for(study_dir: Path, reports_root: Path | None = None) -> Path:
     """Return the report folder for a study: ``reports/<study folder name>``."""
     return (reports_root or REPORTS_DIR) / Path(study_dir).resolve().name

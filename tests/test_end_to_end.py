@@ -20,7 +20,7 @@ from evalkit import paths
 from evalkit.audit import audit_report
 from evalkit.chapters import CHAPTERS
 from evalkit.report.pdf import find_chromium, run_chromium
-from evalkit.runner import CACHE_MESSAGE, run_study
+from evalkit.report.pipeline import CACHE_MESSAGE, run_study
 
 pytestmark = pytest.mark.slow
 STUDY = paths.DEFAULT_STUDY_NAME

@@ -15,8 +15,11 @@ from evalkit import chapters as chapters_module
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, Chapter
 from evalkit.report import execute, html
+from evalkit.report.artefacts import ReportArtefact
 from evalkit.report.manifest import sha256_file
-from evalkit.runner import CACHE_MESSAGE, RunError, check_inputs, configure_parser, parse_languages, run_study
+from evalkit.report.pipeline import CACHE_MESSAGE, RunError, run_study
+from evalkit.report.plan import check_inputs, parse_languages
+from evalkit.runner import configure_parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 GOOD = (Chapter("10_table", "Tabell", "Table"), Chapter("11_plot", "Figur", "Figure"))
@@ -35,9 +38,9 @@ FINDINGS_COLUMNS = [
 ]
 
 
-def stub_findings(study_dir: Path) -> pd.DataFrame:
+def stub_findings(context) -> pd.DataFrame:
     """A stand-in for evalkit.analysis.findings: one row per fixture value (computed, not invented)."""
-    values = pd.read_csv(Path(study_dir) / "values.csv")
+    values = pd.read_csv(Path(context.study_dir) / "values.csv")
     return pd.DataFrame(
         {
             "finding_id": [f"fixture.{name}" for name in values["name"]],
@@ -79,8 +82,8 @@ def run(study: Path, root: Path, chapters=GOOD, **kwargs):
         notebooks_dir=FIXTURES,
         reports_root=root / "reports",
         cache_dir=root / "cache",
-        findings=stub_findings,
-        validate=False,
+        artefacts=[ReportArtefact("findings", "findings.csv", stub_findings)],
+        checks=(),
     )
     options.update(kwargs)
     with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value=PINNED_SOURCE_DIGEST):
@@ -191,10 +194,10 @@ def test_source_digest_is_part_of_the_run_key(tmp_path):
     from unittest import mock
 
     from evalkit.report import manifest
-    from evalkit.runner import make_plan
+    from evalkit.report.plan import make_plan
 
     study = make_study(tmp_path / "study")
-    args = (study, ("en",), tmp_path / "reports", GOOD, FIXTURES, False, False, None)
+    args = (study, ("en",), tmp_path / "reports", GOOD, FIXTURES, False, False)
     keys = set()
     for digest in ("a" * 64, "b" * 64):
         with mock.patch.object(manifest, "evalkit_source_digest", return_value=digest):

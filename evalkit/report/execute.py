@@ -101,8 +101,11 @@ def kernel_config():
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"k-{uuid.uuid4().hex[:12]}")}})
 
 
-def worker_init(events, kernel_home: str) -> None:
-    """Initialise a worker process: remember the event queue, select the private kernel."""
+def worker_init(events, kernel_home: str, environment: dict | None = None) -> None:
+    """Initialise a worker process: remember the event queue, select the private kernel.
+
+    ``environment`` is added to ``os.environ`` (so kernels started from here inherit it).
+    """
     import logging
 
     global _events
@@ -110,6 +113,7 @@ def worker_init(events, kernel_home: str) -> None:
     # papermill warns about parameter comments it cannot parse; the values are injected anyway
     logging.getLogger("papermill").setLevel(logging.ERROR)
     os.environ.update(prepare_kernel_home(Path(kernel_home)))
+    os.environ.update(environment or {})
 
 
 def emit(kind: str, key: str, **data) -> None:

@@ -1,0 +1,396 @@
+"""The build pipeline of ``evalkit run``: plan → check → execute → publish.
+
+One function, :func:`run_study`, owns a run from start to end::
+
+    plan      make_plan: resolve folders, hash inputs/notebooks/software, derive the run key
+    lock      one run or audit per report folder at a time (publish.report_lock)
+    cache     an unchanged run is served from the report folder or .evalkit-cache (cache)
+    check     pre-run checks (checks.PRE_RUN_CHECKS): each may refuse the run
+    execute   chapter notebooks in a worker pool (pool), each language's combined
+              report and PDF as soon as its chapters are done; the report artefacts
+              (artefacts.REPORT_ARTEFACTS) in a thread meanwhile
+    publish   manifest, then the partial folder swapped into place (publish)
+
+Extension points (see their modules):
+
+1. **Pre-run checks** (:mod:`evalkit.report.checks`): run before any notebook
+   executes; each can refuse the run with a message and an exit code, or be
+   overridden by its command-line flag.
+2. **Report artefacts** (:mod:`evalkit.report.artefacts`): tables computed
+   once per run in the parent process, written atomically into the report
+   folder and hashed in the manifest.
+
+Layout of a finished report (``reports/<study>/``)::
+
+    manifest.json            inputs, notebooks, parameters, versions, checks, output hashes
+    findings.csv             (and every other report artefact)
+    <language>/<chapter>.ipynb   executed notebook (normalised, byte-reproducible)
+    <language>/<chapter>.html    one self-contained page per chapter
+    <language>/report.html       all chapters with a table of contents
+    <language>/report.pdf        the combined report printed by headless Chromium
+    failed/<language>/<chapter>.ipynb   only after a failed run: partial notebooks
+
+The study folder is only read.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalkit import paths
+from evalkit.chapters import CHAPTERS, Chapter
+from evalkit.paths import display_path
+from evalkit.report import cache, publish
+from evalkit.report import manifest as manifest_module
+from evalkit.report.artefacts import REPORT_ARTEFACTS, ReportArtefact, write_artefact
+from evalkit.report.checks import PRE_RUN_CHECKS, PreRunCheck, overrides_still_given, run_checks
+from evalkit.report.plan import Plan, RunContext, RunError, chapter_tasks, combine_task, make_plan, parse_languages
+from evalkit.report.pool import run_tasks
+
+DEFAULT_JOBS = 2
+CACHE_MESSAGE = "unchanged: served from cache"
+
+__all__ = ["CACHE_MESSAGE", "DEFAULT_JOBS", "RunError", "RunResult", "run_study"]
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_study` did.
+
+    Attributes
+    ----------
+    status : str
+        ``"ran"``, ``"cached"`` or ``"failed"``.
+    report_dir : pathlib.Path
+        ``reports/<study>``.
+    failures : list of dict
+        One entry per failed notebook: ``key``, ``chapter``, ``language``,
+        ``notebook``, ``cell``, ``execution_count``, ``error``, ``partial``.
+    messages : list of str
+        Everything printed, in order.
+    """
+
+    status: str
+    report_dir: Path
+    failures: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ran", "cached")
+
+
+class _Output:
+    """Where a run's messages go: printed to the console and kept in the result."""
+
+    def __init__(self, result: RunResult, console):
+        self.result, self.console = result, console
+
+    def say(self, text: str, style: str | None = None) -> None:
+        self.result.messages.append(text)
+        self.console.print(text, style=style, highlight=False, markup=False, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run_study(
+    study_dir: Path | str = paths.DEFAULT_STUDY_DIR,
+    *,
+    languages: Sequence[str] | str | None = None,
+    jobs: int = DEFAULT_JOBS,
+    force: bool = False,
+    reports_root: Path | str | None = None,
+    pdf: bool = True,
+    reveal_names: bool = False,
+    chapters: Sequence[Chapter] = CHAPTERS,
+    notebooks_dir: Path | str | None = None,
+    cache_dir: Path | str | None = None,
+    checks: Sequence[PreRunCheck] | None = None,
+    overrides: Sequence[str] = (),
+    artefacts: Sequence[ReportArtefact] | None = None,
+    timeout: float | None = None,
+    console=None,
+) -> RunResult:
+    """Execute every chapter for every language and publish the report atomically.
+
+    Parameters
+    ----------
+    study_dir : path, optional
+        The study folder (default ``data/vastmanland-2019``). Only read.
+    languages : str or sequence of str, optional
+        ``"sv,en"`` or a subset; default both.
+    jobs : int, optional
+        Notebooks executed at the same time (default 2).
+    force : bool, optional
+        Execute even when an identical run is cached.
+    reports_root : path, optional
+        Parent of the report folder (default ``reports/``).
+    pdf : bool, optional
+        Print ``report.pdf`` per language with headless Chromium (skipped with a message if absent).
+    reveal_names : bool, optional
+        Passed to the notebooks.
+    chapters : sequence of Chapter, optional
+        The chapter list (tests pass fixture chapters).
+    notebooks_dir : path, optional
+        Where the chapter notebooks are (default ``notebooks/``).
+    cache_dir : path, optional
+        Cache folder (default ``$EVALKIT_CACHE_DIR`` or ``.evalkit-cache/``).
+    checks : sequence of PreRunCheck, optional
+        Pre-run checks (default :data:`evalkit.report.checks.PRE_RUN_CHECKS`);
+        ``()`` runs none (the runner's tests, on fixture folders that are not studies).
+    overrides : sequence of str, optional
+        Names of the checks whose refusal is overridden (``evalkit run --allow-...``).
+    artefacts : sequence of ReportArtefact, optional
+        Report artefacts (default :data:`evalkit.report.artefacts.REPORT_ARTEFACTS`).
+    timeout : float, optional
+        Seconds a single cell may take (default: no limit).
+    console : rich.console.Console, optional
+        Where messages go (default: a console on stdout).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    RunError
+        The run could not start or a pre-run check refused it (the message says
+        why; ``exit_code`` is what ``evalkit run`` exits with).
+    """
+    from rich.console import Console
+
+    console = console or Console(highlight=False)
+    plan = make_plan(
+        study_dir,
+        parse_languages(languages),
+        reports_root,
+        tuple(chapters),
+        notebooks_dir,
+        reveal_names,
+        pdf,
+        tuple(REPORT_ARTEFACTS if artefacts is None else artefacts),
+    )
+    context = RunContext(plan, frozenset(overrides))
+    cache_dir = Path(cache_dir or paths.CACHE_DIR)
+    result = RunResult("ran", plan.report_dir)
+    output = _Output(result, console)
+    with publish.report_lock(plan.report_dir):
+        publish.recover_interrupted_swap(plan.report_dir)
+        if not force and serve_from_cache(plan, context, cache_dir, output):
+            result.status = "cached"
+            return result
+        # after the cache: unchanged inputs passed the checks when the cached report was made
+        outcomes = run_checks(PRE_RUN_CHECKS if checks is None else checks, context, warn=output.say)
+        execute_and_publish(plan, context, outcomes, jobs, timeout, output)
+        if result.ok:
+            cache.store(plan.report_dir, cache_dir, plan.study_dir.name, plan.run_key)
+    return result
+
+
+def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _Output) -> bool:
+    """Serve an unchanged run from the report folder or the cache; return whether it was served."""
+    if cache.report_is_current(plan.report_dir, plan.run_key):
+        if not overrides_still_given(manifest_module.read_manifest(plan.report_dir).get("checks"), context.overrides):
+            return False
+        refresh_git_state(plan.report_dir)
+        publish.clear_failed(plan.report_dir)
+        output.say(f"{CACHE_MESSAGE} ({display_path(plan.report_dir)})")
+        return True
+    stored = cache.cached_copy(cache_dir, plan.study_dir.name, plan.run_key)
+    if stored is None or not overrides_still_given(
+        manifest_module.read_manifest(stored).get("checks"), context.overrides
+    ):
+        return False
+    staging = publish.fresh_partial(plan.report_dir)
+    shutil.rmtree(staging)
+    shutil.copytree(stored, staging)
+    publish.swap_into_place(staging, plan.report_dir)
+    refresh_git_state(plan.report_dir)
+    output.say(f"{CACHE_MESSAGE} (restored {display_path(plan.report_dir)} from {display_path(stored)})")
+    return True
+
+
+def refresh_git_state(report_dir: Path) -> None:
+    """Update the manifest's git commit/dirty flag if they changed since the report was made."""
+    manifest = manifest_module.read_manifest(report_dir)
+    git = manifest_module.git_state()
+    if manifest.get("git") != git:
+        manifest["git"] = git
+        manifest_module.write_json_atomic(report_dir / manifest_module.MANIFEST_NAME, manifest)
+
+
+# --------------------------------------------------------------------------- execute
+
+
+def execute_and_publish(
+    plan: Plan, context: RunContext, checks: dict, jobs: int, timeout: float | None, output: _Output
+) -> None:
+    """Execute all chapters into the partial folder; publish it if everything succeeded."""
+    work_dir = publish.fresh_partial(plan.report_dir)
+    for language in plan.languages:
+        (work_dir / language).mkdir(parents=True)
+    sources_dir = Path(tempfile.mkdtemp(prefix="evalkit-sources-"))
+    try:
+        tasks = chapter_tasks(plan, work_dir, sources_dir, timeout=timeout)
+        output.say(
+            f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
+            f"({len(tasks)} notebooks, {jobs} at a time) for {plan.study_dir.name}"
+        )
+        started = time.perf_counter()
+        artefacts = ArtefactThread(plan.artefacts, context, work_dir)
+        results, task_by_key = execute_tasks(plan, work_dir, tasks, jobs, output)
+        artefact_outcome = artefacts.join()
+    finally:
+        shutil.rmtree(sources_dir, ignore_errors=True)
+    failures = [{**r, "notebook": task_by_key.get(r["key"], {}).get("source", r["key"])} for r in results]
+    failures = [f for f in failures if f["status"] != "ok"]
+    if failures or artefact_outcome["errors"]:
+        report_failure(plan, work_dir, failures, artefact_outcome["errors"], output)
+        return
+    for outcome in results:
+        if outcome.get("pdf_message"):
+            output.say(f"{outcome['key']}: {outcome['pdf_message']}")
+    if not plan.pdf:
+        output.say("PDF: not made (--no-pdf or Chromium not found at /usr/bin/chromium)")
+    for message in artefact_outcome["messages"]:
+        output.say(message)
+    publish_report(plan, work_dir, checks)
+    output.say(f"Report written to {display_path(plan.report_dir)} in {time.perf_counter() - started:.1f} s")
+
+
+def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, output: _Output) -> tuple[list, dict]:
+    """Run the chapter tasks and, as soon as a language's chapters all succeeded, its combined report."""
+    task_by_key = {task["key"]: task for task in tasks}
+    remaining = {language: len(plan.chapters) for language in plan.languages}
+    failed_languages: set[str] = set()
+
+    def follow_up(done: dict) -> list[dict]:
+        task = task_by_key.get(done["key"], {})
+        done.setdefault("language", task.get("language"))
+        done.setdefault("chapter", task.get("chapter"))
+        done["combine"] = bool(task.get("combine"))
+        language = done["language"]
+        if done["combine"] or language is None:
+            return []
+        remaining[language] -= 1
+        if done["status"] != "ok":
+            failed_languages.add(language)
+        if remaining[language] == 0 and language not in failed_languages:
+            combine = combine_task(plan, work_dir, language)
+            task_by_key[combine["key"]] = combine
+            return [combine]
+        return []
+
+    results = run_tasks(tasks, jobs, output.console, follow_up=follow_up)
+    return results, task_by_key
+
+
+class ArtefactThread:
+    """Compute the report artefacts in a thread while the notebooks run."""
+
+    def __init__(self, artefacts: Sequence[ReportArtefact], context: RunContext, folder: Path):
+        self.artefacts, self.context, self.folder = tuple(artefacts), context, folder
+        self.outcome: dict = {"messages": [], "errors": []}
+        self.thread = threading.Thread(target=self._run, name="evalkit-artefacts", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        for artefact in self.artefacts:
+            try:
+                self.outcome["messages"].append(write_artefact(artefact, self.context, self.folder))
+            except Exception as error:  # reported as a failed run, with the cause
+                self.outcome["errors"].append(f"{artefact.filename} failed: {type(error).__name__}: {error}")
+
+    def join(self) -> dict:
+        self.thread.join()
+        return self.outcome
+
+
+# --------------------------------------------------------------------------- publish or report failure
+
+
+def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
+    """Return the manifest of a finished run whose files are in ``output_dir``."""
+    report_dir = plan.report_dir
+    outputs = {
+        relpath: digest
+        for relpath, digest in manifest_module.hash_tree(output_dir).items()
+        if not relpath.endswith(".pdf") and relpath != manifest_module.MANIFEST_NAME
+    }
+    return {
+        "format": manifest_module.MANIFEST_FORMAT,
+        "run_key": plan.run_key,
+        "study": {
+            "name": plan.study_dir.name,
+            "path": manifest_module.relative(plan.study_dir, report_dir),
+            "files": plan.inputs,
+        },
+        "chapters": [
+            {
+                "id": c.id,
+                "title_sv": c.title_sv,
+                "title_en": c.title_en,
+                "notebook": manifest_module.relative(c.notebook_path(plan.notebooks_dir), report_dir),
+                "sha256": plan.notebooks[c.id],
+            }
+            for c in plan.chapters
+        ],
+        "languages": list(plan.languages),
+        "parameters": plan.parameters,
+        "checks": checks,
+        "artefacts": {artefact.name: artefact.filename for artefact in plan.artefacts},
+        **plan.environment,
+        "git": manifest_module.git_state(),
+        "outputs": outputs,
+        "pdf": sorted(path.relative_to(output_dir).as_posix() for path in output_dir.glob("*/*.pdf")),
+    }
+
+
+def publish_report(plan: Plan, work_dir: Path, checks: dict) -> None:
+    """Write the manifest into the partial folder and swap it into place."""
+    manifest_module.write_json_atomic(work_dir / manifest_module.MANIFEST_NAME, build_manifest(plan, work_dir, checks))
+    publish.swap_into_place(work_dir, plan.report_dir)
+
+
+def failure_message(failure: dict) -> str:
+    """Return the multi-line message for one failed notebook."""
+    where = f"cell {failure['cell']}" if failure.get("cell") else "before any cell finished"
+    if failure.get("execution_count"):
+        where += f" (In [{failure['execution_count']}])"
+    lines = [
+        f"{failure['key']} failed in {where}: {failure['error']}",
+        f"  notebook: {display_path(Path(failure['notebook']))}",
+    ]
+    if failure.get("partial"):
+        lines.append(f"  partial executed notebook: {display_path(Path(failure['partial']))}")
+    return "\n".join(lines)
+
+
+def report_failure(plan: Plan, work_dir: Path, failures: list, artefact_errors: list, output: _Output) -> None:
+    """Print what failed, keep partial notebooks in ``failed/``, drop the partial folder."""
+    output.result.status = "failed"
+    publish.keep_failed(plan.report_dir, [f for f in failures if not f.get("combine")])
+    for failure in failures:
+        text = (
+            failure_message(failure)
+            if not failure.get("combine")
+            else f"{failure['key']} failed: {failure.get('error')}"
+        )
+        output.say(text, style="red")
+    for error in artefact_errors:
+        output.say(error, style="red")
+    output.result.failures = failures
+    shutil.rmtree(work_dir, ignore_errors=True)
+    has_previous = (plan.report_dir / manifest_module.MANIFEST_NAME).exists()
+    output.say(
+        f"The previous report in {display_path(plan.report_dir)} was left unchanged."
+        if has_previous
+        else "No report was written."
+    )

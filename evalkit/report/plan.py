@@ -1,0 +1,264 @@
+"""The plan of a run: what will be executed, with which parameters, under which run key.
+
+:func:`make_plan` is the first stage of the build pipeline
+(:mod:`evalkit.report.pipeline`). It resolves the study and report folders,
+hashes the inputs, the chapter notebooks and the software environment, and
+derives the *run key*: one SHA-256 over everything that can change an output.
+Nothing is executed or written here.
+
+The kernel's working directory is the language folder, so the notebook
+parameters are relative paths (``study="../../../data/<study>"``,
+``output_dir="."``) and the executed notebooks do not depend on where the
+project is checked out.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalkit import paths
+from evalkit.chapters import LANGUAGES, Chapter, notebook_parameters
+from evalkit.paths import display_path
+from evalkit.report import manifest as manifest_module
+
+REPORT_NAME = "report.html"
+
+
+class RunError(RuntimeError):
+    """The run could not start or was refused; the message says why.
+
+    Attributes
+    ----------
+    exit_code : int
+        What ``evalkit run`` exits with (2: unusable input or a refusing pre-run check).
+    """
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class Plan:
+    """Everything a run needs, computed before anything is executed.
+
+    Attributes
+    ----------
+    study_dir, report_dir, notebooks_dir : pathlib.Path
+        Resolved folders.
+    languages : tuple of str
+    chapters : tuple of Chapter
+    reveal_names, pdf : bool
+        ``pdf`` is False when Chromium is missing.
+    artefacts : tuple of ReportArtefact
+        The report artefacts computed once per run (:mod:`evalkit.report.artefacts`).
+    parameters : dict
+        ``{language: notebook parameters}``.
+    inputs, notebooks : dict
+        SHA-256 of the study's files and of each chapter's notebook.
+    environment : dict
+        Software versions and evalkit's source digest (:func:`evalkit.report.manifest.environment`).
+    run_key : str
+        Digest of :func:`key_material`.
+    """
+
+    study_dir: Path
+    report_dir: Path
+    languages: tuple
+    chapters: tuple
+    notebooks_dir: Path
+    reveal_names: bool
+    pdf: bool
+    artefacts: tuple
+    parameters: dict
+    inputs: dict
+    notebooks: dict
+    environment: dict
+    run_key: str = ""
+
+
+@dataclass
+class RunContext:
+    """What pre-run checks and report artefacts see: the plan, the overrides and the loaded study.
+
+    The study is loaded once, on first use, and shared (thread-safe).
+    """
+
+    plan: Plan
+    overrides: frozenset = frozenset()
+    _study: object = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def study_dir(self) -> Path:
+        return self.plan.study_dir
+
+    @property
+    def study(self):
+        """The loaded :class:`~evalkit.study.Study` (raises ``StudyValidationError`` if invalid)."""
+        with self._lock:
+            if self._study is None:
+                from evalkit.study import load_study
+
+                self._study = load_study(self.plan.study_dir)
+            return self._study
+
+
+def parse_languages(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Parse ``"sv,en"`` (or a sequence) into a tuple of known languages, order kept."""
+    if text is None:
+        return LANGUAGES
+    items = text.split(",") if isinstance(text, str) else list(text)
+    languages = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+    unknown = [language for language in languages if language not in LANGUAGES]
+    if unknown or not languages:
+        raise RunError(
+            f"unknown language(s) {', '.join(unknown) or '(none)'}; use a comma-separated subset of {','.join(LANGUAGES)}"
+        )
+    return languages
+
+
+def check_inputs(study_dir: Path, chapters: Sequence[Chapter], notebooks_dir: Path, report_dir: Path) -> None:
+    """Raise :class:`RunError` when the study, a notebook or the report location is unusable."""
+    if not study_dir.is_dir():
+        raise RunError(f"study folder not found: {display_path(study_dir)}")
+    missing = [c.notebook for c in chapters if not c.notebook_path(notebooks_dir).is_file()]
+    if missing:
+        raise RunError(f"chapter notebook(s) missing in {display_path(notebooks_dir)}: {', '.join(missing)}")
+    if not chapters:
+        raise RunError("no chapters to run")
+    resolved_report = report_dir.resolve()
+    resolved_study = study_dir.resolve()
+    if resolved_report == resolved_study or resolved_study in resolved_report.parents:
+        raise RunError(
+            f"the report folder {display_path(report_dir)} would be inside the study folder; choose another --reports-root"
+        )
+
+
+def language_parameters(study_dir: Path, report_dir: Path, language: str, reveal_names: bool) -> dict:
+    """Return the notebook parameters for ``language``; paths relative to the kernel's working directory."""
+    working_dir = report_dir / language
+    return notebook_parameters(
+        study=manifest_module.relative(study_dir, working_dir),
+        language=language,
+        output_dir=".",
+        reveal_names=reveal_names,
+    )
+
+
+def make_plan(
+    study_dir,
+    languages: Sequence[str],
+    reports_root,
+    chapters: Sequence[Chapter],
+    notebooks_dir,
+    reveal_names: bool,
+    pdf: bool,
+    artefacts: Sequence = (),
+) -> Plan:
+    """Hash inputs, notebooks and environment and derive the run key (nothing is executed)."""
+    from evalkit.report.pdf import find_chromium
+
+    study_dir = Path(study_dir).resolve()
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
+    report_dir = paths.report_dir_for(study_dir, Path(reports_root).resolve() if reports_root else None)
+    check_inputs(study_dir, chapters, notebooks_dir, report_dir)
+    plan = Plan(
+        study_dir=study_dir,
+        report_dir=report_dir,
+        languages=tuple(languages),
+        chapters=tuple(chapters),
+        notebooks_dir=notebooks_dir,
+        reveal_names=bool(reveal_names),
+        pdf=bool(pdf) and find_chromium() is not None,
+        artefacts=tuple(artefacts),
+        parameters={lang: language_parameters(study_dir, report_dir, lang, reveal_names) for lang in languages},
+        inputs=manifest_module.hash_tree(study_dir),
+        notebooks={c.id: manifest_module.sha256_file(c.notebook_path(notebooks_dir)) for c in chapters},
+        environment=manifest_module.environment(),
+    )
+    plan.run_key = manifest_module.digest_of(key_material(plan))
+    return plan
+
+
+def key_material(plan: Plan) -> dict:
+    """Return what the run key is a digest of (everything that can change an output)."""
+    return {
+        "inputs": plan.inputs,
+        "notebooks": plan.notebooks,
+        "chapters": [[c.id, c.title_sv, c.title_en] for c in plan.chapters],
+        "languages": list(plan.languages),
+        "parameters": plan.parameters,
+        "environment": plan.environment,
+        "pdf": plan.pdf,
+        "artefacts": [artefact.identity for artefact in plan.artefacts],
+    }
+
+
+# --------------------------------------------------------------------------- tasks for the pool
+
+
+def study_title(study_dir: Path) -> str | None:
+    """Return the study's title from its descriptor, or None if it has none."""
+    try:
+        with open(Path(study_dir) / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
+            descriptor = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    title = descriptor.get("title") if isinstance(descriptor, dict) else None
+    return str(title) if title else None
+
+
+def chapter_tasks(
+    plan: Plan, work_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None
+) -> list[dict]:
+    """Return one execution task per (language, chapter), language by language.
+
+    Chapters kept as jupytext scripts are converted to notebooks in ``sources_dir``.
+    """
+    from evalkit.report.execute import materialise_notebook
+
+    notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
+    title = study_title(plan.study_dir)
+    tasks = []
+    for language in plan.languages:
+        for chapter in plan.chapters:
+            task = {
+                "key": f"{chapter.id} [{language}]",
+                "chapter": chapter.id,
+                "language": language,
+                "source": str(chapter.notebook_path(plan.notebooks_dir)),
+                "notebook": str(notebooks[chapter.id]),
+                "output": str(work_dir / language / chapter.notebook),
+                "cwd": str(work_dir / language),
+                "parameters": plan.parameters[language],
+                "timeout": timeout,
+            }
+            if html:
+                task["html"] = {
+                    "chapter_id": chapter.id,
+                    "title": chapter.title(language),
+                    "language": language,
+                    "study_name": plan.study_dir.name,
+                    "report_title": title,
+                }
+            tasks.append(task)
+    return tasks
+
+
+def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
+    """Return the task that builds ``language``'s combined report (and PDF)."""
+    return {
+        "key": f"report [{language}]",
+        "combine": True,
+        "language": language,
+        "study_name": plan.study_dir.name,
+        "report_title": study_title(plan.study_dir),
+        "output": str(work_dir / language / REPORT_NAME),
+        "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
+        "pdf": plan.pdf,
+    }
