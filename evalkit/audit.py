@@ -23,6 +23,7 @@ from pathlib import Path
 from evalkit.chapters import Chapter
 from evalkit.report import manifest as manifest_module
 from evalkit.report.execute import materialise_notebook
+from evalkit.terminal import safe_text
 
 AUDIT_SUFFIX = ".audit"
 COMPARED_MIME = ("text/plain", "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg")
@@ -208,7 +209,10 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
     from evalkit.report.pool import run_tasks
 
     console = console or Console(highlight=False)
-    say = lambda text, style=None: console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)  # noqa: E731
+
+    def say(text, style=None):
+        console.print(safe_text(text), style=style, markup=False, highlight=False, soft_wrap=True)
+
     report_dir = Path(report_dir).resolve()
     manifest = manifest_module.read_manifest(report_dir)
     result = AuditResult(report_dir)
@@ -305,6 +309,6 @@ def cli_audit(args: argparse.Namespace) -> int:
     try:
         result = audit_report(args.report, jobs=max(1, args.jobs), console=console)
     except (FileNotFoundError, KeyError, ValueError, RunError) as error:
-        console.print(f"evalkit audit: {error}", style="red", markup=False)
+        console.print(safe_text(f"evalkit audit: {error}"), style="red", markup=False)
         return 2
     return 0 if result.ok else 1

@@ -26,6 +26,7 @@ from evalkit import paths
 from evalkit.chapters import LANGUAGES, chapter_by_id
 from evalkit.present.tables import display_findings, display_frame
 from evalkit.report.determinism import configure_plotting, save_figure
+from evalkit.safeio import write_csv
 from evalkit.study import Study, load_study
 
 
@@ -69,7 +70,7 @@ class ChapterSession:
             return
         target = self.output_dir / "tables" / f"{self.chapter_id}__{name}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_text_atomic(target, frame.to_csv(index=frame.index.name is not None, lineterminator="\n"))
+        write_csv(frame, target, index=frame.index.name is not None)
 
     def table(self, frame: pd.DataFrame, name: str) -> None:
         """Show an analysis table with localised labels; also save it as CSV when an output folder is set.
@@ -118,12 +119,6 @@ class ChapterSession:
         else:
             keep = [c + suffix if c + suffix in frame.columns else c for c in columns]
         self.table(frame[keep], "codebook_" + name)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def _display(obj) -> None:

@@ -18,6 +18,7 @@ from evalkit.chapters import LANGUAGES
 from evalkit.paths import display_path
 from evalkit.report.checks import PRE_RUN_CHECKS
 from evalkit.report.pipeline import DEFAULT_JOBS, RunError, run_study
+from evalkit.terminal import safe_text
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +93,6 @@ def cli_run(args: argparse.Namespace) -> int:
             console=console,
         )
     except RunError as error:
-        console.print(f"evalkit run: {error}", style="red", markup=False, soft_wrap=True)
+        console.print(safe_text(f"evalkit run: {error}"), style="red", markup=False, soft_wrap=True)
         return error.exit_code
     return 0 if result.ok else 1

@@ -11,7 +11,6 @@ renamed).
 from __future__ import annotations
 
 import copy
-import csv
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ import jinja2
 import pandas as pd
 
 from evalkit import paths
+from evalkit.safeio import write_csv
 from evalkit.study.model import CODEBOOK_TABLES, template_descriptor
 
 
@@ -84,8 +84,9 @@ def write_empty_tables(folder: Path, descriptor: dict) -> None:
     for resource in descriptor["resources"]:
         if resource.get("evalkit:codebook"):
             continue
-        with open(folder / resource["path"], "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerow(field["name"] for field in resource["schema"]["fields"])
+        write_csv(
+            pd.DataFrame(columns=[field["name"] for field in resource["schema"]["fields"]]), folder / resource["path"]
+        )
 
 
 def render_guides(folder: Path, codebook: dict[str, pd.DataFrame]) -> None:
@@ -130,7 +131,11 @@ def create_study(target: Path, codebook_source: Path | None = None) -> Path:
         If ``target`` exists and is not empty, or is a file.
     """
     target = Path(target)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(
+            f"{target} already exists and is a file, not a folder; evalkit new never overwrites. Choose a new folder."
+        )
+    if target.exists() and any(target.iterdir()):
         raise ScaffoldError(
             f"{target} already exists and is not empty; evalkit new never overwrites. Choose a new folder."
         )
@@ -164,10 +169,17 @@ def configure_parser(parser) -> None:
 
 
 def cli_new(args) -> int:
+    from evalkit.terminal import safe_text
+
     try:
         folder = create_study(args.directory)
     except ScaffoldError as error:
-        print(f"error: {error}")
+        print(safe_text(f"error: {error}"))
         return 1
-    print(f"Created {folder}. Fill in the tables, then run: evalkit validate {folder}")
+    except OSError as error:
+        where = error.filename or args.directory
+        reason = error.strerror or type(error).__name__
+        print(safe_text(f"error: cannot create the study folder {where}: {reason}. Choose a folder you can write to."))
+        return 1
+    print(safe_text(f"Created {folder}. Fill in the tables, then run: evalkit validate {folder}"))
     return 0

@@ -14,7 +14,6 @@ run like a failing chapter.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,11 +67,10 @@ def register(artefact: ReportArtefact) -> None:
 
 
 def write_csv_atomic(frame, target: Path) -> None:
-    """Write ``frame`` as UTF-8 CSV (no index, ``\\n`` line ends) through a temporary sibling file."""
-    target = Path(target)
-    temporary = target.with_name(f".{target.name}.tmp")
-    frame.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
-    os.replace(temporary, target)
+    """Write ``frame`` as UTF-8 CSV (no index), atomically and formula-safe: :func:`evalkit.safeio.write_csv`."""
+    from evalkit.safeio import write_csv
+
+    write_csv(frame, Path(target))
 
 
 def write_artefact(artefact: ReportArtefact, context: RunContext, folder: Path) -> str:

@@ -94,7 +94,9 @@ class _Output:
 
     def say(self, text: str, style: str | None = None) -> None:
         self.result.messages.append(text)
-        self.console.print(text, style=style, highlight=False, markup=False, soft_wrap=True)
+        from evalkit.terminal import safe_text
+
+        self.console.print(safe_text(text), style=style, highlight=False, markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- the run

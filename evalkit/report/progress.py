@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from evalkit.terminal import safe_text
+
 
 class Display:
     """Progress of the notebooks of a run: a live table on a terminal, plain lines otherwise."""
@@ -50,7 +52,7 @@ class Display:
         if self.live is None:
             seconds = f" ({event['seconds']:.1f} s)" if event.get("seconds") is not None else ""
             verb = {"running": "running ", "done": "finished", "failed": "FAILED  "}[status]
-            self.console.print(f"  {verb} {key}{seconds}", highlight=False, markup=False)
+            self.console.print(safe_text(f"  {verb} {key}{seconds}"), highlight=False, markup=False)
         self._refresh()
 
     def _refresh(self) -> None:
