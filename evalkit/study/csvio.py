@@ -12,20 +12,48 @@ user to fiddle with export settings:
 
 Files that are not UTF-8 (for example Excel's plain "CSV" on Windows, which
 writes cp1252) raise :class:`CsvEncodingError` with the byte offset, the row
-and how to re-save the file. Input files are only ever opened for reading.
+and how to re-save the file. A workbook or UTF-16 text saved under a ``.csv``
+name raises :class:`CsvFormatError` naming what the file really is. Input
+files are only ever opened for reading.
+
+Nothing is lost silently while parsing:
+
+* a cell may hold up to :data:`MAX_FIELD_CHARS` characters; a longer one
+  raises :class:`CsvStructureError` naming the line where it starts (often
+  the sign of a quote that is never closed);
+* a quote that is still open at the end of the file, or that swallows lines
+  which look like rows of their own, is recorded in
+  :attr:`CsvTable.quote_problems` with the line where the quoted cell began.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 UTF8_BOM = b"\xef\xbb\xbf"
 DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+#: The longest cell accepted, in characters (documented in docs/study-format.md).
+MAX_FIELD_CHARS = 1_000_000
+#: A cell's first line-break-separated part that looks like the start of a row: an id.
+ROW_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Signatures of files that are not text: (leading bytes, what the file is, how to fix it).
+FOREIGN_SIGNATURES = (
+    (
+        b"PK\x03\x04",
+        "an Excel workbook (.xlsx) or another zip file",
+        "open it in Excel and use 'Save as' > 'CSV UTF-8'",
+    ),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", "open it in Excel and use 'Save as' > 'CSV UTF-8'"),
+    (b"\xff\xfe", "UTF-16 text (Excel's 'Unicode text')", "use 'Save as' > 'CSV UTF-8' instead"),
+    (b"\xfe\xff", "UTF-16 text", "save it as UTF-8 CSV instead"),
+    (b"%PDF", "a PDF document", "export the table as CSV UTF-8"),
+)
 
 
 class CsvEncodingError(ValueError):
@@ -55,6 +83,68 @@ class CsvEncodingError(ValueError):
         )
 
 
+class CsvFormatError(ValueError):
+    """A file named as a CSV table is something else (a workbook, UTF-16 text, a PDF).
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    what : str
+        What the file is, in words.
+    fix : str
+        How to turn it into a CSV file.
+    """
+
+    def __init__(self, path: Path, what: str, fix: str):
+        self.path, self.what, self.fix = Path(path), what, fix
+        super().__init__(f"{self.path.name} is not a CSV text file but {what}")
+
+
+class CsvStructureError(ValueError):
+    """A CSV file cannot be split into cells (a cell longer than :data:`MAX_FIELD_CHARS`).
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    line : int
+        Physical line (1-based) where the offending cell's row begins.
+    row : int
+        Spreadsheet row (header = 1) of that record.
+    """
+
+    def __init__(self, path: Path, line: int, row: int, message: str):
+        self.path, self.line, self.row = Path(path), line, row
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    """A quoted cell whose closing quote is missing or comes far too late.
+
+    Attributes
+    ----------
+    row : int
+        Spreadsheet row (header = 1) of the record holding the cell.
+    column : int
+        0-based position of the cell in its record.
+    start_line : int
+        Physical line of the file on which the quoted cell begins.
+    end_line : int
+        Last physical line read into the cell.
+    at_end_of_file : bool
+        True when the quote is never closed (the cell runs to the end of the file).
+    swallowed_line : int or None
+        First line inside the cell that looks like a row of its own.
+    """
+
+    row: int
+    column: int
+    start_line: int
+    end_line: int
+    at_end_of_file: bool
+    swallowed_line: int | None = None
+
+
 @dataclass(frozen=True)
 class CsvTable:
     """The raw text content of one CSV file.
@@ -72,6 +162,10 @@ class CsvTable:
         ``","`` or ``";"``.
     had_bom : bool
         Whether the file started with a UTF-8 byte-order mark.
+    row_lines : list of int
+        Physical line (1-based) on which each data row begins; empty when not known.
+    quote_problems : tuple of QuoteProblem
+        Quoted cells that are never closed or swallow what look like rows.
     """
 
     path: Path
@@ -79,6 +173,8 @@ class CsvTable:
     rows: list[list[str]]
     delimiter: str
     had_bom: bool
+    row_lines: list[int] = field(default_factory=list)
+    quote_problems: tuple = ()
 
     @property
     def row_count(self) -> int:
@@ -123,21 +219,162 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def detect_foreign_format(path: Path, data: bytes) -> None:
+    """Raise :class:`CsvFormatError` if ``data`` is a workbook, UTF-16 text or a PDF, not CSV text."""
+    for signature, what, fix in FOREIGN_SIGNATURES:
+        if data.startswith(signature):
+            raise CsvFormatError(path, what, fix)
+
+
+def read_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Split ``text`` into records; return them with the physical line each one starts on.
+
+    Raises
+    ------
+    CsvStructureError
+        If a cell is longer than :data:`MAX_FIELD_CHARS` characters.
+    """
+    if csv.field_size_limit() != MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, starts = [], []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            if "field larger than field limit" not in str(error):
+                raise
+            raise CsvStructureError(
+                path,
+                start,
+                len(records) + 1,
+                f"a cell in the row that begins on line {start} is longer than {MAX_FIELD_CHARS:,} characters",
+            ) from None
+        records.append(record)
+        starts.append(start)
+    return records, starts
+
+
+def open_quote_at_end(record_text: str, delimiter: str) -> tuple[int, int] | None:
+    """Find a quoted cell that is still open at the end of ``record_text``.
+
+    Follows the quoting rules of :mod:`csv` (a quote opens a cell only as its
+    first character; ``""`` inside quotes is a literal quote).
+
+    Returns
+    -------
+    (column, line offset) or None
+        0-based cell position and 0-based line (within ``record_text``) on
+        which the unclosed quoted cell begins; None if every quote is closed.
+    """
+    column, line, in_quotes, at_start, opened = 0, 0, False, True, None
+    index, length = 0, len(record_text)
+    while index < length:
+        char = record_text[index]
+        if in_quotes:
+            if char == '"':
+                if index + 1 < length and record_text[index + 1] == '"':
+                    index += 1
+                else:
+                    in_quotes = False
+            elif char == "\n":
+                line += 1
+        elif char == '"' and at_start:
+            in_quotes, opened = True, (column, line)
+        elif char == delimiter:
+            column += 1
+            at_start = True
+            index += 1
+            continue
+        elif char == "\n":
+            line += 1
+        at_start = False
+        index += 1
+    return opened if in_quotes else None
+
+
+def looks_like_row(line: str, delimiter: str, width: int) -> bool:
+    """Whether one line of text read into a cell looks like a row of the table on its own."""
+    if width < 3 or line.count(delimiter) < width - 2:
+        return False
+    first = next(csv.reader([line], delimiter=delimiter), [""])
+    return bool(first) and bool(ROW_START.match(first[0].strip()))
+
+
+def find_quote_problems(
+    records: list[list[str]], starts: list[int], lines: list[str], delimiter: str, width: int
+) -> list[QuoteProblem]:
+    """Quoted cells that swallow lines looking like rows, and a quote left open at the end of the file."""
+    problems = []
+    for index, record in enumerate(records):
+        start = starts[index]
+        last = index == len(records) - 1
+        end = len(lines) if last else starts[index + 1] - 1
+        if last:
+            opened = open_quote_at_end("".join(lines[start - 1 : end]), delimiter)
+            if opened is not None:
+                column, offset = opened
+                problems.append(QuoteProblem(index + 1, column, start + offset, end, True))
+                continue
+        if end <= start:
+            continue  # one physical line: nothing swallowed
+        for column, cell in enumerate(record):
+            parts = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            swallowed = next(
+                (n for n, part in enumerate(parts[1:], start=1) if looks_like_row(part, delimiter, width)), None
+            )
+            if swallowed is not None:
+                cell_start = start + _line_of_cell(record, column)
+                problems.append(
+                    QuoteProblem(
+                        index + 1, column, cell_start, cell_start + len(parts) - 1, False, cell_start + swallowed
+                    )
+                )
+                break
+    return problems
+
+
+def _line_of_cell(record: list[str], column: int) -> int:
+    """0-based line, within its record, on which cell ``column`` begins (line breaks in earlier cells)."""
+    return sum(cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in record[:column])
+
+
 def parse_csv_text(path: Path, text: str, had_bom: bool = False) -> CsvTable:
     """Split decoded CSV text into a header and data rows.
 
     Completely empty lines at the end of the file are dropped (spreadsheets
     often leave them); empty lines in the middle are kept as empty rows so
     that row numbers match what the user sees.
+
+    Raises
+    ------
+    CsvStructureError
+        If a cell is longer than :data:`MAX_FIELD_CHARS` characters.
     """
     first_line = text.split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    records, starts = read_records(path, text, delimiter)
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
+        starts.pop()
     header = [name.strip() for name in records[0]] if records else []
     rows = [list(record) for record in records[1:]]
-    return CsvTable(path=Path(path), header=header, rows=rows, delimiter=delimiter, had_bom=had_bom)
+    quote_problems = ()
+    if records and len(records) > 1:
+        lines = io.StringIO(text, newline="").readlines()
+        quote_problems = tuple(find_quote_problems(records, starts, lines, delimiter, len(header)))
+    return CsvTable(
+        path=Path(path),
+        header=header,
+        rows=rows,
+        delimiter=delimiter,
+        had_bom=had_bom,
+        row_lines=starts[1:],
+        quote_problems=quote_problems,
+    )
 
 
 def read_csv(path: Path) -> CsvTable:
@@ -156,11 +393,16 @@ def read_csv(path: Path) -> CsvTable:
     ------
     CsvEncodingError
         If the file is not UTF-8.
+    CsvFormatError
+        If the file is a workbook, UTF-16 text or a PDF rather than CSV text.
+    CsvStructureError
+        If a cell is longer than :data:`MAX_FIELD_CHARS` characters.
     FileNotFoundError
         If the file does not exist.
     """
     path = Path(path)
     data = path.read_bytes()
+    detect_foreign_format(path, data)
     text, had_bom = decode_utf8(path, data)
     return parse_csv_text(path, text, had_bom)
 
@@ -197,10 +439,4 @@ def normalise_decimal_commas(table: CsvTable, number_columns: Iterable[str]) -> 
             if i < len(new_row) and DECIMAL_COMMA.match(new_row[i]):
                 new_row[i] = new_row[i].strip().replace(",", ".")
         converted.append(new_row)
-    return CsvTable(
-        path=table.path,
-        header=table.header,
-        rows=converted,
-        delimiter=table.delimiter,
-        had_bom=table.had_bom,
-    )
+    return dataclasses.replace(table, rows=converted)

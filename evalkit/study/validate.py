@@ -30,6 +30,7 @@ Rows are spreadsheet rows: the header is row 1, the first data row is row 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -41,20 +42,30 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from evalkit import paths
-from evalkit.study import csvio
+from evalkit.safeio import write_text_atomic
+from evalkit.study import content, csvio
 from evalkit.study.model import template_descriptor
+from evalkit.terminal import safe_json, safe_text
 
 DESCRIPTOR_FILE = paths.STUDY_DESCRIPTOR
 CODEBOOK_PREFIX = "codebook_"
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SUM_TOLERANCE = 0.5
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 MUNICIPAL_COORDINATOR_MODELS = ("own_coordinator", "shared_coordinator")
 NO_COORDINATOR_MODELS = ("team", "none")
 Q3_PARTS = ("q3_strategic_pct", "q3_individual_pct", "q3_direct_client_pct", "q3_other_pct")
 FREE_CODE_COLUMNS = ("respondent_role", "document_type")
+#: Cell problems listed per table at most; beyond this the table is reported as having more.
+MAX_CELL_ERRORS = 1000
+#: Longest value quoted in a message, in characters; longer values are shortened.
+MAX_QUOTED_CHARS = 80
+#: Row numbers listed in one message at most ("also used in rows ...").
+MAX_LISTED_ROWS = 10
+#: Validation-cache files kept at most (oldest used are removed first).
+CACHE_MAX_FILES = 256
 
 
 # ---------------------------------------------------------------------------
@@ -95,7 +106,7 @@ class Problem:
             location += f", row {self.row}"
         if self.column is not None:
             location += f", column {self.column}"
-        return f"{location}: {self.message} {self.fix}"
+        return safe_text(f"{location}: {self.message} {self.fix}", keep_newlines=False)
 
     def __str__(self) -> str:
         return self.render()
@@ -132,8 +143,23 @@ def problem_count_phrase(count: int) -> str:
 
 
 def quoted(value: object) -> str:
-    """Quote a cell value for a message: ``'120'``."""
-    return f"'{value}'"
+    """Quote a cell value for a message: ``'120'``; a very long value is shortened."""
+    return f"'{shortened(value)}'"
+
+
+def shortened(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """Return ``value`` as text, cut to ``limit`` characters with a note of the full length."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}… ({len(text):,} characters)"
+
+
+def listed_rows(rows: list[str]) -> str:
+    """Join row numbers, listing at most :data:`MAX_LISTED_ROWS` and counting the rest."""
+    if len(rows) <= MAX_LISTED_ROWS:
+        return ", ".join(rows)
+    return ", ".join(rows[:MAX_LISTED_ROWS]) + f" and {len(rows) - MAX_LISTED_ROWS} more"
 
 
 def joined(ids: Iterable[str]) -> str:
@@ -251,6 +277,7 @@ class TableInput:
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     misaligned_rows: set[int] = field(default_factory=set)
+    capped: bool = False
 
     @property
     def name(self) -> str:
@@ -308,6 +335,17 @@ def read_descriptor(study_dir: Path) -> tuple[dict, list[Problem]]:
                 None,
                 f"the file is not UTF-8 (byte offset {error.byte_offset}, line {error.row}).",
                 "Save it as UTF-8 text.",
+            )
+        ]
+    except RecursionError:
+        return {}, [
+            Problem(
+                DESCRIPTOR_FILE,
+                None,
+                None,
+                None,
+                "the file nests lists or objects too deeply to be read (thousands of levels).",
+                f"A study descriptor needs only a few levels; compare it with {template} and remove the nesting.",
             )
         ]
     except json.JSONDecodeError as error:
@@ -426,6 +464,29 @@ def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.C
                 "Unicode (UTF-8). The study files must be UTF-8.",
             )
         ]
+    except csvio.CsvFormatError as error:
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"the file is not a CSV text file: it is {error.what}.",
+                f"Keep the table as CSV: {error.fix}, and give the result the name {file}.",
+            )
+        ]
+    except csvio.CsvStructureError as error:
+        return None, [
+            Problem(
+                file,
+                error.row,
+                None,
+                None,
+                f"the file cannot be read: {error} (line {error.line}). Nothing of this file was checked.",
+                f"Cells may hold at most {csvio.MAX_FIELD_CHARS:,} characters. If the cell should be shorter, look "
+                "for a double quote that opens a cell but is never closed; otherwise shorten the text.",
+            )
+        ]
     if not table.header:
         return None, [
             Problem(
@@ -513,7 +574,9 @@ def project_rows(table: TableInput) -> list[Problem]:
     table.columns = list(positions)
     width = len(header)
     for number, raw in enumerate(table.csv.rows, start=2):
-        if len(raw) != width and any(cell.strip() for cell in raw):
+        if number in table.misaligned_rows:
+            pass  # a quote problem, already reported with its line
+        elif len(raw) != width and any(cell.strip() for cell in raw):
             table.misaligned_rows.add(number)
             problems.append(
                 Problem(
@@ -528,6 +591,94 @@ def project_rows(table: TableInput) -> list[Problem]:
             )
         table.rows.append([raw[i] if i < len(raw) else "" for i in positions.values()])
     return problems
+
+
+def check_quotes(table: TableInput) -> list[Problem]:
+    """Report quoted cells that are never closed or that swallow lines looking like rows.
+
+    The rows concerned are marked misaligned: their cells are not checked
+    one by one, since their content is not what the user meant.
+    """
+    problems = []
+    header = table.csv.header
+    for quote in table.csv.quote_problems:
+        column = header[quote.column] if quote.column < len(header) and header[quote.column] else None
+        if quote.at_end_of_file:
+            message = (
+                f"the double quote that opens this cell on line {quote.start_line} is never closed, so everything "
+                f"from there to the end of the file (line {quote.end_line}) is read as one cell."
+            )
+        else:
+            message = (
+                f"the double quote that opens this cell on line {quote.start_line} is closed only on line "
+                f"{quote.end_line}, so lines that look like rows of their own (from line {quote.swallowed_line}) "
+                "are read into this one cell."
+            )
+        problems.append(
+            Problem(
+                table.file,
+                quote.row,
+                column,
+                None,
+                message,
+                f"Add the missing closing double quote at the end of the cell's text on line {quote.start_line} "
+                '(a double quote inside a text is written twice: "").',
+            )
+        )
+        table.misaligned_rows.add(quote.row)
+    return problems
+
+
+def check_characters(table: TableInput) -> tuple[list[Problem], set[tuple[int, str]]]:
+    """Refuse control and bidi characters in any cell; flag text garbled by a wrong encoding.
+
+    Returns
+    -------
+    problems : list of Problem
+    invalid_cells : set of (row, column)
+    """
+    problems, invalid = [], set()
+    for number, row in enumerate(table.rows, start=2):
+        if number in table.misaligned_rows:
+            continue
+        for column, cell in zip(table.columns, row):
+            if not cell:
+                continue
+            bad = content.bad_characters(cell)
+            if bad:
+                first = bad[0]
+                more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+                problems.append(
+                    Problem(
+                        table.file,
+                        number,
+                        column,
+                        cell,
+                        f"the cell contains the invisible character {first.code} {first.name} at position "
+                        f"{first.position}{more}.",
+                        "Control and text-direction characters cannot be shown in a report; delete them (retype the "
+                        "text if you cannot see them).",
+                    )
+                )
+                invalid.add((number, column))
+                continue
+            garbled = content.mojibake(cell)
+            if garbled:
+                problems.append(
+                    Problem(
+                        table.file,
+                        number,
+                        column,
+                        cell,
+                        f"the text looks garbled by a wrong character encoding: {quoted(garbled[0])} is how "
+                        f"{quoted(garbled[1])} looks when UTF-8 is read as Windows-1252; the cell probably means "
+                        f"{quoted(content.repaired_text(cell))}.",
+                        "Correct the text (the file was probably opened with the wrong encoding and saved again); "
+                        "open UTF-8 files with 'Data' > 'From Text/CSV' and the encoding 65001: Unicode (UTF-8).",
+                    )
+                )
+                invalid.add((number, column))
+    return problems, invalid
 
 
 # ---------------------------------------------------------------------------
@@ -571,7 +722,7 @@ def run_frictionless(table: TableInput, schema: dict) -> list[CellError]:
     from frictionless import Resource, Schema  # imported here: it takes a noticeable time
 
     resource = Resource(data=[list(table.columns)] + table.rows, schema=Schema.from_descriptor(schema))
-    report = resource.validate(limit_errors=100_000)
+    report = resource.validate(limit_errors=MAX_CELL_ERRORS + 1)
     return [
         CellError(
             type=error.type,
@@ -602,29 +753,91 @@ def cache_key(table: TableInput, schema: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def cache_payload(key: str, errors: list[CellError]) -> dict:
+    """The JSON stored for one cache entry, with a checksum over key and errors."""
+    items = [asdict(error) for error in errors]
+    return {"format": CACHE_VERSION, "key": key, "errors": items, "checksum": _checksum(key, items)}
+
+
+def _checksum(key: str, items: list) -> str:
+    return hashlib.sha256(json.dumps([key, items], sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def cached_errors(payload: object, key: str, table: TableInput) -> list[CellError] | None:
+    """Return the errors of a cache entry if it is intact and fits ``table``; None otherwise.
+
+    An entry is used only if its format, key and checksum match and every
+    error points at a row and column the table has, with the value the table
+    holds there. The checksum detects damaged, truncated or hand-edited
+    entries; the cache lives in the user's own cache folder and is as trusted
+    as the study files themselves.
+    """
+    if not isinstance(payload, dict) or payload.get("format") != CACHE_VERSION or payload.get("key") != key:
+        return None
+    items = payload.get("errors")
+    if not isinstance(items, list) or payload.get("checksum") != _checksum(key, items):
+        return None
+    try:
+        errors = [CellError(**item) for item in items]
+    except TypeError:
+        return None
+    for error in errors:
+        if error.row_number is None:
+            continue
+        if not isinstance(error.row_number, int) or not 2 <= error.row_number <= len(table.rows) + 1:
+            return None
+        if error.field_name is not None and error.type in ("type-error", "constraint-error"):
+            if error.field_name not in table.columns:
+                return None
+            actual = table.rows[error.row_number - 2][table.columns.index(error.field_name)]
+            if error.cell is not None and error.cell != actual:
+                return None
+    return errors
+
+
+def prune_cache(folder: Path, keep: int | None = None) -> None:
+    """Remove the least recently used validation-cache files beyond ``keep`` (default :data:`CACHE_MAX_FILES`)."""
+    keep = CACHE_MAX_FILES if keep is None else keep
+    try:
+        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for stale in entries[keep:]:
+            stale.unlink(missing_ok=True)
+        for leftover in folder.glob("*.tmp"):
+            if leftover.stat().st_mtime < _dt.datetime.now().timestamp() - 3600:
+                leftover.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def cell_errors(table: TableInput, use_cache: bool = True) -> list[CellError]:
     """Frictionless errors of one table, from the cache when this exact content was checked before.
 
     The frictionless library needs a few seconds to start in a fresh process,
     which every notebook would pay. Its result depends only on the schema and
     the cell values, so it is cached under ``paths.CACHE_DIR`` (never in the
-    study folder), keyed by a hash of both. A cache that cannot be read or
-    written is ignored.
+    study folder), keyed by a hash of both. An entry is verified before use
+    (:func:`cached_errors`); at most :data:`CACHE_MAX_FILES` entries are kept.
+    A cache that cannot be read or written is ignored.
     """
     schema = frictionless_schema(table)
     if not use_cache:
         return run_frictionless(table, schema)
-    cache_file = paths.CACHE_DIR / "validation" / f"{cache_key(table, schema)}.json"
+    key = cache_key(table, schema)
+    folder = paths.CACHE_DIR / "validation"
+    cache_file = folder / f"{key}.json"
     try:
-        return [CellError(**item) for item in json.loads(cache_file.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
-        pass
+        errors = cached_errors(json.loads(cache_file.read_text(encoding="utf-8")), key, table)
+    except (OSError, ValueError, RecursionError):
+        errors = None
+    if errors is not None:
+        with contextlib.suppress(OSError):
+            os.utime(cache_file)  # most recently used: kept longest
+        return errors
     errors = run_frictionless(table, schema)
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_name(f"{cache_file.stem}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps([asdict(error) for error in errors]), encoding="utf-8")
-        os.replace(temporary, cache_file)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(cache_file, json.dumps(cache_payload(key, errors), ensure_ascii=False))
+        prune_cache(folder)
     except OSError:
         pass
     return errors
@@ -704,6 +917,10 @@ def translate_primary_key_error(table: TableInput, row: int, note: str) -> Probl
 def check_cells(table: TableInput, use_cache: bool = True) -> tuple[list[Problem], set[tuple[int, str]]]:
     """Run the frictionless checks on one table.
 
+    At most :data:`MAX_CELL_ERRORS` problems are listed; a table with more
+    gets one problem saying so and is then left out of the consistency checks
+    (``table.capped``), whose messages would only repeat the same cause.
+
     Returns
     -------
     problems : list of Problem
@@ -711,7 +928,23 @@ def check_cells(table: TableInput, use_cache: bool = True) -> tuple[list[Problem
         Cells that failed a check; the consistency checks ignore them.
     """
     problems, invalid = [], set()
-    for error in cell_errors(table, use_cache):
+    errors = cell_errors(table, use_cache)
+    if len(errors) > MAX_CELL_ERRORS:
+        table.capped = True
+        errors = errors[:MAX_CELL_ERRORS]
+        problems.append(
+            Problem(
+                table.file,
+                None,
+                None,
+                None,
+                f"the table has more than {MAX_CELL_ERRORS} problems in its cells; only the first "
+                f"{MAX_CELL_ERRORS} are listed, and the checks across tables skip this table.",
+                "Fix the listed problems (one cause, such as a wrong delimiter or shifted columns, often explains "
+                "many) and validate again.",
+            )
+        )
+    for error in errors:
         problem = translate_error(table, error)
         if problem is None:
             continue
@@ -802,9 +1035,20 @@ REFERENCES = (
 
 
 def check_references(checked: Checked) -> Iterator[Problem]:
-    """Every id that refers to another table must exist there."""
+    """Every id that refers to another table must exist there.
+
+    When the referred-to table has no rows at all, one problem says so
+    (with the number of references) instead of one per referring cell.
+    """
+    unresolved: dict[str, dict[str, int]] = {}
     for table, column, target, target_column, what in REFERENCES:
         if not (checked.has(table, column) and checked.has(target, target_column)):
+            continue
+        if not checked.rows(target):
+            uses = sum(1 for record in checked.rows(table) if record.get(column) is not None)
+            if uses:
+                counts = unresolved.setdefault(target, {})
+                counts[checked.files[table]] = counts.get(checked.files[table], 0) + uses
             continue
         known = checked.ids(target, target_column)
         target_file = checked.files[target]
@@ -821,6 +1065,48 @@ def check_references(checked: Checked) -> Iterator[Problem]:
             else:
                 fix = f"Expected {with_article(target_column)} from {target_file}; add it there or correct the value."
             yield problem_at(checked, table, record, column, value, f"unknown {what} {quoted(value)}.", fix)
+    for target, counts in unresolved.items():
+        total = sum(counts.values())
+        where = ", ".join(f"{count} in {file}" for file, count in counts.items())
+        yield Problem(
+            checked.files[target],
+            None,
+            None,
+            None,
+            f"the table has no rows (only the header), but {total} cell{'s' if total != 1 else ''} in other files "
+            f"refer to its ids ({where}).",
+            f"Fill in the rows of {checked.files[target]}, or check whether they were deleted by mistake.",
+        )
+
+
+def check_case_duplicates(checked: Checked) -> Iterator[Problem]:
+    """Keys that differ only in upper and lower case are duplicates (``I05`` and ``i05``)."""
+    for resource in canonical_resources():
+        name, key = resource["name"], resource["schema"].get("primaryKey")
+        if not key or not checked.has(name, *key):
+            continue
+        seen: dict[tuple, Record] = {}
+        for record in checked.rows(name):
+            values = tuple(record.get(column) for column in key)
+            if any(value is None for value in values):
+                continue
+            folded = tuple(str(value).casefold() for value in values)
+            first = seen.setdefault(folded, record)
+            if first is record or tuple(first.get(column) for column in key) == values:
+                continue  # the first of its kind, or an exact duplicate (reported by the cell checks)
+            described = ", ".join(f"{column} {quoted(value)}" for column, value in zip(key, values))
+            earlier = "|".join(str(first.get(column)) for column in key)
+            yield problem_at(
+                checked,
+                name,
+                record,
+                key[0] if len(key) == 1 else None,
+                "|".join(str(value) for value in values),
+                f"duplicate key: {described} differs from row {first['_row']} ({quoted(earlier)}) only in upper "
+                "and lower case.",
+                f"Ids are compared without regard to case, so each row needs its own {' and '.join(key)}; correct "
+                "the id or delete the duplicate row.",
+            )
 
 
 def split_ids(text: str | None) -> list[str]:
@@ -1038,6 +1324,20 @@ def check_time_split(checked: Checked) -> Iterator[Problem]:
     for record in checked.rows("survey_responses"):
         parts = [record.get(column) for column in Q3_PARTS]
         if any(part is None for part in parts):
+            given = [part for part in parts if part is not None]
+            if given and sum(given) > 100 + SUM_TOLERANCE:
+                shown = " + ".join("(empty)" if part is None else number_text(part) for part in parts)
+                yield problem_at(
+                    checked,
+                    "survey_responses",
+                    record,
+                    None,
+                    None,
+                    f"the known parts of the time split in Q3 already add up to {number_text(sum(given))} percent "
+                    f"({shown}), more than 100.",
+                    "Expected q3_strategic_pct, q3_individual_pct, q3_direct_client_pct and q3_other_pct to add up "
+                    "to at most 100 even when some are not known; correct them.",
+                )
             continue
         total = sum(parts)
         if abs(total - 100) > SUM_TOLERANCE:
@@ -1270,7 +1570,7 @@ def check_vocabulary_codes(checked: Checked) -> Iterator[Problem]:
                 uses.setdefault(code, []).append(record)
         for code, records in uses.items():
             others = [str(r["_row"]) for r in records[1:]]
-            also = f" (also used in row{'s' if len(others) > 1 else ''} {', '.join(others)})" if others else ""
+            also = f" (also used in row{'s' if len(others) > 1 else ''} {listed_rows(others)})" if others else ""
             yield problem_at(
                 checked,
                 table,
@@ -1437,6 +1737,7 @@ def check_interview_links(checked: Checked) -> Iterator[Problem]:
 
 
 CONSISTENCY_CHECKS = (
+    check_case_duplicates,
     check_references,
     check_municipality_models,
     check_survey_municipalities,
@@ -1521,11 +1822,16 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
             continue
         table = TableInput(resource, file, csvio.normalise_decimal_commas(raw, numeric_columns(resource)))
         problems += check_header(table)
+        problems += check_quotes(table)
         problems += project_rows(table)
         cell_problems, invalid = check_cells(table, use_cache)
         problems += cell_problems
+        character_problems, unreadable = check_characters(table)
+        problems += character_problems
         tables[name] = table
-        checked.records[name] = checked_records(table, invalid)
+        if table.capped:
+            continue
+        checked.records[name] = checked_records(table, invalid | unreadable)
         checked.columns[name] = set(table.columns)
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
@@ -1580,22 +1886,24 @@ def cli_validate(args: argparse.Namespace) -> int:
     row_count = sum(len(table.rows) for table in inspection.tables.values())
     if getattr(args, "format", "text") == "json":
         print(
-            json.dumps(
-                {
-                    "study": str(study_dir),
-                    "valid": not problems,
-                    "tables": table_count,
-                    "rows": row_count,
-                    "problems": [problem.to_dict() for problem in problems],
-                },
-                ensure_ascii=False,
-                indent=2,
+            safe_json(
+                json.dumps(
+                    {
+                        "study": str(study_dir),
+                        "valid": not problems,
+                        "tables": table_count,
+                        "rows": row_count,
+                        "problems": [problem.to_dict() for problem in problems],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         )
     elif problems:
         for problem in problems:
             print(problem.render())
-        print(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid.")
+        print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
     else:
-        print(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)")
+        print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
     return 1 if problems else 0
