@@ -125,7 +125,7 @@ def test_no_csv_writer_outside_safeio():
 
 
 def test_scanner_would_see_a_pandas_writer():
-    assert CSV_WRITER.search('frame.to_csv(path, index=False)')
+    assert CSV_WRITER.search("frame.to_csv(path, index=False)")
     assert CSV_WRITER.search("csv.writer(handle).writerow(x)")
     assert not CSV_WRITER.search("write_csv(frame, path)")
 
@@ -151,7 +151,9 @@ def test_findings_csv_of_a_study_with_formulas_is_safe(tmp_path):
     write_csv_atomic(findings_table(load_study(study)), target)  # as the findings artefact of a run
     cells = [cell for row in read_back(target) for cell in row]
     assert any(cell.startswith("'=HYPERLINK") for cell in cells)
-    assert not [cell for cell in cells if cell[:1] and cell[:1] in "=+@\t\r" or (cell[:1] == "-" and not _is_number(cell))]
+    assert not [
+        cell for cell in cells if cell[:1] and cell[:1] in "=+@\t\r" or (cell[:1] == "-" and not _is_number(cell))
+    ]
 
 
 def _is_number(text: str) -> bool:

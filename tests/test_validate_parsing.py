@@ -208,7 +208,9 @@ def test_control_and_bidi_characters_in_free_text_are_refused(study, char, code)
     set_cell(study / "documents.csv", 3, "description", f"A plan{char} for 2017")
     found = lines(study)
     assert len(found) == 1
-    assert found[0].startswith(f"documents.csv, row 3, column description: the cell contains the invisible character {code}")
+    assert found[0].startswith(
+        f"documents.csv, row 3, column description: the cell contains the invisible character {code}"
+    )
     assert "at position 7" in found[0]
     assert char not in found[0]
 
