@@ -19,6 +19,11 @@ COMMANDS = {
     "run": ("evalkit.runner", "cli_run", "execute every chapter notebook for a study into reports/<study>/"),
     "audit": ("evalkit.audit", "cli_audit", "re-execute a report from its manifest and show what differs"),
     "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),
+    "convert": (
+        "evalkit.study.storage",
+        "cli_convert",
+        "write a study with its tables as one workbook or as CSV files",
+    ),
 }
 
 

@@ -110,7 +110,7 @@ def render_guides(folder: Path, codebook: dict[str, pd.DataFrame]) -> None:
         )
 
 
-def create_study(target: Path, codebook_source: Path | None = None) -> Path:
+def create_study(target: Path, codebook_source: Path | None = None, excel: bool = False) -> Path:
     """Create an empty study folder at ``target``.
 
     Parameters
@@ -119,6 +119,10 @@ def create_study(target: Path, codebook_source: Path | None = None) -> Path:
         Folder to create. Must not exist, or be empty.
     codebook_source : pathlib.Path, optional
         Study whose codebook is copied; default the shipped study.
+    excel : bool, optional
+        Keep every table (codebook included) as a sheet of one workbook
+        ``<folder name>.xlsx`` instead of CSV files (see
+        :mod:`evalkit.study.storage`).
 
     Returns
     -------
@@ -155,6 +159,8 @@ def create_study(target: Path, codebook_source: Path | None = None) -> Path:
             (building / template).write_text(
                 environment.get_template(template + ".j2").render(name=target.name), encoding="utf-8"
             )
+        if excel:
+            tables_to_workbook(building, descriptor, f"{target.name}.xlsx")
         if target.exists():
             target.rmdir()
         os.replace(building, target)
@@ -164,15 +170,41 @@ def create_study(target: Path, codebook_source: Path | None = None) -> Path:
     return target
 
 
+def tables_to_workbook(folder: Path, descriptor: dict, workbook_name: str) -> None:
+    """Move the CSV tables just written in ``folder`` into one workbook and point the descriptor at it."""
+    import csv
+
+    from evalkit.study import storage
+
+    tables = []
+    for resource in descriptor["resources"]:
+        path = folder / resource["path"]
+        with open(path, encoding="utf-8", newline="") as handle:
+            records = list(csv.reader(handle))
+        tables.append(storage.RawTable(resource, records[0], records[1:]))
+    new_descriptor = storage.write_tables(folder, descriptor, tables, "xlsx", workbook_name)
+    for resource in descriptor["resources"]:
+        (folder / resource["path"]).unlink()
+    shutil.rmtree(folder / paths.CODEBOOK_DIRNAME, ignore_errors=True)
+    (folder / paths.STUDY_DESCRIPTOR).write_text(
+        json.dumps(new_descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
 def configure_parser(parser) -> None:
     parser.add_argument("directory", type=Path, help="folder to create (must not exist or be empty)")
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="keep every table as a sheet of one workbook <folder>.xlsx (with drop-down lists) instead of CSV files",
+    )
 
 
 def cli_new(args) -> int:
     from evalkit.terminal import safe_text
 
     try:
-        folder = create_study(args.directory)
+        folder = create_study(args.directory, excel=getattr(args, "excel", False))
     except ScaffoldError as error:
         print(safe_text(f"error: {error}"))
         return 1

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -43,7 +44,7 @@ from pathlib import Path, PurePosixPath
 
 from evalkit import paths
 from evalkit.safeio import write_text_atomic
-from evalkit.study import content, csvio
+from evalkit.study import codes, content, csvio, workbook
 from evalkit.study.model import template_descriptor
 from evalkit.terminal import safe_json, safe_text
 
@@ -90,6 +91,9 @@ class Problem:
         What is wrong, one sentence ending with a full stop.
     fix : str
         What is expected and how to fix it, one sentence ending with a full stop.
+    column_letter : str or None
+        For a table stored in a workbook sheet: the column's letter as Excel
+        shows it (``file`` then names the workbook and the sheet).
     """
 
     file: str
@@ -98,15 +102,18 @@ class Problem:
     value: str | None
     message: str
     fix: str
+    column_letter: str | None = None
 
     def render(self) -> str:
         """Return the problem as one line of text."""
         location = self.file
         if self.row is not None:
             location += f", row {self.row}"
-        if self.column is not None:
+        if self.column_letter is not None:
+            location += f", column {self.column_letter}" + (f" ({self.column})" if self.column else "")
+        elif self.column is not None:
             location += f", column {self.column}"
-        return safe_text(f"{location}: {self.message} {self.fix}", keep_newlines=False)
+        return safe_text(f"{location}: {self.message} {self.fix}".rstrip(), keep_newlines=False)
 
     def __str__(self) -> str:
         return self.render()
@@ -140,6 +147,11 @@ class StudyValidationError(ValueError):
 def problem_count_phrase(count: int) -> str:
     """Return ``'1 problem'`` or ``'N problems'``."""
     return f"{count} problem" + ("" if count == 1 else "s")
+
+
+def note_count_phrase(count: int) -> str:
+    """Return ``'1 note'`` or ``'N notes'``."""
+    return f"{count} note" + ("" if count == 1 else "s")
 
 
 def quoted(value: object) -> str:
@@ -298,12 +310,17 @@ class StudyInspection:
         Tables that could be read, by resource name (``codebook_`` prefix kept).
     problems : list of Problem
         Every problem, in report order.
+    notes : list of Problem
+        What evalkit read in a way the user should know about but that is not
+        wrong (a Swedish label read as a code, a formula read as its saved
+        value, a hidden sheet), in report order.
     """
 
     path: Path
     descriptor: dict
     tables: dict[str, TableInput]
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)
 
 
 def read_descriptor(study_dir: Path) -> tuple[dict, list[Problem]]:
@@ -499,6 +516,132 @@ def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.C
             )
         ]
     return table, []
+
+
+def listed_sheets(descriptor: dict) -> dict[str, str]:
+    """Return the sheet each workbook-backed resource of the study descriptor names, by resource name."""
+    sheets = {}
+    for resource in descriptor.get("resources", []):
+        if isinstance(resource, dict) and isinstance(resource.get("name"), str):
+            sheet = workbook.resource_sheet(resource)
+            if sheet is not None:
+                sheets[resource["name"]] = sheet
+    return sheets
+
+
+def sheet_label(file: str, sheet: str) -> str:
+    """How problems name a sheet of a workbook: ``study.xlsx, sheet municipalities``."""
+    return f"{file}, sheet {sheet}"
+
+
+def read_sheet_table(
+    study_dir: Path, resource: dict, file: str, sheet: str, books: dict[str, object]
+) -> tuple[workbook.SheetTable | None, list[Problem]]:
+    """Read one table stored in a workbook sheet; ``books`` caches each workbook opened."""
+    label = sheet_label(file, sheet)
+    if file not in books:
+        if not (study_dir / file).is_file():
+            books[file] = None
+        else:
+            try:
+                books[file] = workbook.load_workbook(study_dir / file)
+            except workbook.WorkbookError as error:
+                books[file] = error
+    book = books[file]
+    if book is None:
+        if not resource.get("evalkit:required"):
+            return None, []
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"the workbook {file} that holds the table '{short_name(resource['name'])}' is missing.",
+                f"Put {file} in the study folder, or correct the resource's path in {DESCRIPTOR_FILE}.",
+            )
+        ]
+    if isinstance(book, workbook.WorkbookError):
+        return None, [Problem(file, None, None, None, str(book), book.fix)]
+    if sheet not in book.sheet_names:
+        if not resource.get("evalkit:required"):
+            return None, []
+        return None, [
+            Problem(
+                label,
+                None,
+                None,
+                None,
+                f"the required table '{short_name(resource['name'])}' is missing: {file} has no sheet called {sheet}.",
+                f"Add a sheet {sheet} with the header row of the evalkit study format (the workbook has "
+                f"{', '.join(book.sheet_names)}), or correct the sheet name in {DESCRIPTOR_FILE}.",
+            )
+        ]
+    table = workbook.read_sheet(book, sheet)
+    if not table.header:
+        return None, [
+            Problem(
+                label,
+                None,
+                None,
+                None,
+                "the sheet is empty.",
+                "Expected at least the header row of the evalkit study format in row 1; add it.",
+            )
+        ]
+    return table, []
+
+
+def sheet_findings(table: TableInput) -> tuple[list[Problem], list[Problem]]:
+    """The problems and notes the workbook reader found in one sheet."""
+    problems, notes = [], []
+    for finding in getattr(table.csv, "findings", ()):
+        column = None
+        if finding.column is not None and finding.column < len(table.csv.header):
+            column = table.csv.header[finding.column] or None
+        letter = None if finding.column is None else workbook.column_letter(finding.column)
+        item = Problem(table.file, finding.row, column, None, finding.message, finding.fix, letter)
+        (problems if finding.problem else notes).append(item)
+    return problems, notes
+
+
+def coded_vocabularies() -> dict[str, dict[str, list[str]]]:
+    """For each resource: coded column -> its allowed codes (empty: any code of its vocabulary)."""
+    coded: dict[str, dict[str, list[str]]] = {}
+    for resource_name, column in coded_columns():
+        resource = next(r for r in canonical_resources() if r["name"] == resource_name)
+        allowed = field_specs(resource)[column].get("constraints", {}).get("enum", [])
+        coded.setdefault(resource_name, {})[column] = list(allowed)
+    return coded
+
+
+def vocabulary_rows(table: TableInput | None) -> list[dict]:
+    """The rows of the vocabularies table as dicts, as read (empty when it could not be read)."""
+    if table is None:
+        return []
+    return [dict(zip(table.csv.header, row)) for row in table.csv.rows]
+
+
+def read_labels_as_codes(table: TableInput, lookup: dict) -> list[Problem]:
+    """Replace Swedish (or English, or mis-cased) labels in coded columns by codes; return the notes."""
+    coded = coded_vocabularies().get(table.name, {})
+    table.rows, readings = codes.read_codes(table.columns, table.rows, coded, lookup)
+    return [
+        Problem(table.file, reading.rows[0], reading.column, reading.text, reading.message(), "")
+        for reading in readings
+    ]
+
+
+def with_column_letters(items: list[Problem], tables: dict[str, TableInput]) -> list[Problem]:
+    """Add Excel's column letter to every problem located in a workbook sheet."""
+    headers = {table.file: table.csv.header for table in tables.values() if isinstance(table.csv, workbook.SheetTable)}
+    located = []
+    for item in items:
+        header = headers.get(item.file)
+        if header is not None and item.column is not None and item.column in header:
+            item = dataclasses.replace(item, column_letter=workbook.column_letter(header.index(item.column)))
+        located.append(item)
+    return located
 
 
 def check_header(table: TableInput) -> list[Problem]:
@@ -1756,8 +1899,13 @@ CONSISTENCY_CHECKS = (
 # ---------------------------------------------------------------------------
 # Putting it together
 # ---------------------------------------------------------------------------
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Order problems by file (descriptor order), row, column (schema order), message."""
+def sort_problems(problems: Iterable[Problem], labels: dict[str, str] | None = None) -> list[Problem]:
+    """Order problems by file (descriptor order), row, column (schema order), message.
+
+    ``labels`` maps how a table is named in problems (a workbook sheet) to its
+    canonical path, so sheets sort like the files they stand for.
+    """
+    labels = labels or {}
     files = file_order()
     columns = {}
     for resource in canonical_resources():
@@ -1765,11 +1913,12 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
             columns[(resource["path"], spec["name"])] = position
 
     def key(problem: Problem):
+        canonical = labels.get(problem.file, problem.file)
         return (
-            files.get(problem.file, len(files)),
+            files.get(canonical, len(files)),
             problem.file,
             -1 if problem.row is None else problem.row,
-            -1 if problem.column is None else columns.get((problem.file, problem.column), 10_000),
+            -1 if problem.column is None else columns.get((canonical, problem.column), 10_000),
             problem.column or "",
             problem.value or "",
             problem.message,
@@ -1810,20 +1959,44 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     descriptor, problems = read_descriptor(study_dir)
     files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
     problems += file_problems
+    sheets = listed_sheets(descriptor)
+    books: dict[str, object] = {}
+    notes: list[Problem] = []
+
+    def read_table(resource: dict) -> tuple[TableInput | None, list[Problem]]:
+        name, file = resource["name"], files[resource["name"]]
+        if workbook.is_workbook_path(file):
+            sheet = sheets.get(name, name)
+            raw, read_problems = read_sheet_table(study_dir, resource, file, sheet, books)
+            if raw is None:
+                return None, read_problems
+            raw = workbook.normalise_decimal_commas(raw, numeric_columns(resource))
+            return TableInput(resource, sheet_label(file, sheet), raw), read_problems
+        raw, read_problems = read_table_file(study_dir, resource, file)
+        if raw is None:
+            return None, read_problems
+        return TableInput(resource, file, csvio.normalise_decimal_commas(raw, numeric_columns(resource))), read_problems
+
+    # The vocabularies are read first: their labels say how to read the coded columns of every table.
+    vocabulary_resource = next(r for r in canonical_resources() if r["name"] == "codebook_vocabularies")
+    read_first = {vocabulary_resource["name"]: read_table(vocabulary_resource)}
+    lookup = codes.vocabulary_lookup(vocabulary_rows(read_first[vocabulary_resource["name"]][0]))
     tables: dict[str, TableInput] = {}
     checked = Checked()
     for resource in canonical_resources():
         name = resource["name"]
-        file = files[name]
-        checked.files[name] = file
-        raw, read_problems = read_table_file(study_dir, resource, file)
+        table, read_problems = read_first[name] if name in read_first else read_table(resource)
+        checked.files[name] = table.file if table is not None else files[name]
         problems += read_problems
-        if raw is None:
+        if table is None:
             continue
-        table = TableInput(resource, file, csvio.normalise_decimal_commas(raw, numeric_columns(resource)))
+        sheet_problems, sheet_notes = sheet_findings(table)
+        problems += sheet_problems
+        notes += sheet_notes
         problems += check_header(table)
         problems += check_quotes(table)
         problems += project_rows(table)
+        notes += read_labels_as_codes(table, lookup)
         cell_problems, invalid = check_cells(table, use_cache)
         problems += cell_problems
         character_problems, unreadable = check_characters(table)
@@ -1835,7 +2008,14 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
         checked.columns[name] = set(table.columns)
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
-    return StudyInspection(study_dir, descriptor, tables, sort_problems(problems))
+    labels = {table.file: table.resource["path"] for table in tables.values()}
+    return StudyInspection(
+        study_dir,
+        descriptor,
+        tables,
+        with_column_letters(sort_problems(problems, labels), tables),
+        with_column_letters(sort_problems(notes, labels), tables),
+    )
 
 
 def validate_study(study_dir: Path | str, use_cache: bool = True) -> list[Problem]:
@@ -1894,16 +2074,24 @@ def cli_validate(args: argparse.Namespace) -> int:
                         "tables": table_count,
                         "rows": row_count,
                         "problems": [problem.to_dict() for problem in problems],
+                        "notes": [note.to_dict() for note in inspection.notes],
                     },
                     ensure_ascii=False,
                     indent=2,
                 )
             )
         )
-    elif problems:
-        for problem in problems:
-            print(problem.render())
-        print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
     else:
-        print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
+        if inspection.notes:
+            print(
+                f"Read with {note_count_phrase(len(inspection.notes))} (not problems; check they are what you meant):"
+            )
+            for note in inspection.notes:
+                print("  note: " + note.render())
+        if problems:
+            for problem in problems:
+                print(problem.render())
+            print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
+        else:
+            print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
     return 1 if problems else 0
