@@ -13,10 +13,22 @@ study and remembers the language. :meth:`ChapterSession.table` and
 ``output_dir`` is given, also write it there (``tables/<chapter>__<name>.csv``,
 ``figures/<chapter>__<name>.svg``) so that an evaluator can reuse them. All
 analysis stays in :mod:`evalkit.analysis`; nothing here computes a result.
+
+An analysis that needs data the study may lack runs inside a *part*::
+
+    with chapter.part("team_comparison"):
+        chapter.table(comparison.team_vs_coordinator(chapter.study), "team_vs_coordinator")
+
+When the part cannot run for the study (see :mod:`evalkit.study.readiness`),
+the cell shows a "not enough data" box naming what is missing instead of empty
+tables or NaN; when it runs on partial data, a box above the result says what
+is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +66,58 @@ class ChapterSession:
     output_dir: Path | None = None
     reveal_names: bool = False
     _findings: pd.DataFrame | None = None
+    _blocked: object = None
+
+    def __getattribute__(self, name: str):
+        # Inside a part that cannot run, the study is withheld: the analysis calls of the block
+        # (which all take ``chapter.study``) raise NotEnoughData instead of computing empty results.
+        if name == "study":
+            blocked = object.__getattribute__(self, "_blocked")
+            if blocked is not None:
+                raise blocked.error()
+        return object.__getattribute__(self, name)
+
+    @contextlib.contextmanager
+    def part(self, part_id: str) -> Iterator[object]:
+        """Run one analysis part of the chapter, or show why it cannot run.
+
+        Parameters
+        ----------
+        part_id : str
+            A part of this chapter in :data:`evalkit.study.readiness.PARTS`.
+
+        Yields
+        ------
+        evalkit.study.readiness.PartReadiness
+
+        Notes
+        -----
+        * Cannot run: a "not enough data" box lists what is missing (tables and counts);
+          inside the block ``chapter.study`` raises :class:`~evalkit.study.readiness.NotEnoughData`,
+          which the part catches, so nothing else of the block is shown.
+        * Partial: a "partial data" box lists what is missing, then the block runs.
+        * An analysis in the block may itself raise ``NotEnoughData``; the part then shows a box
+          with that reason.
+        """
+        from evalkit.present import notices
+        from evalkit.study import readiness
+
+        state = readiness.part_readiness(self.study, part_id)
+        if state.part.chapter != self.chapter_id:
+            raise ValueError(f"part {part_id!r} belongs to chapter {state.part.chapter}, not {self.chapter_id}")
+        title = state.part.title(self.language)
+        if state.status == readiness.CANNOT_RUN:
+            _display(notices.not_enough_data(title, state.reasons(self.language, readiness.CANNOT_RUN), self.language))
+            self._blocked = state
+        elif state.status == readiness.PARTIAL:
+            _display(notices.partial_data(title, state.reasons(self.language), self.language))
+        try:
+            yield state
+        except readiness.NotEnoughData as error:
+            if self._blocked is None:
+                _display(notices.not_enough_data(title, [error.reason(self.language)], self.language))
+        finally:
+            self._blocked = None
 
     def text(self, swedish: str, english: str) -> str:
         """Return the text for the session's language."""

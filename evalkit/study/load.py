@@ -74,6 +74,12 @@ def load_study(path: Path | str = paths.DEFAULT_STUDY_DIR, use_cache: bool = Tru
     inspection = inspect_study(study_dir, use_cache)
     if inspection.problems:
         raise StudyValidationError(inspection.problems, study_dir)
+    return study_from_inspection(study_dir, inspection)
+
+
+def study_from_inspection(study_dir: Path | str, inspection: StudyInspection) -> Study:
+    """Build the typed :class:`Study` from the inspection of a valid study folder (nothing is read again)."""
+    study_dir = Path(study_dir)
     tables, codebook = typed_tables(inspection)
     descriptor = inspection.descriptor
     name = study_dir.resolve().name

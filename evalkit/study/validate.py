@@ -2059,11 +2059,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def cli_validate(args: argparse.Namespace) -> int:
     """Validate a study and print the result; return 1 if there are problems."""
+    from evalkit.study.completeness import completeness
+
     study_dir = Path(getattr(args, "study", None) or paths.DEFAULT_STUDY_DIR)
     inspection = inspect_study(study_dir)
     problems = inspection.problems
     table_count = len(inspection.tables)
     row_count = sum(len(table.rows) for table in inspection.tables.values())
+    checks = completeness(study_dir, inspection) if not problems else None
+    if checks is not None:
+        problems = checks.problems
     if getattr(args, "format", "text") == "json":
         print(
             safe_json(
@@ -2075,23 +2080,25 @@ def cli_validate(args: argparse.Namespace) -> int:
                         "rows": row_count,
                         "problems": [problem.to_dict() for problem in problems],
                         "notes": [note.to_dict() for note in inspection.notes],
+                        **(checks.to_dict() if checks is not None else {}),
                     },
                     ensure_ascii=False,
                     indent=2,
                 )
             )
         )
+        return 1 if problems else 0
+    if inspection.notes:
+        print(f"Read with {note_count_phrase(len(inspection.notes))} (not problems; check they are what you meant):")
+        for note in inspection.notes:
+            print("  note: " + note.render())
+    if problems:
+        for problem in problems:
+            print(problem.render())
+        print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
     else:
-        if inspection.notes:
-            print(
-                f"Read with {note_count_phrase(len(inspection.notes))} (not problems; check they are what you meant):"
-            )
-            for note in inspection.notes:
-                print("  note: " + note.render())
-        if problems:
-            for problem in problems:
-                print(problem.render())
-            print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
-        else:
-            print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
+        print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
+    if checks is not None:
+        print()
+        print(safe_text(checks.render(str(study_dir))))
     return 1 if problems else 0
