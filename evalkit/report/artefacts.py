@@ -3,7 +3,7 @@
 A report artefact is a table computed **once per run** in the parent process
 (not in every notebook of every language), written atomically as CSV into the
 report folder, hashed in the manifest like every other output, and named in
-the run key. Today: ``findings.csv``. Coming: ``robustness.csv``, a claims table.
+the run key. Today: ``findings.csv`` and ``claims.csv``. Coming: ``robustness.csv``.
 
 To add one, write ``def compute(context: RunContext) -> pandas.DataFrame`` and
 append ``ReportArtefact("name", "name.csv", compute, "what it holds")`` to
@@ -56,8 +56,16 @@ def findings(context: RunContext):
     return findings_table(context.study)
 
 
+def claims(context: RunContext):
+    """Every published claim recomputed (:func:`evalkit.analysis.claims.claims_table`); empty without claims."""
+    from evalkit.analysis.claims import claims_table
+
+    return claims_table(context.study)
+
+
 REPORT_ARTEFACTS: list[ReportArtefact] = [
     ReportArtefact("findings", "findings.csv", findings, "every counted statement with numerator, denominator, source"),
+    ReportArtefact("claims", "claims.csv", claims, "each published claim: expected, recomputed, agrees"),
 ]
 
 

@@ -94,8 +94,46 @@ def validation(context: RunContext) -> Refusal | None:
     )
 
 
+def readiness(context: RunContext) -> Refusal | None:
+    """Refuse a study lacking what a part of the report needs, naming the tables and counts.
+
+    See :mod:`evalkit.study.readiness`; with ``--allow-incomplete`` those parts show a
+    "not enough data" box instead.
+    """
+    from evalkit.study.readiness import blocking_parts, readiness_table, refusal_message
+
+    table = readiness_table(context.study)
+    if blocking_parts(table).empty:
+        return None
+    return Refusal(refusal_message(table, display_path(context.study_dir)), exit_code=1)
+
+
+def published_claims(context: RunContext) -> Refusal | None:
+    """Refuse a study whose published claims the data do not reproduce, naming each (see ``claims.csv``)."""
+    from evalkit.analysis.claims import claims_table, disagreeing, mismatch_message
+
+    table = claims_table(context.study)
+    if disagreeing(table).empty:
+        return None
+    return Refusal(mismatch_message(table, display_path(context.study_dir)), exit_code=1)
+
+
 PRE_RUN_CHECKS: list[PreRunCheck] = [
     PreRunCheck("validation", validation),
+    PreRunCheck(
+        "readiness",
+        readiness,
+        override="--allow-incomplete",
+        override_help="run a study that lacks what some parts of the report need; those parts show a "
+        "'not enough data' box naming what is missing",
+    ),
+    PreRunCheck(
+        "published-claims",
+        published_claims,
+        override="--allow-claim-mismatch",
+        override_help="make the report even if published claims disagree with the data (claims.csv and "
+        "chapter 00 show which)",
+    ),
 ]
 
 

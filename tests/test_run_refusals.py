@@ -1,0 +1,62 @@
+"""``evalkit run`` refuses an incomplete study or disagreeing published claims before any notebook runs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from evalkit import paths
+from evalkit.cli import main
+from evalkit.report.pipeline import run_study
+from evalkit.report.plan import RunError
+from evalkit.scaffold import create_study
+
+DEMO_DIR = paths.PROJECT_ROOT / "tests" / "fixtures" / "demo-county"
+
+
+def test_an_untouched_scaffold_is_refused_naming_what_is_missing(tmp_path, capsys):
+    study = create_study(tmp_path / "data" / "new-county-2026")
+    code = main(["run", str(study), "--no-pdf", "--language", "en", "--reports-root", str(tmp_path / "reports")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "lacks what 15 parts of the report need; nothing was run and no report was changed." in out
+    assert "00_study / municipalities: municipalities.csv: no municipalities (0 rows)" in out
+    assert "01_organisation / posts: coordinators.csv: no coordinators (0 rows)" in out
+    assert "03_comparison / case_statistics: case_statistics.csv: no case counts (0 rows with a value)" in out
+    assert "--allow-incomplete" in out
+    assert not (tmp_path / "reports" / "new-county-2026").exists()
+
+
+def test_disagreeing_claims_are_refused_naming_each(tmp_path):
+    study = tmp_path / "data" / "demo"
+    shutil.copytree(DEMO_DIR, study)
+    claims = study / "published_claims.csv"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("P03,org.coordinators_total,4", "P03,org.coordinators_total,5")
+    )
+    with pytest.raises(RunError) as raised:
+        run_study(
+            study,
+            languages="en",
+            pdf=False,
+            reports_root=tmp_path / "reports",
+            cache_dir=tmp_path / "cache",
+            overrides=["readiness"],
+        )
+    assert raised.value.exit_code == 1
+    message = str(raised.value)
+    assert "1 of 5 published claims of" in message
+    assert "  P03 (org.coordinators_total): expected 5 coordinators, recomputed 4 coordinators" in message
+    assert "(to run anyway: --allow-claim-mismatch)" in message
+    assert not (tmp_path / "reports" / "demo").exists()
+
+
+def test_the_run_command_offers_both_overrides():
+    from evalkit.cli import build_parser
+
+    parser = build_parser("run")
+    args = parser.parse_args(["run", "data/x", "--allow-incomplete", "--allow-claim-mismatch"])
+    from evalkit.runner import overrides
+
+    assert overrides(args) == ["readiness", "published-claims"]

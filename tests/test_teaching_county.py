@@ -1,0 +1,121 @@
+"""The teaching county data/ovningslan-2025: valid, ready in every part, varied, and it runs end to end."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import nbformat
+import pytest
+from rich.console import Console
+
+from evalkit import paths
+from evalkit.analysis import case_statistics, comparison, success_factors
+from evalkit.analysis.findings import findings_table
+from evalkit.chapters import CHAPTERS
+from evalkit.study import load_study, validate_study
+from evalkit.study.readiness import READY, readiness_table
+
+TEACHING = paths.DATA_DIR / "ovningslan-2025"
+
+
+@pytest.fixture(scope="module")
+def study():
+    return load_study(TEACHING)
+
+
+def test_the_teaching_county_is_valid():
+    assert validate_study(TEACHING) == []
+
+
+def test_every_part_of_every_chapter_is_ready(study):
+    table = readiness_table(study)
+    assert set(table["status"]) == {READY}, table[table["status"] != READY].to_string()
+
+
+def test_it_is_fieldwork_and_invented(study):
+    for name, table in study.tables.items():
+        assert set(table["basis"].dropna()) <= {"observed", "judgement"}, name
+    assert study.tables["published_claims"].empty
+    assert set(study.tables["municipalities"]["county"]) == {"Övningslänet"}
+    readme = (TEACHING / "README.md").read_text(encoding="utf-8")
+    assert "**Övningslänet is invented.**" in readme and "invented" in (TEACHING / "DATALOG.md").read_text()
+
+
+def test_the_readme_table_matches_the_data(study):
+    # The counts the README states, recomputed.
+    tables = study.tables
+    assert len(tables["municipalities"]) == 9
+    assert tables["municipalities"]["model"].value_counts().to_dict() == {
+        "own_coordinator": 3,
+        "shared_coordinator": 3,
+        "team": 2,
+        "none": 1,
+    }
+    assert len(tables["coordinators"]) == 4 and len(tables["survey_responses"]) == 4
+    assert tables["survey_responses"][["q3_strategic_pct", "q3_other_pct"]].notna().all().all()
+    assert tables["interviews"]["respondent_group"].value_counts().to_dict() == {
+        "municipal_manager": 9,
+        "municipal_staff": 8,
+        "external_partner": 5,
+        "coordinator": 4,
+    }
+    assert len(tables["assessments"]) == 139 and len(tables["documents"]) == 12
+    values = set(tables["assessments"]["value"])
+    assert {"yes", "partly", "no", "unknown"} <= values
+    indicators = set(study.codebook["indicators"]["indicator_id"])
+    assert set(tables["assessments"]["indicator_id"]) == indicators, "every indicator of the standard codebook"
+    shared = tables["coordinator_municipalities"].groupby("coordinator_id")["municipality_id"].count()
+    assert shared.to_dict() == {"K1": 1, "K2": 1, "K3": 1, "K4": 3}
+
+
+def test_it_uses_the_codebook_evalkit_new_writes(tmp_path):
+    from evalkit.scaffold import create_study
+
+    scaffold = create_study(tmp_path / "new")
+    for path in sorted((scaffold / "codebook").glob("*.csv")):
+        assert (TEACHING / "codebook" / path.name).read_bytes() == path.read_bytes(), (
+            f"codebook/{path.name} differs from the standard codebook that `evalkit new` writes; copy it over"
+        )
+
+
+def test_every_chapter_has_something_to_show(study):
+    success = success_factors.qca_analysis(study, kind="success_factor")
+    failure = success_factors.qca_analysis(study, kind="failure_explanation", outcome="~outcome")
+    assert set(success.data["outcome"]) == {0, 1} and not success.dropped_cases
+    assert len(success.solutions_frame()) and len(failure.solutions_frame())
+    assert list(success.parsimonious.model_fit["expression"]) == ["management_support"]
+    assert comparison.team_vs_coordinator(study)["n_municipalities_team"].max() == 2
+    trend = case_statistics.pre_existing_trend(study).set_index(["municipality_id", "measure"])["verdict"]
+    assert trend[("P", "actualised_violence_cases")] == "no_pre_start_increase"
+    assert trend[("P", "children_witnessing_violence")] == "increase_already_under_way"
+    model = case_statistics.level_change_model(study)
+    assert model["std_error"].notna().all(), "every series is long enough for intervals"
+    assert len(findings_table(study)) > 100
+
+
+@pytest.mark.slow
+def test_the_teaching_county_runs_end_to_end_in_both_languages(tmp_path):
+    from evalkit.report.pipeline import run_study
+
+    copy = tmp_path / "data" / "ovningslan-2025"
+    shutil.copytree(TEACHING, copy)
+    result = run_study(
+        copy,
+        languages="sv,en",
+        pdf=False,
+        reports_root=tmp_path / "reports",
+        cache_dir=tmp_path / "cache",
+        console=Console(file=io.StringIO(), width=200),
+    )
+    assert result.status == "ran", "\n".join(result.messages)
+    report = tmp_path / "reports" / "ovningslan-2025"
+    for language in ("sv", "en"):
+        assert (report / language / "report.html").is_file()
+        for chapter in CHAPTERS:
+            notebook = nbformat.read(report / language / chapter.notebook, as_version=4)
+            outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+            assert not [o for o in outputs if o.get("output_type") == "error"], chapter.id
+            shown = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+            assert "evalkit-notice-not-enough-data" not in shown, f"{chapter.id} [{language}] shows a box"
+    assert (report / "findings.csv").is_file() and (report / "claims.csv").is_file()
