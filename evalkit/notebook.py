@@ -155,6 +155,23 @@ class ChapterSession:
         for key, figure in figures.items():
             self.figure(figure, f"{name}_{key}")
 
+    def say(self, text, *inputs) -> None:
+        """Show sentences about the study, generated from its data, as Markdown.
+
+        Parameters
+        ----------
+        text : callable or str
+            A function such as :func:`evalkit.present.agreement.agreement_markdown`
+            (called as ``text(study, *inputs, language=..., reveal_names=...)``),
+            or ready Markdown. Nothing is shown for an empty text.
+        *inputs
+            Analysis results the function needs.
+        """
+        if callable(text):
+            text = text(self.study, *inputs, language=self.language, reveal_names=self.reveal_names)
+        if text and str(text).strip():
+            _display_markdown(str(text))
+
     def findings(self) -> None:
         """Show this chapter's findings (statement in the session's language, count, source, basis)."""
         from evalkit.analysis.findings import findings_table
@@ -183,6 +200,20 @@ class ChapterSession:
         else:
             keep = [c + suffix if c + suffix in frame.columns else c for c in columns]
         self.table(frame[keep], "codebook_" + name)
+
+
+def _display_markdown(text: str) -> None:
+    """Display Markdown (the plain-text version is the same text, for terminals and nbval)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - ipykernel is a dependency
+        print(text)
+        return
+    if get_ipython() is None:  # a plain Python session: print the text
+        print(text)
+        return
+    display({"text/markdown": text, "text/plain": text}, raw=True)
 
 
 def _display(obj) -> None:

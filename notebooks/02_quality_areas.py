@@ -59,7 +59,7 @@ partly_score = 0.5  # how much a 'partly' counts in the heat map (yes = 1, no = 
 # %%
 from evalkit.analysis import quality_areas
 from evalkit.notebook import open_chapter
-from evalkit.present import figures
+from evalkit.present import agreement, figures
 
 chapter = open_chapter(
     "02_quality_areas", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
@@ -88,6 +88,29 @@ chapter.codebook_table("quality_areas", ["quality_area_id", "definition"])
 
 # %%
 chapter.table(quality_areas.indicator_tally(chapter.study), "indicator_tally")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Överensstämmelse mellan kodare
+#
+# När två eller fler kodare har bedömt samma indikator för samma kommun, samordnare eller intervju
+# mäts hur väl de är överens med Krippendorffs alfa (ordinalskala nej < delvis < ja; okänt räknas
+# som saknat värde). 1 betyder att de alltid är överens, 0 att de inte är mer överens än slumpen.
+# Där kodarna är oeniga och inget överenskommet värde har skrivits in används det lägsta kända
+# värdet, så en oenighet höjer aldrig ett antal. Oenigheterna listas i rapportmappens
+# `disagreements.csv`.
+
+# %% [markdown] tags=["lang-en"]
+# ## Agreement between coders
+#
+# Where two or more coders assessed the same indicator for the same municipality, coordinator or
+# interview, their agreement is measured with Krippendorff's alpha (ordinal scale no < partly <
+# yes; unknown counts as a missing value). 1 means they always agree, 0 that they agree no more
+# than chance would. Where the coders disagree and no agreed value has been entered, the lowest
+# known value is used, so a disagreement never raises a count. The disagreements are listed in
+# `disagreements.csv` in the report folder.
+
+# %%
+chapter.say(agreement.agreement_markdown)
 
 # %% [markdown] tags=["lang-sv"]
 # ## Kommun × kvalitetsområde

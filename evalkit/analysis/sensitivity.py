@@ -108,14 +108,20 @@ def _schema_fields(table: str) -> tuple:
     return tuple(resource_schema(table)["fields"])
 
 
-def _primary_key(table: str) -> list[str]:
+def _full_key(table: str) -> list[str]:
     key = resource_schema(table).get("primaryKey", [])
     return [key] if isinstance(key, str) else list(key)
 
 
+def _primary_key(table: str) -> list[str]:
+    """The key of a loaded table: optional key columns (assessments' coder, always 'agreed' there) left out."""
+    optional = {f["name"] for f in _schema_fields(table) if f.get("evalkit:optional")}
+    return [name for name in _full_key(table) if name not in optional]
+
+
 def value_columns(table: str) -> list[str]:
     """Columns of a data table other than its primary key and the provenance columns."""
-    key = set(_primary_key(table))
+    key = set(_full_key(table))
     return [f["name"] for f in _schema_fields(table) if f["name"] not in key and f["name"] not in PROVENANCE_COLUMNS]
 
 

@@ -3,7 +3,8 @@
 A report artefact is a table computed **once per run** in the parent process
 (not in every notebook of every language), written atomically as CSV into the
 report folder, hashed in the manifest like every other output, and named in
-the run key. Today: ``findings.csv`` and ``claims.csv``. Coming: ``robustness.csv``.
+the run key. Today: ``findings.csv``, ``claims.csv``, ``agreement.csv`` and ``disagreements.csv``
+(coder agreement; an artefact may also give a warning the run prints). Coming: ``robustness.csv``.
 
 To add one, write ``def compute(context: RunContext) -> pandas.DataFrame`` and
 append ``ReportArtefact("name", "name.csv", compute, "what it holds")`` to
@@ -35,18 +36,24 @@ class ReportArtefact:
         ``compute(context: RunContext) -> pandas.DataFrame``.
     description : str
         One line for messages and docs.
+    warning : callable or None
+        ``warning(context: RunContext, frame) -> str | None``: a warning the
+        run prints after the table is written (e.g. low coder agreement).
     """
 
     name: str
     filename: str
     compute: Callable[[RunContext], object]
     description: str = ""
+    warning: Callable[[RunContext, object], str | None] | None = None
 
     @property
     def identity(self) -> list[str]:
-        """What the run key records of this artefact: name, file and the computing function."""
-        function = f"{getattr(self.compute, '__module__', '?')}:{getattr(self.compute, '__qualname__', '?')}"
-        return [self.name, self.filename, function]
+        """What the run key records of this artefact: name, file and the computing function(s)."""
+        functions = [self.compute] + ([self.warning] if self.warning is not None else [])
+        return [self.name, self.filename] + [
+            f"{getattr(f, '__module__', '?')}:{getattr(f, '__qualname__', '?')}" for f in functions
+        ]
 
 
 def findings(context: RunContext):
@@ -63,9 +70,43 @@ def claims(context: RunContext):
     return claims_table(context.study)
 
 
+def coder_agreement(context: RunContext):
+    """Krippendorff's alpha per quality area and overall (:func:`evalkit.analysis.agreement.agreement_table`)."""
+    from evalkit.analysis.agreement import agreement_table
+
+    return agreement_table(context.study)
+
+
+def low_agreement(context: RunContext, frame) -> str | None:
+    """The run's warning when alpha is below the study's threshold."""
+    from evalkit.analysis.agreement import agreement_warning, study_threshold
+
+    return agreement_warning(frame, study_threshold(context.study))
+
+
+def coder_disagreements(context: RunContext):
+    """Every subject × indicator the coders disagree on (:func:`evalkit.analysis.agreement.disagreements`)."""
+    from evalkit.analysis.agreement import disagreements
+
+    return disagreements(context.study)
+
+
 REPORT_ARTEFACTS: list[ReportArtefact] = [
     ReportArtefact("findings", "findings.csv", findings, "every counted statement with numerator, denominator, source"),
     ReportArtefact("claims", "claims.csv", claims, "each published claim: expected, recomputed, agrees"),
+    ReportArtefact(
+        "agreement",
+        "agreement.csv",
+        coder_agreement,
+        "Krippendorff's alpha between coders per quality area and overall (empty with one agreed value)",
+        warning=low_agreement,
+    ),
+    ReportArtefact(
+        "disagreements",
+        "disagreements.csv",
+        coder_disagreements,
+        "every subject × indicator on which coders' values differ, with the value the findings use",
+    ),
 ]
 
 
@@ -85,4 +126,6 @@ def write_artefact(artefact: ReportArtefact, context: RunContext, folder: Path) 
     """Compute ``artefact`` and write it into ``folder``; return a one-line message."""
     frame = artefact.compute(context)
     write_csv_atomic(frame, Path(folder) / artefact.filename)
-    return f"{artefact.filename}: {len(frame)} rows"
+    message = f"{artefact.filename}: {len(frame)} rows"
+    warning = artefact.warning(context, frame) if artefact.warning is not None else None
+    return message + (f"\nWarning: {warning}" if warning else "")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit import paths
+from evalkit.study.coders import split_assessments
 from evalkit.study.model import CODEBOOK_TABLES, DATA_TABLES, Study, typed_frame
 from evalkit.study.validate import (
     CODEBOOK_PREFIX,
@@ -81,6 +82,7 @@ def study_from_inspection(study_dir: Path | str, inspection: StudyInspection) ->
     """Build the typed :class:`Study` from the inspection of a valid study folder (nothing is read again)."""
     study_dir = Path(study_dir)
     tables, codebook = typed_tables(inspection)
+    tables["assessments"], by_coder = split_assessments(tables["assessments"])
     descriptor = inspection.descriptor
     name = study_dir.resolve().name
     return Study(
@@ -90,4 +92,5 @@ def study_from_inspection(study_dir: Path | str, inspection: StudyInspection) ->
         path=study_dir.resolve(),
         title=str(descriptor.get("title") or name),
         descriptor=descriptor,
+        coder_assessments=by_coder,
     )

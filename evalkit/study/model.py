@@ -120,6 +120,11 @@ class Study:
         Folder the study was read from, if any.
     title : str
         Human title from the descriptor.
+    coder_assessments : pandas.DataFrame
+        The rows of ``assessments`` made by individual coders (coder id other
+        than ``agreed``); empty when the study has one agreed value per subject
+        and indicator. ``tables["assessments"]`` holds the values the findings
+        use (see :mod:`evalkit.study.coders`).
     """
 
     name: str
@@ -128,6 +133,7 @@ class Study:
     path: Path | None = None
     title: str = ""
     descriptor: Mapping = field(default_factory=dict)
+    coder_assessments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def from_frames(
@@ -156,7 +162,12 @@ class Study:
         typed_codebook = {
             table: typed_frame("codebook_" + table, codebook.get(table, pd.DataFrame())) for table in CODEBOOK_TABLES
         }
-        return cls(name=name, tables=typed_tables, codebook=typed_codebook, title=title or name)
+        from evalkit.study.coders import split_assessments
+
+        typed_tables["assessments"], by_coder = split_assessments(typed_tables["assessments"])
+        return cls(
+            name=name, tables=typed_tables, codebook=typed_codebook, title=title or name, coder_assessments=by_coder
+        )
 
     # Convenience accessors -------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:

@@ -390,6 +390,28 @@ def read_descriptor(study_dir: Path) -> tuple[dict, list[Problem]]:
     return descriptor, []
 
 
+def check_study_settings(descriptor: dict) -> list[Problem]:
+    """Check the study's own settings in the descriptor (today: the coders' agreement threshold)."""
+    from evalkit.study.coders import THRESHOLD_KEY, threshold_problem
+
+    if THRESHOLD_KEY not in descriptor:
+        return []
+    message = threshold_problem(descriptor[THRESHOLD_KEY])
+    if message is None:
+        return []
+    return [
+        Problem(
+            DESCRIPTOR_FILE,
+            None,
+            None,
+            str(descriptor[THRESHOLD_KEY]),
+            message + ".",
+            f"Write a number such as 0.667 (Krippendorff's lowest for tentative conclusions), or remove "
+            f"'{THRESHOLD_KEY}' to use 0.667.",
+        )
+    ]
+
+
 def listed_paths(descriptor: dict) -> dict[str, object]:
     """Return the resource paths the study descriptor lists, by resource name."""
     listed = {}
@@ -685,8 +707,9 @@ def check_header(table: TableInput) -> list[Problem]:
                 )
             )
         seen.add(name)
+    optional = {spec["name"] for spec in table.resource["schema"]["fields"] if spec.get("evalkit:optional")}
     for name in expected:
-        if name not in seen:
+        if name not in seen and name not in optional:
             problems.append(
                 Problem(
                     table.file,
@@ -855,8 +878,15 @@ def frictionless_schema(table: TableInput) -> dict:
     schema = table.resource["schema"]
     by_name = field_specs(table.resource)
     descriptor = {"fields": [by_name[name] for name in table.columns], "missingValues": [""]}
-    if all(name in table.columns for name in schema.get("primaryKey", [])):
-        descriptor["primaryKey"] = list(schema["primaryKey"])
+    # A key with an optional column (assessments' coder) is checked by check_coder_keys, where an empty
+    # coder means 'agreed'; without the column the rest of the key applies here.
+    key = list(schema.get("primaryKey", []))
+    optional = [name for name in key if by_name[name].get("evalkit:optional")]
+    if optional and any(name in table.columns for name in optional):
+        return descriptor
+    key = [name for name in key if name not in optional]
+    if key and all(name in table.columns for name in key):
+        descriptor["primaryKey"] = key
     return descriptor
 
 
@@ -1039,7 +1069,7 @@ def translate_primary_key_error(table: TableInput, row: int, note: str) -> Probl
     """Describe a duplicate key; drop the error for rows whose key cells are empty."""
     if "all" in (note or "") and "None" in (note or ""):
         return None  # an empty key: already reported as a required cell or a blank row
-    key = table.resource["schema"]["primaryKey"]
+    key = [name for name in table.resource["schema"]["primaryKey"] if name in table.columns]
     values = dict(zip(table.columns, table.rows[row - 2]))
     described = ", ".join(f"{name} {quoted(values.get(name, ''))}" for name in key)
     match = SAME_ROW_NOTE.search(note or "")
@@ -1879,8 +1909,39 @@ def check_interview_links(checked: Checked) -> Iterator[Problem]:
             )
 
 
+AGREED = "agreed"
+
+
+def check_coder_keys(checked: Checked) -> Iterator[Problem]:
+    """With a coder column: one row per indicator, subject and coder (an empty coder is 'agreed')."""
+    if not checked.has("assessments", "indicator_id", "subject_id", "coder"):
+        return
+    first: dict[tuple, int] = {}
+    for record in checked.rows("assessments"):
+        indicator, subject = record.get("indicator_id"), record.get("subject_id")
+        if indicator is None or subject is None:
+            continue
+        coder = record.get("coder") or AGREED
+        key = (indicator, subject, coder)
+        if key in first:
+            yield problem_at(
+                checked,
+                "assessments",
+                record,
+                "coder",
+                record.get("coder") or "",
+                f"duplicate key: indicator_id {quoted(indicator)}, subject_id {quoted(subject)} and coder "
+                f"{quoted(coder)} are the same as row {first[key]}"
+                + (" (an empty coder means 'agreed')." if not record.get("coder") else "."),
+                "Each coder has one row per indicator and subject; delete the duplicate row or correct it.",
+            )
+        else:
+            first[key] = record["_row"]
+
+
 CONSISTENCY_CHECKS = (
     check_case_duplicates,
+    check_coder_keys,
     check_references,
     check_municipality_models,
     check_survey_municipalities,
@@ -1957,6 +2018,7 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
         )
         return StudyInspection(study_dir, {}, {}, [problem])
     descriptor, problems = read_descriptor(study_dir)
+    problems += check_study_settings(descriptor)
     files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
     problems += file_problems
     sheets = listed_sheets(descriptor)

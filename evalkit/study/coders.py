@@ -1,0 +1,108 @@
+"""Two or more coders: from the coders' assessments to the one value the findings use.
+
+``assessments`` may carry a ``coder`` column. A row whose coder is empty or
+``agreed`` is the agreed value of its subject and indicator; a row with any
+other coder id (``coder1``, ``coder2``) is that coder's own assessment. A study
+without the column has one agreed value per subject and indicator, as before.
+
+The findings use, for every subject and indicator:
+
+1. the agreed row, when there is one;
+2. otherwise, when only coders' rows exist, the **cautious rule**: the value
+   the coders share if they agree; if they differ, the lowest of their known
+   values on the scale no < partly < yes (a coder's ``unknown`` is left out;
+   ``unknown`` only when no coder knows). A disagreement can therefore never
+   raise a count. The row is marked ``coder = resolved_by_rule`` and the run
+   lists it among the disagreements to resolve.
+
+The agreement threshold (below it the run warns and the report says so) is a
+setting of the study, ``"evalkit:agreement_threshold"`` in ``datapackage.json``
+(default 0.667), so that the run and every notebook use the same value and a
+changed threshold changes the run key.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+AGREED = "agreed"
+BY_RULE = "resolved_by_rule"
+ORDER = {"no": 0, "partly": 1, "yes": 2}
+KEY = ["indicator_id", "subject_id"]
+THRESHOLD_KEY = "evalkit:agreement_threshold"
+DEFAULT_THRESHOLD = 0.667
+
+
+def agreement_threshold(descriptor) -> float:
+    """The study's agreement threshold (``evalkit:agreement_threshold``, default 0.667).
+
+    A value that :func:`threshold_problem` rejects falls back to the default
+    (validation reports it).
+    """
+    value = (descriptor or {}).get(THRESHOLD_KEY, DEFAULT_THRESHOLD)
+    return DEFAULT_THRESHOLD if threshold_problem(value) else float(value)
+
+
+def threshold_problem(value) -> str | None:
+    """Why ``value`` cannot be an agreement threshold (``None`` when it can): a number above 0, at most 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        return f"'{THRESHOLD_KEY}' is {value!r}; it must be a number above 0 and at most 1"
+    return None
+
+
+def is_agreed(coder: pd.Series) -> pd.Series:
+    """Whether each row's coder marks the agreed value (empty or ``agreed``)."""
+    return coder.isna() | (coder.astype("string").str.strip().fillna("") == "") | (coder == AGREED)
+
+
+def cautious_value(values: list[str]) -> str:
+    """The cautious rule: the shared value, else the lowest known value, else ``unknown``."""
+    known = [value for value in values if value in ORDER]
+    if not known:
+        return "unknown"
+    return min(known, key=ORDER.__getitem__)
+
+
+def split_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split assessments into the values the findings use and the coders' own rows.
+
+    Parameters
+    ----------
+    assessments : pandas.DataFrame
+        The typed ``assessments`` table, with or without a ``coder`` column.
+
+    Returns
+    -------
+    resolved : pandas.DataFrame
+        One row per indicator and subject, in file order: the agreed row, or
+        a row made by the cautious rule (``coder = resolved_by_rule``).
+        ``coder`` is ``agreed`` on agreed rows.
+    by_coder : pandas.DataFrame
+        The rows of individual coders (empty when there are none).
+    """
+    frame = assessments.reset_index(drop=True)
+    if "coder" not in frame.columns:
+        frame = frame.assign(coder=pd.Series(pd.NA, index=frame.index, dtype="string"))
+    agreed_mask = is_agreed(frame["coder"])
+    agreed = frame[agreed_mask].copy()
+    agreed["coder"] = pd.Series(AGREED, index=agreed.index, dtype="string")
+    by_coder = frame[~agreed_mask].copy()
+    if by_coder.empty:
+        return agreed.reset_index(drop=True), by_coder.reset_index(drop=True)
+    have = set(map(tuple, agreed[KEY].astype(str).to_numpy()))
+    added = []
+    for key, group in by_coder.groupby(KEY, sort=False):
+        if tuple(map(str, key)) in have:
+            continue
+        row = group.iloc[0].copy()
+        row["value"] = cautious_value(list(group["value"].dropna()))
+        row["coder"] = BY_RULE
+        row["evidence"] = "; ".join(dict.fromkeys(str(e) for e in group["evidence"].dropna())) or pd.NA
+        added.append(row)
+    resolved = pd.concat([agreed, pd.DataFrame(added)]) if added else agreed
+    order = {key: position for position, key in enumerate(dict.fromkeys(map(tuple, frame[KEY].astype(str).to_numpy())))}
+    resolved = resolved.assign(_order=[order[tuple(map(str, k))] for k in resolved[KEY].to_numpy()])
+    resolved = resolved.sort_values("_order", kind="stable").drop(columns="_order")
+    return resolved.astype(assessments.dtypes.to_dict() | {"coder": "string"}).reset_index(
+        drop=True
+    ), by_coder.reset_index(drop=True)
