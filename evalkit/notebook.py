@@ -182,6 +182,24 @@ class ChapterSession:
         shown = display_findings(self._findings, self.study, self.language, chapter=chapter)
         _display(shown.set_index(shown.columns[0]))
 
+    def claims(self) -> None:
+        """Show the study's published claims recomputed: expected, recomputed, whether they agree.
+
+        A box above the table says how many agree (or that the study holds no published claims).
+        ``evalkit run`` also writes the table as ``claims.csv`` and stops on a disagreement
+        unless ``--allow-claim-mismatch``.
+        """
+        from evalkit.analysis.claims import claims_table
+        from evalkit.analysis.findings import findings_table
+        from evalkit.present.claims import claims_summary, display_claims
+
+        if self._findings is None:
+            self._findings = findings_table(self.study)
+        table = claims_table(self.study, self._findings)
+        _display(claims_summary(table, self.language))
+        if len(table):
+            _display(display_claims(table, self.study, self.language))
+
     def codebook_table(self, name: str, columns: list[str] | None = None) -> None:
         """Show a codebook table in the session's language.
 

@@ -100,3 +100,39 @@ def test_validate_json_holds_readiness_and_claims(capsys):
     assert [row["status"] for row in result["readiness"]].count("cannot_run") == 3
     assert [row["claim_id"] for row in result["claims"]] == ["P01", "P02", "P03", "P04", "P05"]
     assert all(row["agrees"] for row in result["claims"])
+
+
+def test_claims_display_in_swedish_and_english():
+    from evalkit.present.claims import claims_summary, display_claims
+
+    study = tiny_study()
+    table = C.claims_table(study)
+    sv = display_claims(table, study, "sv")
+    assert sv.index.name == "Påstående" and list(sv.index) == ["P1", "P2", "P3", "P4"]
+    assert sv.loc["P2", ["Enligt källan", "Omräknat", "Stämmer"]].tolist() == ["2/3", "1/3", "nej"]
+    assert sv.loc["P3", "Omräknat"] == "–"
+    en = display_claims(table, study, "en")
+    assert en.loc["P1", ["Unit", "Agrees"]].tolist() == ["municipalities", "yes"]
+    assert repr(claims_summary(table, "en")).splitlines() == [
+        "[Warning]",
+        "2 of 4 published claims disagree with the study's data: P2, P3.",
+    ]
+    agreeing = table[table["agrees"]]
+    assert "Alla 2 publicerade påståenden stämmer" in repr(claims_summary(agreeing, "sv"))
+    assert "no published claims" in repr(claims_summary(table.iloc[0:0], "en"))
+
+
+def test_the_session_shows_the_summary_then_the_table(monkeypatch):
+    from evalkit import notebook
+    from evalkit.notebook import open_chapter
+
+    shown = []
+    monkeypatch.setattr(notebook, "_display", shown.append)
+    open_chapter("00_study", study=DEMO_DIR, language="sv").claims()
+    assert repr(shown[0]).splitlines()[1] == (
+        "Alla 5 publicerade påståenden stämmer med det som räknas fram ur studiens data."
+    )
+    assert list(shown[1].index) == ["P01", "P02", "P03", "P04", "P05"]
+    shown.clear()
+    open_chapter("00_study", study=paths.DATA_DIR / "ovningslan-2025", language="en").claims()
+    assert len(shown) == 1 and "holds no published claims" in repr(shown[0])

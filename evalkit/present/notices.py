@@ -14,11 +14,13 @@ from dataclasses import dataclass
 NOT_ENOUGH_DATA = "not_enough_data"
 PARTIAL_DATA = "partial_data"
 INFORMATION = "information"
+WARNING = "warning"
 
 TITLES = {
     NOT_ENOUGH_DATA: {"sv": "Underlaget räcker inte", "en": "Not enough data"},
     PARTIAL_DATA: {"sv": "Delvis underlag", "en": "Partial data"},
     INFORMATION: {"sv": "Obs", "en": "Note"},
+    WARNING: {"sv": "Varning", "en": "Warning"},
 }
 LEADS = {
     NOT_ENOUGH_DATA: {
@@ -30,11 +32,13 @@ LEADS = {
         "en": "This part is shown, but some of it has no known value behind it:",
     },
     INFORMATION: {"sv": "", "en": ""},
+    WARNING: {"sv": "", "en": ""},
 }
 STYLES = {
     NOT_ENOUGH_DATA: "border-left: 6px solid #b35900; background: #fff4e5;",
     PARTIAL_DATA: "border-left: 6px solid #4a6fa5; background: #eef3fa;",
     INFORMATION: "border-left: 6px solid #777777; background: #f4f4f4;",
+    WARNING: "border-left: 6px solid #b30000; background: #fdeaea;",
 }
 
 
@@ -45,7 +49,7 @@ class Notice:
     Attributes
     ----------
     kind : str
-        :data:`NOT_ENOUGH_DATA`, :data:`PARTIAL_DATA` or :data:`INFORMATION`.
+        :data:`NOT_ENOUGH_DATA`, :data:`PARTIAL_DATA`, :data:`INFORMATION` or :data:`WARNING`.
     language : str
         ``"sv"`` or ``"en"``.
     subject : str
@@ -105,3 +109,8 @@ def partial_data(subject: str, reasons, language: str) -> Notice:
 def information(text: str, language: str) -> Notice:
     """A plain note (e.g. "the study holds no published claims")."""
     return Notice(INFORMATION, language, "", (), text)
+
+
+def warning(text: str, language: str) -> Notice:
+    """A warning (e.g. "2 of 51 published claims disagree with the data")."""
+    return Notice(WARNING, language, "", (), text)
