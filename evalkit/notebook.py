@@ -98,6 +98,9 @@ class ChapterSession:
         * Partial: a "partial data" box lists what is missing, then the block runs.
         * An analysis in the block may itself raise ``NotEnoughData``; the part then shows a box
           with that reason.
+        * A part may span several cells (each with its own ``with chapter.part(...)``). When it
+          cannot run, a result assigned in an earlier cell does not exist; the ``NameError`` of a
+          later cell is part of "cannot run" and is not raised. In a part that runs it is raised.
         """
         from evalkit.present import notices
         from evalkit.study import readiness
@@ -116,6 +119,10 @@ class ChapterSession:
         except readiness.NotEnoughData as error:
             if self._blocked is None:
                 _display(notices.not_enough_data(title, [error.reason(self.language)], self.language))
+        except NameError:
+            # A later cell of a part that cannot run uses a result its earlier cell never made.
+            if self._blocked is None:
+                raise
         finally:
             self._blocked = None
 

@@ -75,6 +75,18 @@ def test_other_errors_are_not_hidden(shown, empty_study):
         1 / 0  # noqa: B018
 
 
+def test_a_later_cell_of_a_part_that_cannot_run_shows_the_box_again(shown, empty_study):
+    chapter = open_chapter("04_success_factors", study=empty_study, language="en")
+    with chapter.part("success_factor_qca"):
+        success = chapter.study  # never assigned: the study is withheld
+    with chapter.part("success_factor_qca"):
+        chapter.table(success.truth_table, "truth_table")  # noqa: F821 - as in a notebook's next cell
+    assert [box.title for box in shown] == ["Not enough data: QCA of the success factors"] * 2
+    ready = open_chapter("04_success_factors", study=DEMO, language="en")
+    with pytest.raises(NameError), ready.part("failure_qca"):
+        undefined_name  # noqa: B018, F821
+
+
 def test_a_part_of_another_chapter_is_a_mistake(shown):
     chapter = open_chapter("03_comparison", study=DEMO, language="en")
     with pytest.raises(ValueError, match="belongs to chapter 04_success_factors"):
