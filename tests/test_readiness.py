@@ -69,7 +69,8 @@ def test_tiny_study_statuses_worked_out_by_hand():
         "failure_qca": R.CANNOT_RUN,
     }
     assert missing(tiny_study(), "case_statistics") == (
-        "case_statistics.csv: 3 of 4 series lack a start or years on one side (B m1, C m1, D m1)"
+        "case_statistics.csv: 3 of 4 series lack a start or years on one side (Municipality B: Violence cases opened, "
+        "Municipality C: Violence cases opened, Municipality D: Violence cases opened)"
     )
     assert missing(tiny_study(), "success_factor_qca").startswith(
         "conditions.csv: 3 of 3 municipalities with a coordinator have all success factors and the outcome known "
@@ -92,7 +93,7 @@ def test_qca_with_unknown_conditions_leaves_cases_out_and_is_partial(monkeypatch
     # casework is unknown for C: A and B remain, with both outcomes.
     assert statuses(tiny_study())["failure_qca"] == R.PARTIAL
     assert missing(tiny_study(), "failure_qca") == (
-        "conditions.csv: 1 of 3 municipalities left out for unknown values (C)"
+        "conditions.csv: 1 of 3 municipalities left out for unknown values (Municipality C)"
     )
 
 
@@ -143,8 +144,8 @@ def test_quality_areas_partial_when_an_indicator_has_no_known_value():
     study = tiny_study(tables)
     assert statuses(study)["quality_areas"] == R.PARTIAL
     assert missing(study, "quality_areas") == (
-        "assessments.csv: 1 of 4 indicators have no known value (access_contact); "
-        "assessments.csv: 1 of 3 quality areas have no known value (access)"
+        "assessments.csv: 1 of 4 indicators have no known value (Contact); "
+        "assessments.csv: 1 of 3 quality areas have no known value (Accessibility)"
     )
 
 
@@ -153,9 +154,12 @@ def test_survey_partial_and_time_split_missing():
     tables["survey_responses"] = tables["survey_responses"].iloc[[0]]
     study = tiny_study(tables)
     assert statuses(study)["survey"] == R.PARTIAL
-    assert missing(study, "survey") == "survey_responses.csv: survey answers from 1 of 2 coordinators (missing: C2)"
+    assert (
+        missing(study, "survey")
+        == "survey_responses.csv: survey answers from 1 of 2 coordinators (missing: Coordinator C2)"
+    )
     assert missing(study, "time_split") == (
-        "survey_responses.csv: a time split (question 3) from 1 of 2 coordinators (missing: C2)"
+        "survey_responses.csv: a time split (question 3) from 1 of 2 coordinators (missing: Coordinator C2)"
     )
 
 

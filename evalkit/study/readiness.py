@@ -168,6 +168,25 @@ def _listed(ids: list[str]) -> str:
     return shown + (", …" if len(ids) > LISTED_IDS else "")
 
 
+def _names(study, kind: str, ids: list[str], language: str) -> str:
+    """The first few of ``ids`` as a reader knows them (labels, pseudonymous municipalities)."""
+    from evalkit.present import labels
+
+    def name(item):
+        if kind == "municipality":
+            return labels.municipality_label(item, language, study)
+        if kind == "coordinator":
+            return labels.coordinator_label(item, language)
+        if kind == "indicator":
+            return labels.indicator_label(study, item, language)
+        if kind == "quality_area":
+            return labels.quality_area_label(study, item, language)
+        municipality, measure = item  # a case series
+        return f"{labels.municipality_label(municipality, language, study)}: {labels.measure_label(study, measure, language)}"
+
+    return _listed([name(item) for item in ids])
+
+
 def _cannot(table: str, sv: str, en: str) -> Shortfall:
     return Shortfall(CANNOT_RUN, table, sv, en)
 
@@ -258,9 +277,10 @@ def check_survey(study) -> list[Shortfall]:
         return [
             _partial(
                 "survey_responses.csv",
-                f"enkätsvar från {len(answered)} av {len(coordinators)} samordnare (saknas: {_listed(missing)})",
+                f"enkätsvar från {len(answered)} av {len(coordinators)} samordnare "
+                f"(saknas: {_names(study, 'coordinator', missing, 'sv')})",
                 f"survey answers from {len(answered)} of {len(coordinators)} coordinators "
-                f"(missing: {_listed(missing)})",
+                f"(missing: {_names(study, 'coordinator', missing, 'en')})",
             )
         ]
     return []
@@ -318,9 +338,9 @@ def check_time_split(study) -> list[Shortfall]:
             _partial(
                 "survey_responses.csv",
                 f"tidsfördelning (fråga 3) från {len(with_split)} av {len(coordinators)} samordnare "
-                f"(saknas: {_listed(missing)})",
+                f"(saknas: {_names(study, 'coordinator', missing, 'sv')})",
                 f"a time split (question 3) from {len(with_split)} of {len(coordinators)} coordinators "
-                f"(missing: {_listed(missing)})",
+                f"(missing: {_names(study, 'coordinator', missing, 'en')})",
             )
         ]
     return []
@@ -417,8 +437,8 @@ def check_quality_areas(study) -> list[Shortfall]:
         shortfalls.append(
             _partial(
                 "assessments.csv",
-                f"{len(empty)} av {len(known)} indikatorer har inget känt värde ({_listed(empty)})",
-                f"{len(empty)} of {len(known)} indicators have no known value ({_listed(empty)})",
+                f"{len(empty)} av {len(known)} indikatorer har inget känt värde ({_names(study, 'indicator', empty, 'sv')})",
+                f"{len(empty)} of {len(known)} indicators have no known value ({_names(study, 'indicator', empty, 'en')})",
             )
         )
     areas = _ids(study.codebook["quality_areas"]["quality_area_id"])
@@ -428,8 +448,10 @@ def check_quality_areas(study) -> list[Shortfall]:
         shortfalls.append(
             _partial(
                 "assessments.csv",
-                f"{len(empty_areas)} av {len(areas)} kvalitetsområden har inget känt värde ({_listed(empty_areas)})",
-                f"{len(empty_areas)} of {len(areas)} quality areas have no known value ({_listed(empty_areas)})",
+                f"{len(empty_areas)} av {len(areas)} kvalitetsområden har inget känt värde "
+                f"({_names(study, 'quality_area', empty_areas, 'sv')})",
+                f"{len(empty_areas)} of {len(areas)} quality areas have no known value "
+                f"({_names(study, 'quality_area', empty_areas, 'en')})",
             )
         )
     return shortfalls
@@ -474,9 +496,9 @@ def check_team_comparison(study) -> list[Shortfall]:
             _partial(
                 "assessments.csv",
                 f"{len(empty)} av {len(municipal)} jämförelseindikatorer har inget känt värde i teamkommunerna "
-                f"({_listed(empty)})",
+                f"({_names(study, 'indicator', empty, 'sv')})",
                 f"{len(empty)} of {len(municipal)} comparison indicators have no known value in the team "
-                f"municipalities ({_listed(empty)})",
+                f"municipalities ({_names(study, 'indicator', empty, 'en')})",
             )
         ]
     return []
@@ -523,8 +545,8 @@ def _usable_series(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     return series, usable
 
 
-def _series_names(frame: pd.DataFrame) -> list[str]:
-    return [f"{m} {s}" for m, s in zip(frame["municipality_id"], frame["measure"])]
+def _series(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(frame["municipality_id"], frame["measure"]))
 
 
 def check_case_statistics(study) -> list[Shortfall]:
@@ -561,12 +583,14 @@ def check_case_statistics(study) -> list[Shortfall]:
         ]
     unusable = series[~series.index.isin(usable.index)]
     if len(unusable):
-        names = _series_names(unusable)
+        names = _series(unusable)
         return [
             _partial(
                 "case_statistics.csv",
-                f"{len(unusable)} av {len(series)} serier saknar start eller år på ena sidan ({_listed(names)})",
-                f"{len(unusable)} of {len(series)} series lack a start or years on one side ({_listed(names)})",
+                f"{len(unusable)} av {len(series)} serier saknar start eller år på ena sidan "
+                f"({_names(study, 'series', names, 'sv')})",
+                f"{len(unusable)} of {len(series)} series lack a start or years on one side "
+                f"({_names(study, 'series', names, 'en')})",
             )
         ]
     return []
@@ -588,12 +612,12 @@ def _series_needing(study, enough: Callable, need_sv: str, need_en: str) -> list
             )
         ]
     if len(short):
-        names = _series_names(short)
+        names = _series(short)
         return [
             _partial(
                 "case_statistics.csv",
-                f"{len(short)} av {len(usable)} serier har inte {need_sv} ({_listed(names)})",
-                f"{len(short)} of {len(usable)} series do not have {need_en} ({_listed(names)})",
+                f"{len(short)} av {len(usable)} serier har inte {need_sv} ({_names(study, 'series', names, 'sv')})",
+                f"{len(short)} of {len(usable)} series do not have {need_en} ({_names(study, 'series', names, 'en')})",
             )
         ]
     return []
@@ -715,8 +739,10 @@ def _check_qca(study, kind: str, kind_sv: str, kind_en: str) -> list[Shortfall]:
         return [
             _partial(
                 "conditions.csv",
-                f"{len(incomplete)} av {len(cases)} kommuner utelämnas för okända värden ({_listed(incomplete)})",
-                f"{len(incomplete)} of {len(cases)} municipalities left out for unknown values ({_listed(incomplete)})",
+                f"{len(incomplete)} av {len(cases)} kommuner utelämnas för okända värden "
+                f"({_names(study, 'municipality', incomplete, 'sv')})",
+                f"{len(incomplete)} of {len(cases)} municipalities left out for unknown values "
+                f"({_names(study, 'municipality', incomplete, 'en')})",
             )
         ]
     return []
