@@ -158,6 +158,9 @@ def test_survey_partial_and_time_split_missing():
         missing(study, "survey")
         == "survey_responses.csv: survey answers from 1 of 2 coordinators (missing: Coordinator C2)"
     )
+    assert missing(study, "survey", "sv") == (
+        "survey_responses.csv: enkätsvar från 1 av 2 samordnare (saknas: Samordnare C2)"
+    )
     assert missing(study, "time_split") == (
         "survey_responses.csv: a time split (question 3) from 1 of 2 coordinators (missing: Coordinator C2)"
     )
