@@ -6,8 +6,9 @@ statement_sv, statement_en, source, basis``.
 
 * ``numerator`` / ``denominator`` are counts; the denominator is empty for
   plain counts.
-* ``unit`` is municipalities, coordinators, interviews or cases (and
-  ``documents`` for ``study.documents_total``).
+* ``unit`` is municipalities, coordinators, interviews or cases. The number of
+  documents is not a finding: a study's documents table lists the documents it
+  knows of, which need not be the number the evaluation analysed.
 * ``source`` cites the report section(s) behind the finding.
 * ``basis`` is ``reconstructed`` when any input value behind the finding is
   reconstructed, otherwise ``stated``.
@@ -64,7 +65,7 @@ def _finding(
 
 
 def study_findings(study) -> pd.DataFrame:
-    """Findings on the data collection (``study.*``): municipalities, interviews, survey, documents.
+    """Findings on the data collection (``study.*``): municipalities, interviews and the survey.
 
     Returns
     -------
@@ -74,7 +75,6 @@ def study_findings(study) -> pd.DataFrame:
     municipalities = study.tables["municipalities"]
     interviews = study.tables["interviews"]
     survey = study.tables["survey_responses"]
-    documents = study.tables["documents"]
     coordinators = study.tables["coordinators"]
     n_all = len(population_members(study, "all_municipalities"))
     n_interviews = len(interviews)
@@ -191,23 +191,6 @@ def study_findings(study) -> pd.DataFrame:
             rows_basis(survey, ["coordinator_id"]),
         )
     )
-    rows.append(
-        _finding(
-            "study.documents_total",
-            len(documents),
-            None,
-            "documents",
-            count_statement(
-                study,
-                len(documents),
-                "documents",
-                "Utvärderingen analyserade {count}",
-                "The evaluation analysed {count}",
-            ),
-            join_sources(documents["source"]),
-            rows_basis(documents, ["document_id"]),
-        )
-    )
     return findings_frame(rows)
 
 
@@ -222,7 +205,7 @@ SECTIONS: dict[str, Callable] = {
 }
 #: Which sections read which data table (for targeted recomputation).
 SECTION_TABLES = {
-    "study": ("municipalities", "interviews", "survey_responses", "documents", "coordinators"),
+    "study": ("municipalities", "interviews", "survey_responses", "coordinators"),
     "organisation": ("municipalities", "coordinators", "coordinator_municipalities", "survey_responses"),
     "quality_areas": ("municipalities", "coordinators", "interviews", "assessments"),
     "comparison": ("municipalities", "coordinators", "interviews", "assessments"),
