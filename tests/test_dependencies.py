@@ -10,6 +10,8 @@ import yaml
 from evalkit import paths
 
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
+#: conda-forge packages whose name differs from the PyPI name.
+CONDA_NAMES = {"ortools-python": "ortools"}
 
 
 def _parse(requirement: str) -> tuple[str, str]:
@@ -29,7 +31,8 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     with open(paths.PROJECT_ROOT / "environment.yml", encoding="utf-8") as handle:
         environment = yaml.safe_load(handle)
-    parsed = dict(_parse(entry) for entry in environment["dependencies"] if isinstance(entry, str))
+    parsed = dict(_parse(entry.split("#")[0]) for entry in environment["dependencies"] if isinstance(entry, str))
+    parsed = {CONDA_NAMES.get(name, name): spec for name, spec in parsed.items()}
     parsed.pop("python", None)
     parsed.pop("pip", None)
     return parsed

@@ -822,20 +822,28 @@ def minimise(
 
 
 def _conservative(content: _TableContent, fewest_literals: bool) -> QCASolutions:
-    primes = prime_implicants(content.positives)
-    solutions = _solve(primes, content.positives, fewest_literals)
+    primes, solutions = _conservative_cubes(content, fewest_literals)
     return _build_solutions("conservative", content, primes, solutions)
 
 
 def _parsimonious(content: _TableContent, fewest_literals: bool) -> QCASolutions:
+    primes, solutions = _parsimonious_cubes(content, fewest_literals)
+    return _build_solutions("parsimonious", content, primes, solutions)
+
+
+def _conservative_cubes(content, fewest_literals: bool) -> tuple[list, list]:
+    primes = prime_implicants(content.positives)
+    return primes, _solve(primes, content.positives, fewest_literals)
+
+
+def _parsimonious_cubes(content, fewest_literals: bool) -> tuple[list, list]:
     if not content.negatives:
         raise ValueError(
             "No truth table row has outcome 0, so with remainders every condition would be "
             "minimised away; the parsimonious solution is undefined."
         )
     primes = prime_implicants(content.positives, content.remainders)
-    solutions = _solve(primes, content.positives, fewest_literals)
-    return _build_solutions("parsimonious", content, primes, solutions)
+    return primes, _solve(primes, content.positives, fewest_literals)
 
 
 def _solve(primes: Sequence[Cube], positives: frozenset, fewest_literals: bool) -> list[tuple]:
@@ -862,6 +870,11 @@ def _validate_expectations(expectations: Mapping[str, object], conditions: tuple
 
 
 def _intermediate(content: _TableContent, expectations: tuple, fewest_literals: bool) -> QCASolutions:
+    primes, ordered = _intermediate_cubes(content, expectations, fewest_literals)
+    return _build_solutions("intermediate", content, primes, ordered)
+
+
+def _intermediate_cubes(content, expectations: tuple, fewest_literals: bool) -> tuple[list, list]:
     positives = content.positives
     conservative = _solve(prime_implicants(positives), positives, fewest_literals)
     parsimonious = _solve(prime_implicants(positives, content.remainders), positives, fewest_literals)
@@ -873,8 +886,63 @@ def _intermediate(content: _TableContent, expectations: tuple, fewest_literals: 
             primes = prime_implicants(positives, easy)
             all_primes.update(primes)
             solutions.update(_solve(primes, positives, fewest_literals))
-    ordered = sorted(solutions, key=_solution_sort_key)
-    return _build_solutions("intermediate", content, sorted(all_primes, key=_term_sort_key), ordered)
+    return sorted(all_primes, key=_term_sort_key), sorted(solutions, key=_solution_sort_key)
+
+
+@dataclass(frozen=True)
+class _Sets:
+    """Positive, negative and remainder configurations: all that the solutions depend on."""
+
+    positives: frozenset
+    negatives: frozenset
+    remainders: frozenset
+
+
+def solution_expressions(
+    positives: Iterable[tuple],
+    negatives: Iterable[tuple],
+    conditions: Sequence[str],
+    directional_expectations: Mapping[str, object] | None = None,
+    fewest_literals: bool = True,
+) -> dict[str, tuple]:
+    """Expressions of every minimal solution of each type, from the positive and negative configurations alone.
+
+    Gives the same expressions as :func:`minimise` on a truth table whose rows with outcome 1
+    are ``positives`` and with outcome 0 are ``negatives`` (every other configuration is a
+    remainder), at a fraction of the cost, for analyses that minimise many truth tables (one per
+    allocation of a reconstruction). No parameters of fit are computed.
+
+    Returns
+    -------
+    dict
+        ``conservative``, ``parsimonious`` and ``intermediate`` (the latter only with
+        ``directional_expectations``) -> tuple of expressions; empty when the solution is
+        undefined (nothing to explain; no negative configuration for the parsimonious one).
+    """
+    positives, negatives = frozenset(map(tuple, positives)), frozenset(map(tuple, negatives))
+    everything = product((0, 1), repeat=len(conditions))
+    sets = _Sets(positives, negatives, frozenset(c for c in everything if c not in positives and c not in negatives))
+    out = {"conservative": (), "parsimonious": (), "intermediate": ()}
+    if not positives:
+        return out
+
+    def text(cubes):
+        return tuple(format_solution(tuple(_term_text(cube, conditions) for cube in solution)) for solution in cubes)
+
+    conservative = _solve(prime_implicants(positives), positives, fewest_literals)
+    parsimonious = _solve(prime_implicants(positives, sets.remainders), positives, fewest_literals)
+    out["conservative"] = text(conservative)
+    if negatives:
+        out["parsimonious"] = text(parsimonious)
+    if directional_expectations is not None:
+        expectations = _validate_expectations(directional_expectations, tuple(conditions))
+        solutions: set = set()
+        for conservative_solution in conservative:
+            for parsimonious_solution in parsimonious:
+                easy = _easy_counterfactuals(conservative_solution, parsimonious_solution, expectations, sets)
+                solutions.update(_solve(prime_implicants(positives, easy), positives, fewest_literals))
+        out["intermediate"] = text(sorted(solutions, key=_solution_sort_key))
+    return out
 
 
 def _easy_counterfactuals(

@@ -16,6 +16,7 @@ coordinator when present (1), failure explanations when absent (0).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -300,6 +301,36 @@ def qca_analysis(
         except ValueError as error:
             notes.append(f"No {attribute} solution: {error}")
     return result
+
+
+SOLUTION_TYPES = ("conservative", "parsimonious", "intermediate")
+CRISP = {"yes": 1, "no": 0}
+
+
+def crisp_membership(code, partly_as: int | None = 1):
+    """0/1 membership of a yes/partly/no code (None for unknown, missing, or partly when ``partly_as`` is None)."""
+    if code == "partly":
+        return partly_as
+    return CRISP.get(code)
+
+
+def truth_table_sets(
+    cases: Iterable, consistency_cut: float = 1.0, frequency_cut: int = 1
+) -> tuple[frozenset, frozenset]:
+    """Positive and negative configurations of a crisp truth table, as :func:`evalkit.analysis.qca.truth_table` decides them.
+
+    ``cases`` holds one ``(configuration, outcome)`` pair per case (0/1 values, the outcome
+    already negated when the absence is explained). A configuration is positive when its
+    consistency reaches ``consistency_cut`` and it has at least ``frequency_cut`` cases,
+    negative when it has enough cases but a lower consistency.
+    """
+    tally: dict = {}
+    for configuration, outcome in cases:
+        n, k = tally.get(configuration, (0, 0))
+        tally[configuration] = (n + 1, k + outcome)
+    positives = frozenset(c for c, (n, k) in tally.items() if n >= frequency_cut and k / n >= consistency_cut)
+    negatives = frozenset(c for c, (n, k) in tally.items() if n >= frequency_cut and k / n < consistency_cut)
+    return positives, negatives
 
 
 def success_factor_findings(study, conditions: list[str] | None = None) -> pd.DataFrame:

@@ -1,0 +1,306 @@
+"""Which conclusions hold in every allocation consistent with the report, and which rest on the reconstruction.
+
+:mod:`evalkit.analysis.allocations` describes every allocation of a study's reconstructed
+cells that satisfies the report's counts and the study's written constraints. This module counts,
+for every finding of the findings table and every QCA solution (success factors and explanations
+of failure; conservative, parsimonious and intermediate), in how many of those allocations it
+holds:
+
+* a counted finding holds when it has the same count as in the study (``qa.*``, ``sf.*`` and the
+  organisation counts are counted exactly from the cells they count; ``cases.<m>.*`` holds where
+  the table of yearly counts belongs to municipality ``m``; findings that read no modelled cell
+  hold everywhere);
+* a QCA solution holds when the minimisation of that allocation returns it among its minimal
+  solutions. Every solution that any allocation returns gets a row, so the table also shows the
+  alternatives the study's own allocation does not.
+
+Everything is exact (weighted sums over the factorised solution space, no sampling).
+:func:`qca_by_reading` splits the QCA rows by which municipalities function poorly, for the two
+readings of the second poorly functioning municipality.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from evalkit.analysis import qca
+from evalkit.analysis.allocations import Allocations, consistent_allocations, count_finding_cells
+from evalkit.analysis.populations import population_members
+from evalkit.analysis.success_factors import (
+    OUTCOME,
+    SOLUTION_TYPES,
+    crisp_membership,
+    directional_expectations,
+    ordered_conditions,
+    truth_table_sets,
+)
+
+ROBUSTNESS_COLUMNS = ("finding_id", "kind", "holds_in", "of_allocations", "share", "in_study", "holds_everywhere")
+#: The two QCA analyses: (name in the finding id, condition kind, outcome).
+ANALYSES = (("success", "success_factor", OUTCOME), ("failure", "failure_explanation", "~" + OUTCOME))
+NO_SOLUTION = "(none)"
+
+
+def _finding_rows(study, allocations: Allocations, findings: pd.DataFrame) -> list[dict]:
+    total = allocations.count
+    rows = []
+    for _, finding in findings.iterrows():
+        fid = str(finding["finding_id"])
+        counted = count_finding_cells(study, fid)
+        if counted is not None:
+            cells, value = counted
+            holds = allocations.count_distribution(cells, value).get(int(finding["numerator"]), 0)
+        elif fid.startswith("cases."):
+            cell = ("case_statistics", fid.split(".")[1], "municipality_id")
+            if cell in allocations.model.variables:
+                holds = allocations.projection([cell]).get((cell[1],), 0)
+            else:
+                holds = total
+        else:
+            holds = total
+        rows.append({"finding_id": fid, "kind": "finding", "holds_in": holds, "in_study": True})
+    return rows
+
+
+def _case_codes(study, allocations: Allocations, conditions: list, partly_as) -> tuple[list, list, dict]:
+    """The cells one QCA analysis reads and, per cell, the bits it sets in its case's code.
+
+    A case's code holds one bit per condition (bit j), the well-functioning outcome (bit n) and
+    a flag (bit n + 1) for a case left out because a value is unknown.
+    """
+    members = population_members(study, "municipalities_with_coordinator")
+    baseline = allocations.model.baseline
+    n = len(conditions)
+    cells, bits = [], {}
+    for i, m in enumerate(members):
+        cell = ("municipalities", m, "coordinator_functioning")
+        cells.append(cell)
+        bits[cell] = (i, lambda code: (1 << n) if code == "well" else (0 if code == "poorly" else 1 << (n + 1)))
+        for j, c in enumerate(conditions):
+            cell = ("conditions", f"{m}/{c}", "value")
+            if cell not in baseline:
+                continue
+            cells.append(cell)
+
+            def bit(code, j=j):
+                membership = crisp_membership(code, partly_as)
+                return (1 << (n + 1)) if membership is None else membership << j
+
+            bits[cell] = (i, bit)
+    missing = [
+        i for i, m in enumerate(members) if any(("conditions", f"{m}/{c}", "value") not in baseline for c in conditions)
+    ]
+    return members, cells, {"bits": bits, "missing": missing}
+
+
+def _signatures(allocations: Allocations, members: list, cells: list, coding: dict) -> Counter:
+    """Exact distribution of the case codes (tuple per case, in ``members`` order) over all allocations."""
+    bits, flag = coding["bits"], coding["missing"]
+    out: Counter = Counter()
+    for hub, weight in zip(allocations.hub_solutions, allocations._hub_weights):
+        rest, parts = allocations.parts(hub, cells, weight)
+        if not rest:
+            continue
+        in_part = {p for positions, _ in parts for p in positions}
+        base = np.zeros(len(members), dtype=np.int64)
+        for p, cell in enumerate(cells):
+            if p not in in_part:
+                case, bit = bits[cell]
+                base[case] |= bit(hub.get(cell, allocations.model.baseline[cell]))
+        for case in flag:
+            base[case] |= 1 << 62
+        codes = base[None, :]
+        weights = np.ones(1, dtype=object)
+        for positions, counter in parts:
+            masks = np.zeros((len(counter), len(members)), dtype=np.int64)
+            multiplicity = np.empty(len(counter), dtype=object)
+            for r, (values, count) in enumerate(counter.items()):
+                for p, value in zip(positions, values):
+                    case, bit = bits[cells[p]]
+                    masks[r, case] |= bit(value)
+                multiplicity[r] = count
+            codes = (codes[:, None, :] | masks[None, :, :]).reshape(-1, len(members))
+            weights = (weights[:, None] * multiplicity[None, :]).reshape(-1)
+        unique, inverse = np.unique(codes, axis=0, return_inverse=True)
+        totals = [0] * len(unique)
+        for index, weight in zip(inverse.reshape(-1), weights):
+            totals[index] += weight
+        for row, total in zip(unique, totals):
+            out[tuple(int(v) for v in row)] += total * rest
+    return out
+
+
+def _qca_tallies(study, allocations: Allocations, partly_as, consistency_cut) -> dict:
+    """(analysis, poorly-functioning set) -> solution type -> expression -> allocations."""
+    tallies: dict = defaultdict(lambda: defaultdict(Counter))
+    for name, kind, outcome in ANALYSES:
+        conditions = ordered_conditions(study, kind)
+        expectations = directional_expectations(study, conditions)
+        negate = outcome.startswith("~")
+        if negate:
+            expectations = {c: 1 - v for c, v in expectations.items()}
+        members, cells, coding = _case_codes(study, allocations, conditions, partly_as)
+        n = len(conditions)
+        memo: dict = {}
+        for signature, weight in _signatures(allocations, members, cells, coding).items():
+            cases = []
+            for code in signature:
+                if code >> (n + 1):
+                    continue
+                well = (code >> n) & 1
+                cases.append((tuple((code >> j) & 1 for j in range(n)), 1 - well if negate else well))
+            key = truth_table_sets(cases, consistency_cut)
+            if key not in memo:
+                memo[key] = qca.solution_expressions(*key, conditions, directional_expectations=expectations)
+            poorly = "|".join(m for m, code in zip(members, signature) if not (code >> n) & 1 and not code >> (n + 1))
+            for solution_type in SOLUTION_TYPES:
+                for expression in memo[key][solution_type] or (NO_SOLUTION,):
+                    tallies[(name, poorly)][solution_type][expression] += weight
+    return tallies
+
+
+def _study_solutions(study, partly_as, consistency_cut) -> set:
+    """Finding ids of the QCA solutions of the study's own allocation."""
+    from evalkit.analysis.success_factors import qca_analysis
+
+    out = set()
+    for name, kind, outcome in ANALYSES:
+        result = qca_analysis(study, kind=kind, partly_as=partly_as, consistency_cut=consistency_cut, outcome=outcome)
+        frame = result.solutions_frame()
+        for solution_type in SOLUTION_TYPES:
+            expressions = frame.loc[frame["solution_type"] == solution_type, "expression"]
+            for expression in list(expressions) or [NO_SOLUTION]:
+                out.add(f"qca.{name}.{solution_type}.{expression}")
+    return out
+
+
+def robustness_table(
+    study, allocations: Allocations | None = None, partly_as: int | None = 1, consistency_cut: float = 1.0
+) -> pd.DataFrame:
+    """In how many consistent allocations each finding and each QCA solution holds.
+
+    Parameters
+    ----------
+    study : Study
+    allocations : Allocations, optional
+        From :func:`evalkit.analysis.allocations.consistent_allocations` (computed when not given).
+    partly_as, consistency_cut
+        As in :func:`evalkit.analysis.success_factors.qca_analysis`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``finding_id, kind ('finding' or 'qca'), holds_in, of_allocations, share,
+        in_study (the finding or solution is the study's own), holds_everywhere``. Findings in
+        findings-table order, then QCA rows ``qca.<success|failure>.<type>.<expression>`` sorted
+        by analysis, type, share (descending) and expression. Counts are exact integers (Python
+        ints, possibly very large, in an object column).
+    """
+    from evalkit.analysis.findings import findings_table
+
+    if allocations is None:
+        allocations = consistent_allocations(study)
+    total = allocations.count
+    rows = _finding_rows(study, allocations, findings_table(study))
+    own = _study_solutions(study, partly_as, consistency_cut)
+    merged: dict = defaultdict(Counter)
+    for (name, _), by_type in _qca_tallies(study, allocations, partly_as, consistency_cut).items():
+        for solution_type, counter in by_type.items():
+            merged[(name, solution_type)].update(counter)
+    order = {name: i for i, (name, _, _) in enumerate(ANALYSES)}
+    qca_rows = []
+    for (name, solution_type), counter in merged.items():
+        for expression, holds in counter.items():
+            fid = f"qca.{name}.{solution_type}.{expression}"
+            qca_rows.append(
+                {
+                    "finding_id": fid,
+                    "kind": "qca",
+                    "holds_in": holds,
+                    "in_study": fid in own,
+                    "_order": (order[name], SOLUTION_TYPES.index(solution_type), -holds, expression),
+                }
+            )
+    for fid in sorted(own - {r["finding_id"] for r in qca_rows}):  # pragma: no cover - the study is an allocation
+        raise AssertionError(f"the study's own solution {fid} is missing from the allocations")
+    qca_rows.sort(key=lambda r: r.pop("_order"))
+    frame = pd.DataFrame(rows + qca_rows)
+    frame["of_allocations"] = total
+    frame["share"] = [float(h) / float(total) for h in frame["holds_in"]]
+    frame["holds_everywhere"] = [h == total for h in frame["holds_in"]]
+    frame["holds_in"] = frame["holds_in"].astype(object)
+    frame["of_allocations"] = frame["of_allocations"].astype(object)
+    return frame[list(ROBUSTNESS_COLUMNS)].reset_index(drop=True)
+
+
+def qca_by_reading(
+    study, allocations: Allocations | None = None, partly_as: int | None = 1, consistency_cut: float = 1.0
+) -> pd.DataFrame:
+    """The QCA solutions under each set of poorly functioning municipalities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``poorly_functioning ('|'-joined ids), models ('|'-joined organisation models of
+        those municipalities), analysis, solution_type, expression, holds_in, of_allocations
+        (allocations with that set), share``; sorted by set, analysis, type, share descending.
+    """
+    if allocations is None:
+        allocations = consistent_allocations(study)
+    models = study.tables["municipalities"].set_index("municipality_id")["model"]
+    rows = []
+    for (name, poorly), by_type in sorted(_qca_tallies(study, allocations, partly_as, consistency_cut).items()):
+        for solution_type in SOLUTION_TYPES:
+            counter = by_type[solution_type]
+            total = sum(counter.values()) if solution_type else 0
+            # Every allocation gives at least one row per type (NO_SOLUTION when undefined), but
+            # tied solutions count an allocation once per solution: the denominator is the
+            # number of allocations in this reading, taken from the conservative tally below.
+            for expression, holds in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+                rows.append(
+                    {
+                        "poorly_functioning": poorly,
+                        "models": "|".join(str(models[m]) for m in poorly.split("|") if m),
+                        "analysis": name,
+                        "solution_type": solution_type,
+                        "expression": expression,
+                        "holds_in": holds,
+                        "_total": total,
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(
+            columns=[
+                "poorly_functioning",
+                "models",
+                "analysis",
+                "solution_type",
+                "expression",
+                "holds_in",
+                "of_allocations",
+                "share",
+            ]
+        )
+    sizes = allocations_by_poorly_functioning(study, allocations)
+    frame["of_allocations"] = [sizes[p] for p in frame["poorly_functioning"]]
+    frame["share"] = [float(h) / float(n) for h, n in zip(frame["holds_in"], frame["of_allocations"])]
+    frame["holds_in"] = frame["holds_in"].astype(object)
+    frame["of_allocations"] = frame["of_allocations"].astype(object)
+    return frame.drop(columns="_total").reset_index(drop=True)
+
+
+def allocations_by_poorly_functioning(study, allocations: Allocations) -> dict:
+    """Number of consistent allocations for each set of poorly functioning municipalities ('|'-joined)."""
+    members = population_members(study, "municipalities_with_coordinator")
+    cells = [("municipalities", m, "coordinator_functioning") for m in members]
+    out: Counter = Counter()
+    for values, weight in allocations.projection(cells).items():
+        out["|".join(m for m, v in zip(members, values) if v == "poorly")] += weight
+    return dict(out)
+
+
+__all__ = ["ROBUSTNESS_COLUMNS", "robustness_table", "qca_by_reading", "allocations_by_poorly_functioning"]
