@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate | run | audit | new``.
+"""Command line: ``evalkit validate | run | audit | new | convert | qda``.
 
 Each sub-command is a thin wrapper; the work is done in the module named in
 its ``handler``. Exit status: 0 on success, 1 when the work found problems
@@ -24,6 +24,7 @@ COMMANDS = {
         "cli_convert",
         "write a study with its tables as one workbook or as CSV files",
     ),
+    "qda": ("evalkit.qda.cli", "cli_qda", "inspect a REFI-QDA project (.qdpx) and import its coded interviews"),
 }
 
 

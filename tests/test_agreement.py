@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 import krippendorff
 import numpy as np
 import pandas as pd

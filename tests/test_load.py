@@ -56,6 +56,7 @@ def test_row_counts(demo):
         "case_statistics": 24,
         "documents": 10,
         "published_claims": 5,
+        "coded_segments": 0,
     }
     assert len(demo.codebook["quality_areas"]) == 6
 

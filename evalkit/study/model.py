@@ -34,6 +34,7 @@ DATA_TABLES = (
     "case_statistics",
     "documents",
     "published_claims",
+    "coded_segments",
 )
 CODEBOOK_TABLES = (
     "quality_areas",

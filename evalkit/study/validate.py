@@ -1204,6 +1204,8 @@ REFERENCES = (
     ("documents", "municipality_id", "municipalities", "municipality_id", "municipality id"),
     ("documents", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
     ("codebook_indicators", "quality_area_id", "codebook_quality_areas", "quality_area_id", "quality area"),
+    ("coded_segments", "interview_id", "interviews", "interview_id", "interview id"),
+    ("coded_segments", "indicator_id", "codebook_indicators", "indicator_id", "indicator"),
 )
 
 
