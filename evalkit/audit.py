@@ -1,14 +1,26 @@
-"""``evalkit audit reports/<study>``: does the stored report still reproduce?
+"""``evalkit audit reports/<study>``: is the report intact, and does it still reproduce?
 
-The audit reads ``manifest.json``, checks the study's input files against the
-recorded SHA-256 (naming every changed, added or removed file), notes
-changed notebooks or software versions, re-executes every chapter with the
-manifest's parameters into a temporary sibling folder and compares the
-outputs with the stored executed notebooks cell by cell. Outputs are
-compared after normalisation: ``text/plain``, ``text/html``,
-``text/markdown``, ``image/svg+xml`` (PNG by digest), stream text and
-errors; memory addresses such as ``0x7f3a…`` are masked. Exit status 1 when
-anything differs.
+The audit trusts nothing in the report folder except as data to compare with:
+
+1. ``manifest.json`` must be a JSON object matching
+   ``evalkit/schema/manifest.schema.json``; otherwise the audit stops with
+   the problems listed (exit 2).
+2. Every published output (executed notebooks, HTML, CSV tables, figures,
+   ``findings.csv``, PDF) must still have the SHA-256 the manifest records;
+   each changed, missing or unexpected file is named.
+3. The study's input files are compared with their recorded SHA-256.
+4. Code is never taken from the report folder: each chapter's notebook is the
+   project's own notebook for the chapter id, and it must have the recorded
+   SHA-256. Parameter names must be the notebook's own parameters and the
+   values of the right type (the run parameters must be exactly what
+   ``evalkit run`` passes). Anything else is refused before any execution.
+5. The report is re-executed with the recorded parameters into a temporary
+   sibling folder (with a fresh analysis store, no cache) and every output is
+   compared with the recorded hash; for a notebook, the differing cells are
+   shown with a diff. Memory addresses such as ``0x7f3a…`` are masked.
+
+Exit status 0 when everything matches, 1 on any difference, 2 when the
+manifest or the report folder cannot be audited.
 """
 
 from __future__ import annotations
@@ -17,12 +29,13 @@ import argparse
 import difflib
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalkit.chapters import Chapter
+from evalkit import paths
+from evalkit.chapters import CHAPTERS, RUN_PARAMETERS, Chapter, ParameterError, check_parameter, declared_parameters
 from evalkit.report import manifest as manifest_module
-from evalkit.report.execute import materialise_notebook
 from evalkit.terminal import safe_text
 
 AUDIT_SUFFIX = ".audit"
@@ -33,9 +46,13 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
+class AuditError(RuntimeError):
+    """The report folder cannot be audited (no or malformed manifest); the message says why."""
+
+
 @dataclass
 class Difference:
-    """One cell whose outputs differ (or a notebook that could not be compared)."""
+    """One output that differs (a notebook cell, a file) or a notebook that could not be compared."""
 
     key: str
     cell: int | None
@@ -51,10 +68,27 @@ class Difference:
 
 @dataclass
 class AuditResult:
-    """What :func:`audit_report` found."""
+    """What :func:`audit_report` found.
+
+    Attributes
+    ----------
+    tampered : list of str
+        Published outputs whose bytes no longer match the manifest (``changed: en/report.html``).
+    changed_inputs : list of str
+        Study input files changed, added or removed since the report.
+    refused : list of str
+        Why (part of) the report was not re-executed: a notebook that is not
+        the project's, a parameter that is not the notebook's own.
+    differences : list of Difference
+        Outputs that the re-execution did not reproduce.
+    notes : list of str
+        Context (software versions that differ, PDF not re-made without Chromium).
+    """
 
     report_dir: Path
+    tampered: list = field(default_factory=list)
     changed_inputs: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     differences: list = field(default_factory=list)
     chapters: int = 0
@@ -62,7 +96,7 @@ class AuditResult:
 
     @property
     def ok(self) -> bool:
-        return not self.changed_inputs and not self.differences
+        return not (self.tampered or self.changed_inputs or self.refused or self.differences)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -146,7 +180,19 @@ def compare_notebooks(key: str, stored, fresh) -> list[Difference]:
     return differences
 
 
-# --------------------------------------------------------------------------- manifest checks
+# --------------------------------------------------------------------------- checks before executing anything
+
+
+def verify_outputs(manifest: dict, report_dir: Path) -> list[str]:
+    """Return a line per published output whose bytes differ from the manifest, is missing, or is unexpected."""
+    recorded = manifest["outputs"]
+    current = manifest_module.hash_tree(report_dir)
+    current.pop(manifest_module.MANIFEST_NAME, None)
+    current = {k: v for k, v in current.items() if not k.startswith("failed/")}
+    lines = [f"changed: {name}" for name in sorted(recorded) if name in current and current[name] != recorded[name]]
+    lines += [f"missing: {name}" for name in sorted(set(recorded) - set(current))]
+    lines += [f"unexpected: {name}" for name in sorted(set(current) - set(recorded))]
+    return lines
 
 
 def input_changes(manifest: dict, report_dir: Path) -> tuple[Path, list[str]]:
@@ -162,15 +208,75 @@ def input_changes(manifest: dict, report_dir: Path) -> tuple[Path, list[str]]:
     return study_dir, lines
 
 
-def environment_notes(manifest: dict, report_dir: Path) -> list[str]:
-    """Return notes on notebooks and software that differ from the manifest (context for differences)."""
-    notes = []
+def project_chapters(manifest: dict, chapters, notebooks_dir: Path) -> tuple[list[Chapter], list[str]]:
+    """Return the project's chapters the manifest names, and why any of them may not be executed.
+
+    The notebook is always the project's own for the chapter id (the
+    manifest's ``notebook`` path is ignored) and must have the recorded SHA-256.
+    """
+    known = {chapter.id: chapter for chapter in chapters}
+    selected, refused = [], []
     for entry in manifest["chapters"]:
-        path = (report_dir / entry["notebook"]).resolve()
+        chapter = known.get(entry["id"])
+        if chapter is None:
+            refused.append(f"chapter {entry['id']!r} is not a chapter of this project ({', '.join(known)})")
+            continue
+        path = chapter.notebook_path(notebooks_dir)
         if not path.is_file():
-            notes.append(f"notebook missing: {path}")
+            refused.append(f"{chapter.id}: the project has no notebook {paths.display_path(path)}")
         elif manifest_module.sha256_file(path) != entry["sha256"]:
-            notes.append(f"notebook changed since the report: {entry['id']}")
+            refused.append(
+                f"{chapter.id}: the project's notebook {paths.display_path(path)} is not the one that made the "
+                "report (its SHA-256 differs from the manifest); check out the commit the manifest names"
+            )
+        else:
+            selected.append(chapter)
+    return selected, refused
+
+
+def parameter_problems(manifest: dict, report_dir: Path, study_dir: Path, chapters, notebooks_dir: Path) -> list[str]:
+    """Return a line per parameter that is not the notebooks' own or not what ``evalkit run`` passes."""
+    from evalkit.report.plan import language_parameters
+
+    problems = []
+    declared = {c.id: declared_parameters(c.notebook_path(notebooks_dir)) for c in chapters}
+    for language in manifest["languages"]:
+        given = manifest["parameters"].get(language)
+        if given is None:
+            problems.append(f"parameters[{language}]: missing")
+            continue
+        reveal = given.get("reveal_names", False)
+        expected = language_parameters(study_dir, report_dir, language, reveal if isinstance(reveal, bool) else False)
+        for name, value in given.items():
+            if name not in RUN_PARAMETERS:
+                problems.append(f"parameters[{language}]: {name!r} is not a parameter evalkit run sets")
+            elif name != "reveal_names" and value != expected[name]:
+                problems.append(f"parameters[{language}].{name}: {value!r}, but evalkit run passes {expected[name]!r}")
+            for chapter_id, names in declared.items():
+                try:
+                    check_parameter(name, value, names)
+                except ParameterError as error:
+                    problems.append(f"parameters[{language}] for {chapter_id}: {error}")
+        problems += [f"parameters[{language}]: {name!r} missing" for name in sorted(set(expected) - set(given))]
+    for chapter_id, extra in manifest.get("chapter_parameters", {}).items():
+        names = declared.get(chapter_id)
+        if names is None:
+            problems.append(f"chapter_parameters: {chapter_id!r} is not a chapter of the report")
+            continue
+        for name, value in extra.items():
+            if name in RUN_PARAMETERS:
+                problems.append(f"chapter_parameters[{chapter_id}]: {name!r} is set by evalkit run itself")
+                continue
+            try:
+                check_parameter(name, value, names)
+            except ParameterError as error:
+                problems.append(f"chapter_parameters[{chapter_id}]: {error}")
+    return problems
+
+
+def environment_notes(manifest: dict) -> list[str]:
+    """Return notes on software that differs from the manifest (context for differences)."""
+    notes = []
     now = manifest_module.environment()
     if now["evalkit_source_sha256"] != manifest.get("evalkit_source_sha256"):
         notes.append("evalkit source differs from the one that made the report")
@@ -182,11 +288,110 @@ def environment_notes(manifest: dict, report_dir: Path) -> list[str]:
     return notes
 
 
+# --------------------------------------------------------------------------- re-execution
+
+
+def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, notebooks_dir: Path, artefacts=None):
+    """Build the pipeline's plan from a checked manifest (only project notebooks, checked parameters).
+
+    The parameters are rebuilt the way ``evalkit run`` builds them (same
+    order, so the injected cell is the same); :func:`parameter_problems` has
+    checked that the manifest's equal them.
+    """
+    from evalkit.report.artefacts import REPORT_ARTEFACTS
+    from evalkit.report.pdf import find_chromium
+    from evalkit.report.plan import Plan, language_parameters
+
+    artefacts = {a.name: a for a in (REPORT_ARTEFACTS if artefacts is None else artefacts)}
+    reveal = manifest["parameters"][manifest["languages"][0]].get("reveal_names", False) is True
+    chromium = find_chromium() if manifest["pdf"] else None
+    return Plan(
+        study_dir=study_dir,
+        report_dir=report_dir,
+        languages=tuple(manifest["languages"]),
+        chapters=tuple(chapters),
+        notebooks_dir=notebooks_dir,
+        reveal_names=reveal,
+        pdf=chromium is not None,
+        chromium=chromium,
+        artefacts=tuple(artefacts[name] for name in manifest["artefacts"] if name in artefacts),
+        parameters={lang: language_parameters(study_dir, report_dir, lang, reveal) for lang in manifest["languages"]},
+        chapter_parameters={k: dict(sorted(v.items())) for k, v in manifest.get("chapter_parameters", {}).items()},
+        inputs=manifest["study"]["files"],
+        notebooks={entry["id"]: entry["sha256"] for entry in manifest["chapters"]},
+        environment={},
+    )
+
+
+def compare_outputs(manifest: dict, report_dir: Path, fresh_dir: Path, plan) -> tuple[list[Difference], list[str]]:
+    """Compare every re-made output with the manifest's hash; return differences and notes."""
+    import nbformat
+
+    differences, notes = [], []
+    recorded = manifest["outputs"]
+    fresh = manifest_module.hash_tree(fresh_dir)
+    unknown = set(manifest["artefacts"]) - {a.name for a in plan.artefacts}
+    for name in sorted(unknown):
+        differences.append(Difference(name, None, "artefact not known to this evalkit; it was not re-made"))
+    for relpath in sorted(recorded):
+        if relpath.endswith(".pdf") and not plan.pdf:
+            notes.append(f"{relpath} not re-made (Chromium not found); its stored hash was checked")
+            continue
+        if relpath not in fresh:
+            differences.append(Difference(relpath, None, "not re-made by the re-execution"))
+        elif fresh[relpath] != recorded[relpath]:
+            stored = report_dir / relpath
+            if relpath.endswith(".ipynb") and stored.is_file():
+                language, name = relpath.split("/", 1) if "/" in relpath else ("", relpath)
+                cells = compare_notebooks(
+                    f"{Path(name).stem} [{language}]",
+                    nbformat.read(stored, as_version=4),
+                    nbformat.read(fresh_dir / relpath, as_version=4),
+                )
+                differences.extend(cells or [Difference(relpath, None, "output differs (notebook metadata)")])
+            else:
+                differences.append(Difference(relpath, None, "output differs from the recorded SHA-256"))
+    for relpath in sorted(set(fresh) - set(recorded)):
+        differences.append(Difference(relpath, None, "made by the re-execution but not in the report"))
+    return differences, notes
+
+
+def reexecute(plan, report_dir: Path, jobs: int, console) -> tuple[list[Difference], Path]:
+    """Execute ``plan`` into ``.<study>.audit`` with a fresh analysis store; return failures and the folder."""
+    from evalkit.report import publish
+    from evalkit.report.pipeline import execute_run
+    from evalkit.report.plan import RunContext
+
+    work_dir = publish.sibling(report_dir, AUDIT_SUFFIX)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    store = tempfile.mkdtemp(prefix="evalkit-audit-store-")
+    try:
+        execution = execute_run(
+            plan, RunContext(plan), work_dir, jobs, None, console, environment={"EVALKIT_ANALYSIS_STORE": store}
+        )
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+    failures = [
+        Difference(failure["key"], failure.get("cell"), f"re-execution failed: {failure.get('error')}")
+        for failure in execution.failures
+    ]
+    failures += [Difference("artefacts", None, error) for error in execution.artefact_errors]
+    return failures, work_dir
+
+
 # --------------------------------------------------------------------------- the audit
 
 
-def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditResult:
-    """Re-execute a report from its manifest and compare with the stored notebooks.
+def audit_report(
+    report_dir: Path | str,
+    jobs: int = 2,
+    console=None,
+    chapters=CHAPTERS,
+    notebooks_dir: Path | str | None = None,
+    artefacts=None,
+) -> AuditResult:
+    """Check a report's outputs against its manifest, then re-execute it and compare every output.
 
     Parameters
     ----------
@@ -196,17 +401,26 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
         Notebooks executed at the same time.
     console : rich.console.Console, optional
         Where messages go.
+    chapters : sequence of Chapter, optional
+        The project's chapters (tests pass fixture chapters).
+    notebooks_dir : path, optional
+        The project's notebooks (default ``notebooks/``): the only code the audit executes.
+    artefacts : sequence of ReportArtefact, optional
+        The report artefacts to re-make (default :data:`evalkit.report.artefacts.REPORT_ARTEFACTS`).
 
     Returns
     -------
     AuditResult
-        ``ok`` is False when an input file changed or any cell differs.
+        ``ok`` is False on any difference, changed input or output, or refusal.
+
+    Raises
+    ------
+    AuditError
+        No manifest, or one that is not a JSON object matching the manifest schema.
     """
-    import nbformat
     from rich.console import Console
 
     from evalkit.report import publish
-    from evalkit.report.pool import run_tasks
 
     console = console or Console(highlight=False)
 
@@ -214,78 +428,73 @@ def audit_report(report_dir: Path | str, jobs: int = 2, console=None) -> AuditRe
         console.print(safe_text(text), style=style, markup=False, highlight=False, soft_wrap=True)
 
     report_dir = Path(report_dir).resolve()
-    manifest = manifest_module.read_manifest(report_dir)
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
+    try:
+        manifest = manifest_module.load_manifest(report_dir)
+    except (FileNotFoundError, manifest_module.ManifestError) as error:
+        raise AuditError(str(error)) from None
     result = AuditResult(report_dir)
+
+    result.tampered = verify_outputs(manifest, report_dir)
+    say(f"Outputs: {len(manifest['outputs'])} files recorded")
+    for line in result.tampered:
+        say(f"  output {line}", "red")
+    if not result.tampered:
+        say("  every published output matches its recorded SHA-256")
+
     study_dir, result.changed_inputs = input_changes(manifest, report_dir)
     say(f"Study {study_dir.name}: {len(manifest['study']['files'])} input files recorded")
     for line in result.changed_inputs:
         say(f"  input {line}", "yellow")
     if not result.changed_inputs:
         say("  all input files match their recorded SHA-256")
-    result.notes = environment_notes(manifest, report_dir)
+
+    selected, result.refused = project_chapters(manifest, chapters, notebooks_dir)
+    result.refused += parameter_problems(manifest, report_dir, study_dir, selected, notebooks_dir)
+    result.notes = environment_notes(manifest)
     for note in result.notes:
         say(f"  note: {note}", "yellow")
+    for line in result.refused:
+        say(f"  refused: {line}", "red")
+    result.chapters = len(selected)
+    result.notebooks = len(selected) * len(manifest["languages"])
 
-    chapters = [Chapter(e["id"], e["title_sv"], e["title_en"]) for e in manifest["chapters"]]
-    work_dir = publish.sibling(report_dir, AUDIT_SUFFIX)
-    shutil.rmtree(work_dir, ignore_errors=True)
-    notebooks = {
-        e["id"]: str(materialise_notebook((report_dir / e["notebook"]).resolve(), work_dir / "sources"))
-        for e in manifest["chapters"]
-    }
-    tasks = []
-    for language in manifest["languages"]:
-        for chapter in chapters:
-            tasks.append(
-                {
-                    "key": f"{chapter.id} [{language}]",
-                    "chapter": chapter.id,
-                    "language": language,
-                    "notebook": notebooks[chapter.id],
-                    "output": str(work_dir / language / chapter.notebook),
-                    "cwd": str(work_dir / language),
-                    "parameters": manifest["parameters"][language],
-                    "timeout": None,
-                }
+    if result.refused or not study_dir.is_dir():
+        say("Nothing was re-executed: only the project's own notebooks run, with their own parameters.", "red")
+    else:
+        plan = audit_plan(manifest, report_dir, study_dir, selected, notebooks_dir, artefacts)
+        with publish.report_lock(report_dir):
+            say(
+                f"Re-executing {result.notebooks} notebooks ({result.chapters} chapters × "
+                f"{', '.join(manifest['languages'])})"
             )
-    result.chapters, result.notebooks = len(chapters), len(tasks)
-    with publish.report_lock(report_dir):
-        for language in manifest["languages"]:
-            (work_dir / language).mkdir(parents=True)
-        try:
-            say(f"Re-executing {len(tasks)} notebooks ({len(chapters)} chapters × {', '.join(manifest['languages'])})")
-            outcomes = {r["key"]: r for r in run_tasks(tasks, jobs, console)}
-            for task in tasks:
-                result.differences.extend(_compare_task(task, outcomes[task["key"]], report_dir, nbformat))
-        finally:
-            shutil.rmtree(work_dir, ignore_errors=True)
+            failures, work_dir = reexecute(plan, report_dir, jobs, console)
+            try:
+                differences, notes = compare_outputs(manifest, report_dir, work_dir, plan)
+            finally:
+                shutil.rmtree(work_dir, ignore_errors=True)
+        result.differences = failures + differences
+        result.notes += notes
+        for note in notes:
+            say(f"  note: {note}", "yellow")
 
     for difference in result.differences:
         say(difference.describe(), "red")
     if result.ok:
         say(
             f"No differences: all {result.chapters} chapters reproduce the stored outputs "
-            f"({result.notebooks} notebooks, {', '.join(manifest['languages'])}).",
+            f"({result.notebooks} notebooks, {', '.join(manifest['languages'])}), and every output is intact.",
             "green",
         )
     else:
         cells = sum(1 for d in result.differences if d.cell is not None)
-        say(f"Differences found: {cells} cell(s) differ, {len(result.changed_inputs)} input file(s) changed.", "red")
+        say(
+            f"Differences found: {len(result.tampered)} published output(s) changed, {cells} cell(s) and "
+            f"{sum(1 for d in result.differences if d.cell is None)} file(s) differ on re-execution, "
+            f"{len(result.changed_inputs)} input file(s) changed, {len(result.refused)} refusal(s).",
+            "red",
+        )
     return result
-
-
-def _compare_task(task: dict, outcome: dict, report_dir: Path, nbformat) -> list[Difference]:
-    """Compare one re-executed notebook with the stored one."""
-    key = task["key"]
-    stored_path = report_dir / task["language"] / Path(task["output"]).name
-    if outcome["status"] != "ok":
-        where = outcome.get("cell")
-        return [Difference(key, where, f"re-execution failed: {outcome.get('error')}")]
-    if not stored_path.is_file():
-        return [Difference(key, None, f"stored notebook missing: {stored_path}")]
-    stored = nbformat.read(stored_path, as_version=4)
-    fresh = nbformat.read(task["output"], as_version=4)
-    return compare_notebooks(key, stored, fresh)
 
 
 # --------------------------------------------------------------------------- command line
@@ -300,15 +509,19 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def cli_audit(args: argparse.Namespace) -> int:
-    """Run ``evalkit audit``; 0 when everything reproduces, 1 on differences, 2 on unusable input."""
+    """Run ``evalkit audit``; 0 when everything reproduces, 1 on differences, 2 when it cannot audit."""
     from rich.console import Console
 
     from evalkit.report.plan import RunError
 
     console = Console(highlight=False)
+    errors = Console(highlight=False, stderr=True)
     try:
         result = audit_report(args.report, jobs=max(1, args.jobs), console=console)
-    except (FileNotFoundError, KeyError, ValueError, RunError) as error:
-        console.print(safe_text(f"evalkit audit: {error}"), style="red", markup=False)
+    except (AuditError, RunError) as error:
+        errors.print(safe_text(f"evalkit audit: {error}"), style="red", markup=False, soft_wrap=True)
+        return 2
+    except OSError as error:
+        errors.print(safe_text(f"evalkit audit: {error.strerror or error}: {error.filename or ''}"), style="red", markup=False)
         return 2
     return 0 if result.ok else 1

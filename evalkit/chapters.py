@@ -101,3 +101,109 @@ def notebook_parameters(study: str, language: str, output_dir: str = ".", reveal
         "output_dir": str(output_dir),
         "reveal_names": bool(reveal_names),
     }
+
+
+# --------------------------------------------------------------------------- a notebook's own parameters
+
+RUN_PARAMETERS = frozenset(PARAMETER_NAMES)  # set by evalkit run itself, not with -p
+
+
+class ParameterError(ValueError):
+    """A parameter name a notebook does not declare, or a value of the wrong type."""
+
+
+def parameters_cell(nb) -> str:
+    """Return the source of the cell tagged ``parameters`` ("" if there is none)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            return cell.get("source", "")
+    return ""
+
+
+def read_notebook(path: Path):
+    """Read a chapter notebook (``.ipynb``, or a jupytext ``.py`` script) without executing anything."""
+    path = Path(path)
+    if path.suffix == ".py":
+        import jupytext
+
+        return jupytext.read(path)
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def declared_parameters(path: Path) -> dict[str, object]:
+    """Return ``{name: default}`` of the notebook's ``parameters`` cell, in cell order.
+
+    Only plain assignments of literals (``name = 0.5  # help``) count; the
+    cell is parsed, never executed.
+    """
+    import ast
+
+    declared = {}
+    for node in ast.parse(parameters_cell(read_notebook(path))).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            target = node.target
+        if isinstance(target, ast.Name):
+            try:
+                declared[target.id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return declared
+
+
+def _kind(default: object) -> str:
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, int):
+        return "int"
+    if isinstance(default, float):
+        return "float"
+    return "str"
+
+
+def check_parameter(name: str, value: object, declared: dict[str, object]) -> object:
+    """Return ``value`` if it suits the notebook parameter ``name`` (typed from its default).
+
+    Raises
+    ------
+    ParameterError
+        For a name the notebook does not declare (listing the ones it does) or
+        a value of another type than the default's (a ``None`` default takes text).
+    """
+    if name not in declared:
+        known = ", ".join(n for n in declared if n not in RUN_PARAMETERS) or "(none)"
+        raise ParameterError(f"unknown parameter {name!r}; this notebook's parameters are: {known}")
+    kind = _kind(declared[name])
+    ok = {
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "str": isinstance(value, str) or (declared[name] is None and value is None),
+    }[kind]
+    if not ok:
+        raise ParameterError(f"parameter {name!r} takes a {kind} (its default is {declared[name]!r}), not {value!r}")
+    return float(value) if kind == "float" else value
+
+
+def parse_parameter(name: str, text: str, declared: dict[str, object]) -> object:
+    """Convert the command-line text of ``-p NAME VALUE`` to the type of the parameter's default."""
+    if name not in declared:
+        check_parameter(name, None, declared)  # raises, naming the known parameters
+    kind = _kind(declared[name])
+    try:
+        if kind == "bool":
+            lowered = text.strip().lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return lowered in ("true", "1", "yes")
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text.replace(",", "."))
+    except ValueError:
+        raise ParameterError(
+            f"parameter {name!r} takes a {kind} (its default is {declared[name]!r}), not {text!r}"
+        ) from None
+    return text

@@ -72,12 +72,14 @@ def overrides(args: argparse.Namespace) -> list[str]:
 
 
 def cli_run(args: argparse.Namespace) -> int:
-    """Run ``evalkit run``; return 0 on success, 1 when a chapter failed, 2 on unusable input."""
+    """Run ``evalkit run``; return 0 on success, 1 when a chapter failed or a file could not be written,
+    2 on unusable input or a refusing pre-run check. Problems go to stderr, progress to stdout."""
     from rich.console import Console
 
     console = Console(highlight=False)
+    errors = Console(highlight=False, stderr=True)
     if args.jobs < 1:
-        console.print("--jobs must be at least 1", style="red")
+        errors.print("evalkit run: --jobs must be at least 1", style="red", markup=False)
         return 2
     try:
         result = run_study(
@@ -91,8 +93,21 @@ def cli_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             overrides=overrides(args),
             console=console,
+            error_console=errors,
         )
     except RunError as error:
-        console.print(safe_text(f"evalkit run: {error}"), style="red", markup=False, soft_wrap=True)
+        errors.print(safe_text(f"evalkit run: {error}"), style="red", markup=False, soft_wrap=True)
         return error.exit_code
+    except OSError as error:  # read-only or full disk, a folder that cannot be renamed: one line, no traceback
+        errors.print(safe_text(f"evalkit run: {os_error_text(error)}"), style="red", markup=False, soft_wrap=True)
+        return 1
     return 0 if result.ok else 1
+
+
+def os_error_text(error: OSError) -> str:
+    """One line for a file-system error: what failed, on which path, and what it means."""
+    where = f" {display_path(error.filename)}" if error.filename else ""
+    if error.filename2:
+        where += f" -> {display_path(error.filename2)}"
+    reason = error.strerror or str(error)
+    return f"cannot write{where}: {reason}; no report was changed (free space or permissions, then run again)"

@@ -116,6 +116,36 @@ def test_forced_rerun_gives_byte_identical_outputs(workspace, report):
             compared += 1
     assert (report / "findings.csv").read_bytes() == (second / "findings.csv").read_bytes()
     assert compared == 22
+    if find_chromium():  # the PDF is deterministic too (fixed dates, content-derived /ID)
+        for language in ("sv", "en"):
+            first, again_pdf = (
+                (report / language / "report.pdf").read_bytes(),
+                (second / language / "report.pdf").read_bytes(),
+            )
+            assert first == again_pdf, f"{language}/report.pdf differs between two runs"
+            assert b"/CreationDate (D:19800101000000Z)" in first
+
+
+def test_the_manifest_hashes_every_output_and_the_audit_names_a_changed_pdf(report, tmp_path):
+    from evalkit.audit import verify_outputs
+    from evalkit.report.manifest import load_manifest
+
+    manifest = load_manifest(report)
+    published = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(manifest["outputs"]) == published
+    if find_chromium():
+        assert {"sv/report.pdf", "en/report.pdf"} <= set(manifest["outputs"])
+    copy = report.parent / "tampered-copy"
+    shutil.copytree(report, copy)
+    try:
+        with open(copy / "en" / "report.pdf", "ab") as handle:
+            handle.write(b"garbage")
+        (copy / "sv" / "02_quality_areas.html").write_text("edited", encoding="utf-8")
+        changed = verify_outputs(manifest, copy)
+    finally:
+        shutil.rmtree(copy)
+    expected = ["changed: sv/02_quality_areas.html"] + (["changed: en/report.pdf"] if find_chromium() else [])
+    assert sorted(changed) == sorted(expected)
 
 
 def test_audit_finds_no_difference_on_a_fresh_run(report):

@@ -16,30 +16,34 @@ import os
 import shutil
 from pathlib import Path
 
-from evalkit.report.manifest import MANIFEST_NAME, read_manifest, sha256_file
+from evalkit.report.manifest import MANIFEST_NAME, ManifestError, read_manifest, sha256_file
 
 KEEP_PER_STUDY = 4
 
 
-def report_is_current(report_dir: Path, key: str) -> bool:
-    """Return whether ``report_dir`` holds an intact report made with run key ``key``."""
+def report_is_current(report_dir: Path, key: str, pdfs: tuple[str, ...] = ()) -> bool:
+    """Return whether ``report_dir`` holds an intact, complete report made with run key ``key``.
+
+    ``pdfs`` are the PDFs the run must have made (``("sv/report.pdf", …)``):
+    a report whose PDF failed is not complete and is never served.
+    """
     try:
         manifest = read_manifest(report_dir)
-    except (FileNotFoundError, ValueError):
-        return False
-    if manifest.get("run_key") != key:
-        return False
-    for relpath, digest in manifest.get("outputs", {}).items():
-        path = Path(report_dir) / relpath
-        if not path.is_file() or sha256_file(path) != digest:
+        if manifest.get("run_key") != key or not set(pdfs) <= set(manifest.get("pdf", [])):
             return False
+        for relpath, digest in manifest.get("outputs", {}).items():
+            path = Path(report_dir) / relpath
+            if not path.is_file() or sha256_file(path) != digest:
+                return False
+    except (FileNotFoundError, ManifestError, AttributeError, TypeError, OSError):
+        return False
     return all((Path(report_dir) / relpath).is_file() for relpath in manifest.get("pdf", []))
 
 
-def cached_copy(cache_dir: Path, study_name: str, key: str) -> Path | None:
-    """Return the cached report folder for ``key`` if it is intact, else ``None``."""
+def cached_copy(cache_dir: Path, study_name: str, key: str, pdfs: tuple[str, ...] = ()) -> Path | None:
+    """Return the cached report folder for ``key`` if it is intact and complete, else ``None``."""
     folder = Path(cache_dir) / study_name / key
-    return folder if report_is_current(folder, key) else None
+    return folder if report_is_current(folder, key, pdfs) else None
 
 
 def store(report_dir: Path, cache_dir: Path, study_name: str, key: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ def kernelspec(executable: str | None = None) -> dict:
         "argv": [
             executable or sys.executable,
             "-m",
-            "ipykernel_launcher",
+            "evalkit.report.kernel_launcher",
             "-f",
             "{connection_file}",
             "--HistoryManager.enabled=False",
@@ -108,7 +109,10 @@ def worker_init(events, kernel_home: str, environment: dict | None = None) -> No
     """
     import logging
 
+    from evalkit.report.lifetime import die_with_parent
+
     global _events
+    die_with_parent()  # the worker dies with the fork server (or the run, without one)
     _events = events
     # papermill warns about parameter comments it cannot parse; the values are injected anyway
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -246,16 +250,18 @@ def execute_notebook(task: dict) -> dict:
     started = time.perf_counter()
     output = Path(task["output"])
     raw = output.with_name(f".{output.stem}.raw.ipynb")
-    source_nb = nbformat.read(task["notebook"], as_version=4)
     result: dict = {"key": key, "status": "ok"}
+    source_nb = None
     try:
+        source_nb = nbformat.read(task["notebook"], as_version=4)
         papermill.execute_notebook(
             task["notebook"],
             str(raw),
             parameters=task["parameters"],
             kernel_name=KERNEL_NAME,
             progress_bar=False,
-            request_save_on_cell_execute=False,
+            # saved after every cell, so a kernel that dies leaves the cells that ran
+            request_save_on_cell_execute=True,
             cwd=task["cwd"],
             start_timeout=START_TIMEOUT,
             execution_timeout=task.get("timeout"),
@@ -264,30 +270,68 @@ def execute_notebook(task: dict) -> dict:
             shutdown_kernel="immediate",
         )
     except PapermillExecutionError as error:
-        nb = nbformat.read(raw, as_version=4) if raw.exists() else None
-        result.update(_failure(task, nb, error))
-    except Exception as error:  # kernel died, timeout, bad notebook: report, never crash the run
-        result.update(
-            status="failed",
-            cell=None,
-            execution_count=None,
-            error=f"{type(error).__name__}: {error}".strip(),
-            traceback=traceback.format_exc(limit=3),
-        )
-    if result["status"] == "ok" or raw.exists():
-        nb = normalise_notebook(nbformat.read(raw, as_version=4), source_nb)
-        target = output if result["status"] == "ok" else output.with_name(f".{output.stem}.partial.ipynb")
-        write_notebook_atomic(nb, target)
-        raw.unlink()
-        if result["status"] != "ok":
-            result["partial"] = str(target)
-        elif task.get("html"):
-            from evalkit.report.html import chapter_page
-
-            write_text_atomic(output.with_suffix(".html"), chapter_page(nb, **task["html"]))
+        result.update(_failure(task, _read_partial(raw), error))
+    except Exception as error:  # kernel died, timeout, disk full: report, never crash the run
+        result.update(_crash(_read_partial(raw), error))
+    try:
+        _write_outputs(task, result, raw, output, source_nb if result["status"] == "ok" or raw.exists() else None)
+    except Exception as error:  # e.g. no space left on device
+        result.update(status="failed", error=f"{type(error).__name__}: {error}".strip(), partial=None)
+    finally:
+        raw.unlink(missing_ok=True)
     result["seconds"] = round(time.perf_counter() - started, 2)
     emit("done" if result["status"] == "ok" else "failed", key, seconds=result["seconds"])
     return result
+
+
+def _read_partial(raw: Path):
+    """Return the notebook papermill saved so far, or ``None`` if there is none (or it is unreadable)."""
+    import nbformat
+
+    try:
+        return nbformat.read(raw, as_version=4) if raw.exists() else None
+    except Exception:  # a half-written file after a crash
+        return None
+
+
+def _crash(nb, error: BaseException) -> dict:
+    """Describe a failure outside a cell's own code (dead kernel, timeout, I/O error).
+
+    When papermill saved the notebook, the cell that was running is named (the
+    last code cell the kernel started: it has an execution count), and the
+    message gives the last cell that finished before it.
+    """
+    message = f"{type(error).__name__}: {error}".strip()
+    started = [
+        index
+        for index, cell in enumerate(nb.cells if nb is not None else [])
+        if cell.get("cell_type") == "code" and cell.get("execution_count") is not None
+    ]
+    cell = source_cell_number(nb, started[-1]) if started else None
+    if len(started) > 1:
+        message += f" (the last cell that finished was cell {source_cell_number(nb, started[-2])})"
+    elif nb is not None:
+        message += " (no cell finished)"
+    return {"status": "failed", "cell": cell, "execution_count": None, "error": message}
+
+
+def _write_outputs(task: dict, result: dict, raw: Path, output: Path, source_nb) -> None:
+    """Write the normalised executed notebook (or the partial one of a failure) and the chapter page."""
+    import nbformat
+
+    if source_nb is None or not raw.exists():
+        return
+    nb = normalise_notebook(nbformat.read(raw, as_version=4), source_nb)
+    if result["status"] != "ok":
+        target = output.with_name(f".{output.stem}.partial.ipynb")
+        write_notebook_atomic(nb, target)
+        result["partial"] = str(target)
+        return
+    write_notebook_atomic(nb, output)
+    if task.get("html"):
+        from evalkit.report.html import chapter_page
+
+        write_text_atomic(output.with_suffix(".html"), chapter_page(nb, **task["html"]))
 
 
 def combine_language(task: dict) -> dict:
@@ -322,9 +366,11 @@ def combine_language(task: dict) -> dict:
         )
         if task.get("pdf"):
             try:
-                result["pdf"] = str(pdf_module.print_pdf(output, output.with_suffix(".pdf")))
-            except (FileNotFoundError, pdf_module.ChromiumError, OSError) as error:
-                result["pdf_message"] = f"PDF skipped: {error}"
+                result["pdf"] = str(pdf_module.print_pdf(output, output.with_suffix(".pdf"), task.get("chromium")))
+            except (FileNotFoundError, pdf_module.ChromiumError, OSError, subprocess.SubprocessError) as error:
+                result["pdf_message"] = str(error)
+            except Exception as error:  # pikepdf could not read Chromium's file
+                result["pdf_message"] = f"{type(error).__name__}: {error}"
     except Exception as error:
         result.update(
             status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc(limit=5)

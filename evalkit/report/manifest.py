@@ -23,7 +23,9 @@ from pathlib import Path
 from evalkit import __version__, paths
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+MANIFEST_SCHEMA = paths.SCHEMA_DIR / "manifest.schema.json"
+SHOWN_SCHEMA_ERRORS = 10
 SOURCE_SUFFIXES = (".py", ".j2", ".json", ".css", ".html", ".csv", ".tpl")
 _CHUNK = 1 << 20
 
@@ -145,10 +147,69 @@ def write_json_atomic(path: Path, data: Mapping) -> None:
     os.replace(temporary, path)
 
 
+class ManifestError(ValueError):
+    """``manifest.json`` is not valid JSON, not an object, or does not match the manifest schema."""
+
+
 def read_manifest(report_dir: Path) -> dict:
-    """Read ``manifest.json`` from ``report_dir``; raise ``FileNotFoundError`` with a hint."""
+    """Read ``manifest.json`` from ``report_dir`` (a JSON object; the schema is not checked).
+
+    Raises
+    ------
+    FileNotFoundError
+        There is no manifest (with a hint).
+    ManifestError
+        The file is not UTF-8 JSON or not a JSON object.
+    """
     path = Path(report_dir) / MANIFEST_NAME
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: is {report_dir} a report folder made by `evalkit run`?")
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise ManifestError(
+            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{path} must hold a JSON object, not {type(manifest).__name__}")
+    return manifest
+
+
+def schema_problems(manifest: object) -> list[str]:
+    """Return one line per place where ``manifest`` breaks ``evalkit/schema/manifest.schema.json``."""
+    import jsonschema
+
+    with open(MANIFEST_SCHEMA, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(manifest), key=lambda e: [str(p) for p in e.absolute_path]):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "(top level)"
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
+        problems.append(f"{where.lstrip('.')}: {message}")
+    return problems
+
+
+def load_manifest(report_dir: Path) -> dict:
+    """Read ``manifest.json`` and check it against the manifest schema.
+
+    Raises
+    ------
+    FileNotFoundError, ManifestError
+        The message names the file and, for schema problems, each place and what is wrong.
+    """
+    manifest = read_manifest(report_dir)
+    problems = schema_problems(manifest)
+    if problems:
+        path = Path(report_dir) / MANIFEST_NAME
+        shown = problems[:SHOWN_SCHEMA_ERRORS]
+        more = [f"... and {len(problems) - len(shown)} more"] if len(problems) > len(shown) else []
+        raise ManifestError(
+            f"{path} does not match the manifest schema (format {MANIFEST_FORMAT}; "
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}):\n"
+            + "\n".join(f"  {line}" for line in shown + more)
+        )
+    return manifest

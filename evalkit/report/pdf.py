@@ -3,6 +3,12 @@
 Chromium is looked up as ``$EVALKIT_CHROMIUM``, ``/usr/bin/chromium`` or
 ``chromium`` on ``PATH``. When none is found the PDF step is skipped with a
 message; the HTML report is complete without it.
+
+Chromium stamps every PDF with the time of printing (``/CreationDate``,
+``/ModDate``). :func:`make_deterministic` rewrites the file with pikepdf
+(qpdf) with a fixed date, no XMP metadata and a document ``/ID`` derived from
+the content (qpdf's deterministic id), so the same inputs give the same PDF
+bytes and the PDF is hashed in the manifest like every other output.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+# 1980-01-01, the earliest date a ZIP file can hold: the usual fixed date of reproducible builds.
+FIXED_PDF_DATE = "D:19800101000000Z"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -49,7 +57,35 @@ def run_chromium(args: list[str], chromium: str | None = None, timeout: float = 
         raise FileNotFoundError("Chromium not found (install the Debian package `chromium`)")
     with tempfile.TemporaryDirectory(prefix="evalkit-chromium-") as profile:
         command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, preexec_fn=_die_with_parent
+        )
+
+
+def _die_with_parent() -> None:
+    """In the Chromium child: be killed when the process that started it dies (Linux)."""
+    from evalkit.report.lifetime import die_with_parent
+
+    die_with_parent()
+
+
+def make_deterministic(source: Path, target: Path) -> Path:
+    """Rewrite the PDF ``source`` as ``target`` with a fixed date and a content-derived document id.
+
+    Parameters
+    ----------
+    source, target : pathlib.Path
+        Chromium's PDF and where to write the deterministic copy (may not be the same file).
+    """
+    import pikepdf
+
+    with pikepdf.open(source) as pdf:
+        pdf.docinfo["/CreationDate"] = FIXED_PDF_DATE
+        pdf.docinfo["/ModDate"] = FIXED_PDF_DATE
+        if "/Metadata" in pdf.Root:  # XMP repeats the dates and holds a random document id
+            del pdf.Root["/Metadata"]
+        pdf.save(target, deterministic_id=True)
+    return Path(target)
 
 
 def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, timeout: float = 180) -> Path:
@@ -63,11 +99,17 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
         Chromium exited without writing a PDF (its stderr is included).
     """
     pdf_path = Path(pdf_path)
+    printed = pdf_path.with_name(f".{pdf_path.name}.chromium.pdf")
     temporary = pdf_path.with_name(f".{pdf_path.name}.tmp.pdf")
-    done = run_chromium([f"--print-to-pdf={temporary}", Path(html_path).resolve().as_uri()], chromium, timeout)
-    if not temporary.is_file() or temporary.stat().st_size == 0:
-        raise ChromiumError(
-            f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
-        )
-    os.replace(temporary, pdf_path)
+    try:
+        done = run_chromium([f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout)
+        if not printed.is_file() or printed.stat().st_size == 0:
+            raise ChromiumError(
+                f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+            )
+        make_deterministic(printed, temporary)
+        os.replace(temporary, pdf_path)
+    finally:
+        printed.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
     return pdf_path

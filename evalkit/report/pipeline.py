@@ -87,16 +87,21 @@ class RunResult:
 
 
 class _Output:
-    """Where a run's messages go: printed to the console and kept in the result."""
+    """Where a run's messages go: progress to ``console``, problems to ``error_console``; all kept in the result."""
 
-    def __init__(self, result: RunResult, console):
+    def __init__(self, result: RunResult, console, error_console=None):
         self.result, self.console = result, console
+        self.error_console = error_console or console
 
     def say(self, text: str, style: str | None = None) -> None:
         self.result.messages.append(text)
         from evalkit.terminal import safe_text
 
         self.console.print(safe_text(text), style=style, highlight=False, markup=False, soft_wrap=True)
+
+    def problem(self, text: str) -> None:
+        self.result.messages.append(text)
+        self.error_console.print(text, style="red", highlight=False, markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- the run
@@ -119,6 +124,7 @@ def run_study(
     artefacts: Sequence[ReportArtefact] | None = None,
     timeout: float | None = None,
     console=None,
+    error_console=None,
 ) -> RunResult:
     """Execute every chapter for every language and publish the report atomically.
 
@@ -154,7 +160,9 @@ def run_study(
     timeout : float, optional
         Seconds a single cell may take (default: no limit).
     console : rich.console.Console, optional
-        Where messages go (default: a console on stdout).
+        Where progress and messages go (default: a console on stdout).
+    error_console : rich.console.Console, optional
+        Where failures and warnings go (default: ``console``; ``evalkit run`` passes stderr).
 
     Returns
     -------
@@ -182,30 +190,30 @@ def run_study(
     context = RunContext(plan, frozenset(overrides))
     cache_dir = Path(cache_dir or paths.CACHE_DIR)
     result = RunResult("ran", plan.report_dir)
-    output = _Output(result, console)
+    output = _Output(result, console, error_console)
     with publish.report_lock(plan.report_dir):
         publish.recover_interrupted_swap(plan.report_dir)
         if not force and serve_from_cache(plan, context, cache_dir, output):
             result.status = "cached"
             return result
         # after the cache: unchanged inputs passed the checks when the cached report was made
-        outcomes = run_checks(PRE_RUN_CHECKS if checks is None else checks, context, warn=output.say)
-        execute_and_publish(plan, context, outcomes, jobs, timeout, output)
-        if result.ok:
+        outcomes = run_checks(PRE_RUN_CHECKS if checks is None else checks, context, warn=output.problem)
+        complete = execute_and_publish(plan, context, outcomes, jobs, timeout, output)
+        if complete:
             cache.store(plan.report_dir, cache_dir, plan.study_dir.name, plan.run_key)
     return result
 
 
 def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _Output) -> bool:
     """Serve an unchanged run from the report folder or the cache; return whether it was served."""
-    if cache.report_is_current(plan.report_dir, plan.run_key):
+    if cache.report_is_current(plan.report_dir, plan.run_key, plan.expected_pdfs):
         if not overrides_still_given(manifest_module.read_manifest(plan.report_dir).get("checks"), context.overrides):
             return False
         refresh_git_state(plan.report_dir)
         publish.clear_failed(plan.report_dir)
         output.say(f"{CACHE_MESSAGE} ({display_path(plan.report_dir)})")
         return True
-    stored = cache.cached_copy(cache_dir, plan.study_dir.name, plan.run_key)
+    stored = cache.cached_copy(cache_dir, plan.study_dir.name, plan.run_key, plan.expected_pdfs)
     if stored is None or not overrides_still_given(
         manifest_module.read_manifest(stored).get("checks"), context.overrides
     ):
@@ -231,43 +239,102 @@ def refresh_git_state(report_dir: Path) -> None:
 # --------------------------------------------------------------------------- execute
 
 
-def execute_and_publish(
-    plan: Plan, context: RunContext, checks: dict, jobs: int, timeout: float | None, output: _Output
-) -> None:
-    """Execute all chapters into the partial folder; publish it if everything succeeded."""
-    work_dir = publish.fresh_partial(plan.report_dir)
+@dataclass
+class Execution:
+    """What the execute stage produced in a work folder.
+
+    Attributes
+    ----------
+    results : list of dict
+        One result per task (chapters and combined reports), completion order.
+    failures : list of dict
+        The failed ones, with ``notebook`` (the chapter's source) added.
+    artefact_messages, artefact_errors : list of str
+        One line per written (or failed) report artefact.
+    missing_pdfs : list of str
+        ``"<language>: <reason>"`` for each expected PDF that was not made.
+    """
+
+    results: list
+    failures: list
+    artefact_messages: list
+    artefact_errors: list
+    missing_pdfs: list
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.artefact_errors
+
+
+def execute_run(
+    plan: Plan, context: RunContext, work_dir: Path, jobs: int, timeout: float | None, console, environment=None
+) -> Execution:
+    """Execute every chapter of ``plan`` into ``work_dir`` (plus combined reports, PDFs, artefacts).
+
+    Used by ``evalkit run`` (into the partial folder) and ``evalkit audit``
+    (into a scratch sibling); nothing is published here.
+    """
     for language in plan.languages:
-        (work_dir / language).mkdir(parents=True)
+        (work_dir / language).mkdir(parents=True, exist_ok=True)
     sources_dir = Path(tempfile.mkdtemp(prefix="evalkit-sources-"))
     try:
         tasks = chapter_tasks(plan, work_dir, sources_dir, timeout=timeout)
-        output.say(
-            f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
-            f"({len(tasks)} notebooks, {jobs} at a time) for {plan.study_dir.name}"
-        )
-        started = time.perf_counter()
         artefacts = ArtefactThread(plan.artefacts, context, work_dir)
-        results, task_by_key = execute_tasks(plan, work_dir, tasks, jobs, output)
+        results, task_by_key = execute_tasks(plan, work_dir, tasks, jobs, console, environment)
         artefact_outcome = artefacts.join()
     finally:
         shutil.rmtree(sources_dir, ignore_errors=True)
-    failures = [{**r, "notebook": task_by_key.get(r["key"], {}).get("source", r["key"])} for r in results]
-    failures = [f for f in failures if f["status"] != "ok"]
-    if failures or artefact_outcome["errors"]:
-        report_failure(plan, work_dir, failures, artefact_outcome["errors"], output)
-        return
-    for outcome in results:
-        if outcome.get("pdf_message"):
-            output.say(f"{outcome['key']}: {outcome['pdf_message']}")
+    failures = [
+        {**r, "notebook": task_by_key.get(r["key"], {}).get("source", r["key"])} for r in results if r["status"] != "ok"
+    ]
+    missing_pdfs = [
+        f"{r['language']}: {r.get('pdf_message') or 'not made'}"
+        for r in results
+        if r.get("combine") and r["status"] == "ok" and plan.pdf and not r.get("pdf")
+    ]
+    return Execution(results, failures, artefact_outcome["messages"], artefact_outcome["errors"], missing_pdfs)
+
+
+def execute_and_publish(
+    plan: Plan, context: RunContext, checks: dict, jobs: int, timeout: float | None, output: _Output
+) -> bool:
+    """Execute all chapters into the partial folder; publish it if every chapter succeeded.
+
+    Returns whether the published report is complete (every expected PDF made),
+    i.e. whether it may be cached.
+    """
+    work_dir = publish.fresh_partial(plan.report_dir)
+    output.say(
+        f"Running {len(plan.chapters)} chapter(s) × {', '.join(plan.languages)} "
+        f"({len(plan.chapters) * len(plan.languages)} notebooks, {jobs} at a time) for {plan.study_dir.name}"
+    )
+    started = time.perf_counter()
+    try:
+        execution = execute_run(plan, context, work_dir, jobs, timeout, output.console)
+    except BaseException:  # interrupted or an I/O error: leave no partial folder behind
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+    if not execution.ok:
+        report_failure(plan, work_dir, execution.failures, execution.artefact_errors, output)
+        return False
+    for missing in execution.missing_pdfs:
+        output.problem(
+            f"PDF not made for {missing}; the report is published without it and will not be served from the cache"
+        )
     if not plan.pdf:
-        output.say("PDF: not made (--no-pdf or Chromium not found at /usr/bin/chromium)")
-    for message in artefact_outcome["messages"]:
+        output.say("PDF: not made (--no-pdf or Chromium not found)")
+    for message in execution.artefact_messages:
         output.say(message)
-    publish_report(plan, work_dir, checks)
+    try:
+        publish_report(plan, work_dir, checks)
+    except BaseException:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
     output.say(f"Report written to {display_path(plan.report_dir)} in {time.perf_counter() - started:.1f} s")
+    return not execution.missing_pdfs
 
 
-def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, output: _Output) -> tuple[list, dict]:
+def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, console, environment=None) -> tuple[list, dict]:
     """Run the chapter tasks and, as soon as a language's chapters all succeeded, its combined report."""
     task_by_key = {task["key"]: task for task in tasks}
     remaining = {language: len(plan.chapters) for language in plan.languages}
@@ -290,7 +357,7 @@ def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, output: _O
             return [combine]
         return []
 
-    results = run_tasks(tasks, jobs, output.console, follow_up=follow_up)
+    results = run_tasks(tasks, jobs, console, follow_up=follow_up, environment=environment)
     return results, task_by_key
 
 
@@ -324,7 +391,7 @@ def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
     outputs = {
         relpath: digest
         for relpath, digest in manifest_module.hash_tree(output_dir).items()
-        if not relpath.endswith(".pdf") and relpath != manifest_module.MANIFEST_NAME
+        if relpath != manifest_module.MANIFEST_NAME
     }
     return {
         "format": manifest_module.MANIFEST_FORMAT,
@@ -346,6 +413,7 @@ def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
         ],
         "languages": list(plan.languages),
         "parameters": plan.parameters,
+        **({"chapter_parameters": plan.chapter_parameters} if plan.chapter_parameters else {}),
         "checks": checks,
         "artefacts": {artefact.name: artefact.filename for artefact in plan.artefacts},
         **plan.environment,
@@ -391,7 +459,7 @@ def report_failure(plan: Plan, work_dir: Path, failures: list, artefact_errors: 
     output.result.failures = failures
     shutil.rmtree(work_dir, ignore_errors=True)
     has_previous = (plan.report_dir / manifest_module.MANIFEST_NAME).exists()
-    output.say(
+    output.problem(
         f"The previous report in {display_path(plan.report_dir)} was left unchanged."
         if has_previous
         else "No report was written."

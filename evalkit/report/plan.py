@@ -15,6 +15,7 @@ project is checked out.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,10 +55,14 @@ class Plan:
     chapters : tuple of Chapter
     reveal_names, pdf : bool
         ``pdf`` is False when Chromium is missing.
+    chromium : str or None
+        The Chromium that prints the PDFs (found once, in the parent process).
     artefacts : tuple of ReportArtefact
         The report artefacts computed once per run (:mod:`evalkit.report.artefacts`).
     parameters : dict
-        ``{language: notebook parameters}``.
+        ``{language: notebook parameters}`` set by ``evalkit run`` for every chapter.
+    chapter_parameters : dict
+        ``{chapter id: {name: value}}`` given with ``-p`` (each checked against the notebook's own parameters).
     inputs, notebooks : dict
         SHA-256 of the study's files and of each chapter's notebook.
     environment : dict
@@ -78,7 +83,14 @@ class Plan:
     inputs: dict
     notebooks: dict
     environment: dict
+    chapter_parameters: dict = field(default_factory=dict)
+    chromium: str | None = None
     run_key: str = ""
+
+    @property
+    def expected_pdfs(self) -> tuple[str, ...]:
+        """The PDFs a complete report of this plan holds (none when PDFs are off)."""
+        return tuple(f"{language}/report.pdf" for language in self.languages) if self.pdf else ()
 
 
 @dataclass
@@ -137,6 +149,98 @@ def check_inputs(study_dir: Path, chapters: Sequence[Chapter], notebooks_dir: Pa
         raise RunError(
             f"the report folder {display_path(report_dir)} would be inside the study folder; choose another --reports-root"
         )
+    problems = study_folder_problems(study_dir) + report_folder_problems(study_dir, report_dir)
+    if problems:
+        raise RunError("\n".join(problems))
+
+
+def study_folder_problems(study_dir: Path) -> list[str]:
+    """Return why a study folder cannot be run safely: symbolic links, hidden resources, a hidden name.
+
+    A run's key and manifest record the SHA-256 of every visible regular file in
+    the study folder. A symbolic link (to a file or a folder, possibly outside
+    the study) or a resource in a hidden file would be read by the loader but
+    not recorded, so a change to it could be served stale from the cache.
+    """
+    problems = []
+    if study_dir.name.startswith("."):
+        problems.append(
+            f"the study folder {display_path(study_dir)} has a hidden name; its report folder would be "
+            "hidden too. Rename the folder without the leading '.'"
+        )
+    links = []
+    for root, dirs, files in os.walk(study_dir):
+        for name in sorted(dirs + files):
+            path = Path(root) / name
+            if path.is_symlink():
+                links.append(f"{path.relative_to(study_dir).as_posix()} -> {os.readlink(path)}")
+        dirs[:] = [d for d in dirs if not (Path(root) / d).is_symlink()]
+    if links:
+        problems.append(
+            f"the study {display_path(study_dir)} holds symbolic links: {'; '.join(links)}. evalkit reads only "
+            "regular files inside the study folder, so that every input is recorded in the manifest; "
+            "replace each link by a copy of what it points to"
+        )
+    problems.extend(hidden_resource_problems(study_dir))
+    return problems
+
+
+def hidden_resource_problems(study_dir: Path) -> list[str]:
+    """Return a line per resource of ``datapackage.json`` whose path has a hidden part (``.x.csv``)."""
+    try:
+        with open(study_dir / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
+            descriptor = json.load(handle)
+    except (OSError, ValueError):
+        return []  # validation reports an unreadable descriptor
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    problems = []
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict):
+            continue
+        for path in resource.get("path") if isinstance(resource.get("path"), list) else [resource.get("path")]:
+            if isinstance(path, str) and any(part.startswith(".") for part in Path(path).parts):
+                problems.append(
+                    f"{paths.STUDY_DESCRIPTOR}: resource {resource.get('name')!r} is in the hidden file {path!r}; "
+                    "hidden files are not recorded in a report's manifest. Rename the file without the leading "
+                    f"'.' and change its path in {paths.STUDY_DESCRIPTOR}"
+                )
+    return problems
+
+
+def report_folder_problems(study_dir: Path, report_dir: Path) -> list[str]:
+    """Return why ``report_dir`` may not be replaced by a report of ``study_dir``.
+
+    The report folder is named after the study folder. It may not be a file
+    (``reports/README.md``), a folder that is not a report, or the report of a
+    different study folder with the same name.
+    """
+    from evalkit.report import manifest as manifest_module
+
+    shown = display_path(report_dir)
+    if report_dir.is_symlink() or (report_dir.exists() and not report_dir.is_dir()):
+        return [
+            f"{shown} exists and is not a report folder; a study folder named {study_dir.name!r} would replace it. "
+            "Rename the study folder or choose another --reports-root"
+        ]
+    if not report_dir.is_dir():
+        return []
+    try:
+        manifest = manifest_module.read_manifest(report_dir)
+    except FileNotFoundError:
+        if {p.name for p in report_dir.iterdir()} <= {"failed"}:
+            return []
+        return [
+            f"{shown} exists but holds no manifest.json: it is not a report folder; move it or choose another --reports-root"
+        ]
+    except manifest_module.ManifestError as error:
+        return [f"{error}; move {shown} away or choose another --reports-root"]
+    recorded = manifest.get("study", {}).get("path") if isinstance(manifest.get("study"), dict) else None
+    if isinstance(recorded, str) and (report_dir / recorded).resolve() != study_dir.resolve():
+        return [
+            f"{shown} holds the report of another study folder ({display_path((report_dir / recorded).resolve())}); "
+            f"a run of {display_path(study_dir)} would replace it. Use --reports-root to write elsewhere"
+        ]
+    return []
 
 
 def language_parameters(study_dir: Path, report_dir: Path, language: str, reveal_names: bool) -> dict:
@@ -167,6 +271,7 @@ def make_plan(
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
     report_dir = paths.report_dir_for(study_dir, Path(reports_root).resolve() if reports_root else None)
     check_inputs(study_dir, chapters, notebooks_dir, report_dir)
+    chromium = find_chromium() if pdf else None
     plan = Plan(
         study_dir=study_dir,
         report_dir=report_dir,
@@ -174,7 +279,8 @@ def make_plan(
         chapters=tuple(chapters),
         notebooks_dir=notebooks_dir,
         reveal_names=bool(reveal_names),
-        pdf=bool(pdf) and find_chromium() is not None,
+        pdf=chromium is not None,
+        chromium=chromium,
         artefacts=tuple(artefacts),
         parameters={lang: language_parameters(study_dir, report_dir, lang, reveal_names) for lang in languages},
         inputs=manifest_module.hash_tree(study_dir),
@@ -193,6 +299,7 @@ def key_material(plan: Plan) -> dict:
         "chapters": [[c.id, c.title_sv, c.title_en] for c in plan.chapters],
         "languages": list(plan.languages),
         "parameters": plan.parameters,
+        "chapter_parameters": plan.chapter_parameters,
         "environment": plan.environment,
         "pdf": plan.pdf,
         "artefacts": [artefact.identity for artefact in plan.artefacts],
@@ -235,7 +342,7 @@ def chapter_tasks(
                 "notebook": str(notebooks[chapter.id]),
                 "output": str(work_dir / language / chapter.notebook),
                 "cwd": str(work_dir / language),
-                "parameters": plan.parameters[language],
+                "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
                 "timeout": timeout,
             }
             if html:
@@ -261,4 +368,5 @@ def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
         "output": str(work_dir / language / REPORT_NAME),
         "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
         "pdf": plan.pdf,
+        "chromium": plan.chromium,
     }

@@ -6,8 +6,15 @@ formats; building that package's grammar costs about two seconds in every
 process, and nbformat's notebook schema never uses those formats. Marking
 the module as absent in the worker processes makes ``jsonschema`` skip it.
 The main process (and anything else that validates IRIs) is not affected.
+
+The fork server also asks to be killed when ``evalkit run`` exits
+(:mod:`evalkit.report.lifetime`), so a killed run leaves no fork server behind.
 """
 
 import sys
+
+from evalkit.report.lifetime import die_with_parent
+
+die_with_parent()
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
