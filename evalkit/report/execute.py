@@ -265,7 +265,7 @@ def execute_notebook(task: dict) -> dict:
             cwd=task["cwd"],
             start_timeout=START_TIMEOUT,
             execution_timeout=task.get("timeout"),
-            record_timing=False,
+            record_timing=True,  # start times name the cell a dying kernel was running (removed afterwards)
             config=kernel_config(),
             shutdown_kernel="immediate",
         )
@@ -298,14 +298,14 @@ def _crash(nb, error: BaseException) -> dict:
     """Describe a failure outside a cell's own code (dead kernel, timeout, I/O error).
 
     When papermill saved the notebook, the cell that was running is named (the
-    last code cell the kernel started: it has an execution count), and the
-    message gives the last cell that finished before it.
+    last code cell papermill started: it has a start time), and the message
+    gives the last cell that finished before it.
     """
     message = f"{type(error).__name__}: {error}".strip()
     started = [
         index
         for index, cell in enumerate(nb.cells if nb is not None else [])
-        if cell.get("cell_type") == "code" and cell.get("execution_count") is not None
+        if cell.get("cell_type") == "code" and cell.get("metadata", {}).get("papermill", {}).get("start_time")
     ]
     cell = source_cell_number(nb, started[-1]) if started else None
     if len(started) > 1:

@@ -84,8 +84,56 @@ def make_deterministic(source: Path, target: Path) -> Path:
         pdf.docinfo["/ModDate"] = FIXED_PDF_DATE
         if "/Metadata" in pdf.Root:  # XMP repeats the dates and holds a random document id
             del pdf.Root["/Metadata"]
-        pdf.save(target, deterministic_id=True)
+        renumber_structure_ids(pdf)
+        if "/ID" in pdf.trailer:  # qpdf keeps an existing first /ID element; derive both from the content
+            del pdf.trailer["/ID"]
+        # object streams regrouped by qpdf: Chromium groups objects by its own (timing-dependent) numbering
+        pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return Path(target)
+
+
+def renumber_structure_ids(pdf) -> int:
+    """Give the tagged-PDF structure elements ids in document order; return how many were renamed.
+
+    Chromium names each structure element after its DOM node (``node00000068``),
+    and DOM node numbers depend on the timing of page loading. The elements
+    are renamed ``e00001``, ``e00002``, … in the order of the structure tree,
+    and the id tree and table-header references (``/Headers``) follow.
+    """
+    import pikepdf
+
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/IDTree" not in root:
+        return 0
+    mapping: dict[str, str] = {}
+    elements, everything = [], []
+    stack = [root.get("/K")]
+    while stack:  # depth first, in document order
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and node.get("/Type", "/StructElem") == "/StructElem":
+            everything.append(node)
+            if "/ID" in node and str(node.ID) not in mapping:
+                mapping[str(node.ID)] = f"e{len(mapping) + 1:05d}"
+                elements.append(node)
+            if "/K" in node:
+                stack.append(node.K)
+    for element in elements:
+        element.ID = pikepdf.String(mapping[str(element.ID)])
+    for element in everything:
+        attributes = element.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and isinstance(attribute.get("/Headers"), pikepdf.Array):
+                attribute.Headers = pikepdf.Array(
+                    [pikepdf.String(mapping.get(str(h), str(h))) for h in attribute.Headers]
+                )
+    names = pikepdf.Array()
+    for element in elements:  # already in the order of their new ids
+        names.append(element.ID)
+        names.append(element if element.is_indirect else pdf.make_indirect(element))
+    root.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=names))
+    return len(mapping)
 
 
 def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, timeout: float = 180) -> Path:
