@@ -522,6 +522,8 @@ def cli_audit(args: argparse.Namespace) -> int:
         errors.print(safe_text(f"evalkit audit: {error}"), style="red", markup=False, soft_wrap=True)
         return 2
     except OSError as error:
-        errors.print(safe_text(f"evalkit audit: {error.strerror or error}: {error.filename or ''}"), style="red", markup=False)
+        errors.print(
+            safe_text(f"evalkit audit: {error.strerror or error}: {error.filename or ''}"), style="red", markup=False
+        )
         return 2
     return 0 if result.ok else 1

@@ -52,6 +52,7 @@ from evalkit.report.artefacts import REPORT_ARTEFACTS, ReportArtefact, write_art
 from evalkit.report.checks import PRE_RUN_CHECKS, PreRunCheck, overrides_still_given, run_checks
 from evalkit.report.plan import Plan, RunContext, RunError, chapter_tasks, combine_task, make_plan, parse_languages
 from evalkit.report.pool import run_tasks
+from evalkit.terminal import safe_text
 
 DEFAULT_JOBS = 2
 CACHE_MESSAGE = "unchanged: served from cache"
@@ -95,13 +96,11 @@ class _Output:
 
     def say(self, text: str, style: str | None = None) -> None:
         self.result.messages.append(text)
-        from evalkit.terminal import safe_text
-
         self.console.print(safe_text(text), style=style, highlight=False, markup=False, soft_wrap=True)
 
     def problem(self, text: str) -> None:
         self.result.messages.append(text)
-        self.error_console.print(text, style="red", highlight=False, markup=False, soft_wrap=True)
+        self.error_console.print(safe_text(text), style="red", highlight=False, markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- the run
