@@ -18,7 +18,7 @@ DEMO_DIR = paths.PROJECT_ROOT / "tests" / "fixtures" / "demo-county"
 def test_an_untouched_scaffold_is_refused_naming_what_is_missing(tmp_path, capsys):
     study = create_study(tmp_path / "data" / "new-county-2026")
     code = main(["run", str(study), "--no-pdf", "--language", "en", "--reports-root", str(tmp_path / "reports")])
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # refusals go to stderr (ux.md §3)
     assert code == 1
     assert "lacks what 15 parts of the report need; nothing was run and no report was changed." in out
     assert "00_study / municipalities: municipalities.csv: no municipalities (0 rows)" in out
