@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 from studies import findings_by_id, tiny_study
 
@@ -42,8 +43,35 @@ def test_pre_existing_trend():
     b = trend.loc["B"]
     assert b["first_pre_value"] == 96 and b["last_pre_value"] == 115
     assert b["pre_slope"] == pytest.approx(19.0)
-    assert bool(b["increase_under_way"]) and b["verdict"] == "increase_already_under_way"
+    assert bool(b["increase_under_way"]) and b["pre_trend"] == "increase_already_under_way"
+    assert b["note"] == "two_points" and math.isnan(b["pre_slope_se"])
     assert trend.loc["A", "pre_slope"] == pytest.approx(2.0)
+
+
+def test_pre_trend_that_cannot_be_told_from_noise():
+    from studies import tiny_tables
+
+    # Three years before the start (2013-2015): 45, 38, 60 has slope 7.5 and standard error
+    # sqrt((4.83^2 + 9.67^2 + 4.83^2) / 1 / 2) = 8.37 > 7.5: no verdict either way.
+    tables = tiny_tables()
+    cases = tables["case_statistics"]
+    a = cases[cases.municipality_id == "A"].iloc[:1]
+    extra = a.assign(year=2013)
+    cases = pd.concat([cases, extra], ignore_index=True)
+    for year, value in ((2013, 45), (2014, 38), (2015, 60)):
+        cases.loc[(cases.municipality_id == "A") & (cases.year == year), "value"] = value
+    trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
+    a = trend.loc["A"]
+    assert a["pre_slope"] == pytest.approx(7.5) and a["pre_slope_se"] == pytest.approx(
+        math.sqrt(70.0 + 1 / 12), rel=1e-3
+    )
+    assert a["pre_trend"] == "cannot_be_distinguished" and pd.isna(a["increase_under_way"])
+    # 25, 24, 17: slope -4, standard error sqrt(3) < 4: no increase before the start.
+    for year, value in ((2013, 25), (2014, 24), (2015, 17)):
+        cases.loc[(cases.municipality_id == "A") & (cases.year == year), "value"] = value
+    trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
+    assert trend.loc["A", "pre_slope_se"] == pytest.approx(math.sqrt(3))
+    assert trend.loc["A", "pre_trend"] == "no_pre_start_increase"
 
 
 def test_pre_existing_trend_flat_and_short():
@@ -53,10 +81,10 @@ def test_pre_existing_trend_flat_and_short():
     cases = tables["case_statistics"]
     cases.loc[(cases.municipality_id == "A") & (cases.year == 2015), "value"] = 8
     trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
-    assert trend.loc["A", "verdict"] == "no_pre_start_increase"
+    assert trend.loc["A", "pre_trend"] == "no_pre_start_increase"
     cases = cases[~((cases.municipality_id == "B") & (cases.year == 2016))]
     trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
-    assert trend.loc["B", "verdict"] == "insufficient_pre_start_data"
+    assert trend.loc["B", "pre_trend"] == "insufficient_pre_start_data"
     assert trend["increase_under_way"].isna()["B"]
 
 
@@ -85,19 +113,19 @@ def test_level_change_model_by_hand():
     assert model.loc["trend", "ci_high"] == pytest.approx(2.5 + t * 0.5)
 
 
-def test_level_change_model_undefined_cases():
+def test_level_change_model_says_too_few_years():
     model = cs.level_change_model(tiny_study())
-    b = model[model["municipality_id"] == "B"]  # no year after the start: rank deficient
-    assert b["estimate"].isna().all() and b["ci_low"].isna().all()
+    b = model[model["municipality_id"] == "B"]  # no year after the start
+    assert len(b) == 1 and b["note"].iloc[0] == "too_few_years" and pd.isna(b["term"].iloc[0])
+    assert b["estimate"].isna().all()
     from studies import tiny_tables
 
     cases = tiny_tables()["case_statistics"]
     cases = cases[~((cases.municipality_id == "A") & (cases.year == 2018))]  # 3 points: df 0
-    a = cs.level_change_model(tiny_study({"case_statistics": cases}), "A").set_index("term")
-    assert (a["df"] == 0).all()
-    assert a["std_error"].isna().all() and a["ci_high"].isna().all()
-    # Exact fit: the before line is 14 + 2x (a = 14), so c = 20 - (14 + 2 * 1) = 4.
-    assert a.loc["level_change", "estimate"] == pytest.approx(4.0)
+    a = cs.level_change_model(tiny_study({"case_statistics": cases}), "A")
+    assert len(a) == 1 and a["note"].iloc[0] == "too_few_years" and int(a["df"].iloc[0]) == 0
+    # With enough years, rows carry no note.
+    assert cs.level_change_model(tiny_study(), "A")["note"].isna().all()
 
 
 def test_case_findings():

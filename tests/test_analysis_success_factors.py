@@ -107,3 +107,40 @@ def test_success_factor_findings():
     )
     assert rows.loc["sf.casework", "source"] == "Kap. 3, Handläggning"
     assert list(sf.success_factor_findings(tiny_study(), ["casework"])["finding_id"]) == ["sf.casework"]
+
+
+def test_failure_truth_table_says_its_outcome_is_working_poorly():
+    result = sf.qca_analysis(tiny_study(), kind="failure_explanation", outcome="~outcome")
+    assert sf.OUTCOME_POORLY in result.truth_table.columns and "outcome" not in result.truth_table.columns
+    success = sf.qca_analysis(tiny_study(), kind="success_factor")
+    assert "outcome" in success.truth_table.columns
+
+
+def test_reconstruction_counts_of_the_default_study():
+    from evalkit import paths
+    from evalkit.study import load_study
+
+    counts = sf.reconstruction_counts(load_study(paths.DEFAULT_STUDY_DIR)).set_index("part")
+    # Success factors: proximity A-F, expert team A, B, D-H, support A-E, right person A-H.
+    assert (counts.loc["success_factor", "n_reconstructed"], counts.loc["success_factor", "n_values"]) == (26, 32)
+    # Failure explanations: purely strategic role A-H, unclear role A-D and F-H, placement A-D.
+    assert (counts.loc["failure_explanation", "n_reconstructed"], counts.loc["failure_explanation", "n_values"]) == (
+        19,
+        40,
+    )
+    assert (counts.loc["outcome", "n_reconstructed"], counts.loc["outcome", "n_stated"]) == (5, 3)
+
+
+def test_every_solution_is_read_in_words():
+    study = tiny_study()
+    result = sf.qca_analysis(study, kind="failure_explanation", outcome="~outcome")
+    sentences = sf.solution_sentences(study, result, "en", outcome="~outcome")
+    assert len(sentences) == len(result.solutions_frame())
+    first = sentences.iloc[0]
+    assert first["expression"] == "casework"
+    assert first["sentence"].startswith("The coordinator function works poorly where 'Casework' holds.")
+    assert first["sentence"].endswith("This covers municipality B.")
+    swedish = sf.solution_sentences(study, result, "sv", outcome="~outcome").iloc[0]["sentence"]
+    assert swedish.startswith("Samordnarfunktionen fungerar dåligt där ”") and "gäller" in swedish
+    negated = sf.solution_sentences(study, sf.qca_analysis(study, kind="success_factor"), "en")
+    assert all(s.startswith("The coordinator function works well where") for s in negated["sentence"])

@@ -131,7 +131,8 @@ def before_after_summary(study) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``municipality_id, measure, start_year, n_before, n_after, mean_before,
         mean_after, abs_change, rel_change (NaN when mean_before is 0 or missing),
-        start_year_value, start_year_excluded (always True), note``.
+        start_year_value, start_year_excluded (always True), note`` (the code
+        ``start_year_excluded``; labelled by the ``case_note`` vocabulary).
     """
     rows = []
     for (mid, measure), group in _series_groups(study):
@@ -155,7 +156,7 @@ def before_after_summary(study) -> pd.DataFrame:
                 "rel_change": rel,
                 "start_year_value": float(at_start.iloc[0]) if len(at_start) else float("nan"),
                 "start_year_excluded": True,
-                "note": "start year excluded from both sides",
+                "note": "start_year_excluded",
             }
         )
     columns = [
@@ -175,42 +176,59 @@ def before_after_summary(study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _slope(years: np.ndarray, values: np.ndarray) -> float:
+def _slope(years: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope and its standard error (NaN with fewer than three distinct years)."""
     if len(years) < 2 or np.ptp(years) == 0:
-        return float("nan")
+        return float("nan"), float("nan")
     x = years - years.mean()
-    return float((x * (values - values.mean())).sum() / (x * x).sum())
+    sxx = float((x * x).sum())
+    slope = float((x * (values - values.mean())).sum() / sxx)
+    if len(years) < 3:
+        return slope, float("nan")
+    residuals = values - values.mean() - slope * x
+    return slope, math.sqrt(float(residuals @ residuals) / (len(years) - 2) / sxx)
 
 
 def pre_existing_trend(study) -> pd.DataFrame:
     """Was an increase already under way before the coordinator started?
 
-    The years strictly before the start year are the pre-start period. An
-    increase counts as already under way when the last pre-start value is
-    above the first, or the least-squares slope over the pre-start years is
-    positive. The report's example: counts rising 96 -> 115 over the two years
-    before a coordinator came in 2018, so the 2018 value cannot be credited to
-    the coordinator.
+    The years strictly before the start year are the pre-start period. The report's example:
+    counts rising 96 -> 115 over the two years before a coordinator came in 2018, so the 2018
+    value cannot be credited to the coordinator. The verdict (``pre_trend``):
+
+    * fewer than two pre-start years: ``insufficient_pre_start_data``;
+    * two years: the direction of the change, as in the report's reasoning (no standard error
+      can be computed; ``note`` is ``two_points``);
+    * three or more: the least-squares slope and its standard error. When the standard error is
+      at least as large as the slope, the trend ``cannot_be_distinguished`` from no trend;
+      otherwise ``increase_already_under_way`` (slope above 0) or ``no_pre_start_increase``.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``municipality_id, measure, start_year, n_pre, first_pre_year,
-        first_pre_value, last_pre_year, last_pre_value, pre_slope (per year),
-        increase_under_way (boolean, NA with fewer than two pre-start years),
-        verdict``. ``verdict`` is ``increase_already_under_way``,
-        ``no_pre_start_increase`` or ``insufficient_pre_start_data``.
+        first_pre_value, last_pre_year, last_pre_value, pre_slope (per year), pre_slope_se,
+        increase_under_way (boolean; NA when insufficient or indistinguishable), pre_trend,
+        note``. ``pre_trend`` and ``note`` are codes of the ``pre_trend`` and ``case_note``
+        vocabularies.
     """
     rows = []
     for (mid, measure), group in _series_groups(study):
         pre = group[group["period"] == "before"].sort_values("year")
         years = pre["year"].astype(float).to_numpy()
         values = pre["value"].astype(float).to_numpy()
-        slope = _slope(years, values)
+        slope, error = _slope(years, values)
+        note = pd.NA
         if len(pre) < 2:
             under_way, verdict = pd.NA, "insufficient_pre_start_data"
+        elif len(pre) == 2:
+            under_way = bool(values[-1] > values[0])
+            verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
+            note = "two_points"
+        elif error >= abs(slope):
+            under_way, verdict = pd.NA, "cannot_be_distinguished"
         else:
-            under_way = bool(values[-1] > values[0] or slope > 0)
+            under_way = bool(slope > 0)
             verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
         rows.append(
             {
@@ -223,8 +241,10 @@ def pre_existing_trend(study) -> pd.DataFrame:
                 "last_pre_year": int(years[-1]) if len(pre) else pd.NA,
                 "last_pre_value": float(values[-1]) if len(pre) else float("nan"),
                 "pre_slope": slope,
+                "pre_slope_se": error,
                 "increase_under_way": under_way,
-                "verdict": verdict,
+                "pre_trend": verdict,
+                "note": note,
             }
         )
     columns = [
@@ -237,11 +257,15 @@ def pre_existing_trend(study) -> pd.DataFrame:
         "last_pre_year",
         "last_pre_value",
         "pre_slope",
+        "pre_slope_se",
         "increase_under_way",
-        "verdict",
+        "pre_trend",
+        "note",
     ]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"first_pre_year": "Int64", "last_pre_year": "Int64", "increase_under_way": "boolean"})
+    return frame.astype(
+        {"first_pre_year": "Int64", "last_pre_year": "Int64", "increase_under_way": "boolean", "note": "string"}
+    )
 
 
 # Student t distribution (scipy) -------------------------------------------------------------
@@ -268,9 +292,10 @@ def level_change_model(
     available years, leaving the start year out (as in
     :func:`before_after_summary`). ``c`` is the shift in level after the start,
     given the linear trend. Standard errors use ``sigma^2 (X'X)^-1`` with
-    ``df = n - 3``; intervals are two-sided t intervals. With ``df < 1``, or
-    when the design is rank deficient (no years on one side), the standard
-    errors and intervals are NaN.
+    ``df = n - 3``; intervals are two-sided t intervals. A series with too few
+    years for that (``df < 1``, or no year on one side of the start) gets one
+    row with ``term`` empty and ``note = too_few_years`` instead of estimates
+    without uncertainty.
 
     This is exploratory: a few yearly counts cannot separate a coordinator
     effect from trends, registration changes or chance. Every row carries
@@ -280,7 +305,7 @@ def level_change_model(
     -------
     pandas.DataFrame
         Columns ``municipality_id, measure, term (intercept, trend, level_change),
-        estimate, std_error, df, t_crit, ci_low, ci_high, n_years, exploratory``.
+        estimate, std_error, df, t_crit, ci_low, ci_high, n_years, exploratory, note``.
     """
     rows = []
     for (mid, meas), group in _series_groups(study):
@@ -295,15 +320,29 @@ def level_change_model(
         n = len(y)
         df = n - 3
         rank = np.linalg.matrix_rank(X) if n else 0
-        estimates = np.full(3, np.nan)
-        errors = np.full(3, np.nan)
-        if rank == 3:
-            estimates, _, _, _ = np.linalg.lstsq(X, y, rcond=None)
-            if df >= 1:
-                residuals = y - X @ estimates
-                sigma2 = float(residuals @ residuals) / df
-                errors = np.sqrt(np.diag(sigma2 * np.linalg.inv(X.T @ X)))
-        t_crit = t_quantile(0.5 + level / 2, df) if df >= 1 else float("nan")
+        if rank < 3 or df < 1:
+            rows.append(
+                {
+                    "municipality_id": mid,
+                    "measure": meas,
+                    "term": pd.NA,
+                    "estimate": float("nan"),
+                    "std_error": float("nan"),
+                    "df": int(df),
+                    "t_crit": float("nan"),
+                    "ci_low": float("nan"),
+                    "ci_high": float("nan"),
+                    "n_years": int(n),
+                    "exploratory": True,
+                    "note": "too_few_years",
+                }
+            )
+            continue
+        estimates, _, _, _ = np.linalg.lstsq(X, y, rcond=None)
+        residuals = y - X @ estimates
+        sigma2 = float(residuals @ residuals) / df
+        errors = np.sqrt(np.diag(sigma2 * np.linalg.inv(X.T @ X)))
+        t_crit = t_quantile(0.5 + level / 2, df)
         for term, estimate, error in zip(("intercept", "trend", "level_change"), estimates, errors):
             rows.append(
                 {
@@ -318,6 +357,7 @@ def level_change_model(
                     "ci_high": float(estimate + t_crit * error),
                     "n_years": int(n),
                     "exploratory": True,
+                    "note": pd.NA,
                 }
             )
     columns = [
@@ -332,8 +372,9 @@ def level_change_model(
         "ci_high",
         "n_years",
         "exploratory",
+        "note",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns).astype({"term": "string", "note": "string"})
     frame.attrs["exploratory"] = True
     frame.attrs["note"] = (
         "Exploratory level-change regression on a few yearly counts; not evidence of a coordinator effect."

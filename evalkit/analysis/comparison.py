@@ -1,9 +1,10 @@
 """Chapter 03 (first half): team-based municipalities compared with those with a coordinator.
 
-Two questions: how do the team-based municipalities score, quality area by
-quality area, against the municipalities with a coordinator; and what does
-the team model give and lack, according to the indicators the codebook
-assigns to the ``comparison`` chapter.
+Two questions: how do the team-based municipalities score against the
+municipalities with a coordinator, on the indicators assessed for both, and
+against those where the coordinator function works poorly (the source report's
+own comparison); and what does the team model give and lack, according to the
+indicators the codebook assigns to the ``comparison`` chapter.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from evalkit.analysis.populations import (
     count_statement,
     findings_frame,
     join_sources,
+    municipality_groups,
     population_members,
+    row_is_reconstructed,
     rows_basis,
 )
-from evalkit.analysis.quality_areas import (
-    indicator_findings,
-    municipality_values,
-    ordered_indicators,
-    ordered_quality_areas,
-    quality_area_cells,
-)
+from evalkit.analysis.quality_areas import indicator_findings, ordered_indicators
 from evalkit.study.model import VALUE_SCORES
 
 CHAPTER = "comparison"
@@ -31,50 +28,87 @@ CHAPTER = "comparison"
 GIVES_THRESHOLD = 0.5
 
 
-def team_vs_coordinator(study, partly_score: float = 0.5) -> pd.DataFrame:
-    """Team-based municipalities against municipalities with a coordinator, per quality area.
+#: The groups the team municipalities are compared with (municipality_groups codes), in display order.
+COMPARISON_GROUPS = ("team_based", "well_functioning", "poorly_functioning")
 
-    Each group's value is the mean of its municipalities' area scores (see
-    :func:`evalkit.analysis.quality_areas.quality_area_matrix`). The two groups
-    rest on different indicators (coordinator-level indicators exist only for
-    coordinator municipalities), so each cell reports how many municipalities
-    and indicators lie behind it.
+
+def team_vs_coordinator(study, partly_score: float = 0.5) -> pd.DataFrame:
+    """Team municipalities against municipalities with a coordinator, on the indicators assessed for both.
+
+    Only indicators with a known value for at least one team municipality and one municipality
+    with a coordinator are compared (the quality-area indicators exist only for municipalities
+    with a coordinator, so comparing area means would set different indicators against each
+    other). Besides all municipalities with a coordinator, the team municipalities are set
+    against those where the coordinator function works well and, as the source report does,
+    against those where it works poorly. Each group's value is the mean score of its known
+    values (yes 1, partly ``partly_score``, no 0); ``reconstructed_*`` counts how many of those
+    values are reconstructions, so a reader sees how much of a difference rests on them.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``quality_area_id, mean_team, mean_coordinator, difference (team -
-        coordinator), n_municipalities_team, n_municipalities_coordinator,
-        n_indicators_team, n_indicators_coordinator``; quality areas in codebook order.
+        Columns ``indicator_id, quality_area_id, mean_team, mean_coordinator, mean_well,
+        mean_poorly, difference (team - coordinator), difference_poorly (team - poorly
+        functioning), n_team, n_coordinator, reconstructed_team, reconstructed_coordinator``;
+        indicators in codebook order.
     """
-    team = population_members(study, "team_municipalities")
-    with_coordinator = population_members(study, "municipalities_with_coordinator")
-    cells = quality_area_cells(study, partly_score)
-    values = municipality_values(study, partly_score)
+    scores = dict(VALUE_SCORES, partly=float(partly_score))
+    groups = municipality_groups(study)
+    team = set(population_members(study, "team_municipalities"))
+    with_coordinator = set(population_members(study, "municipalities_with_coordinator"))
+    assessments = study.tables["assessments"]
     rows = []
-    for area in ordered_quality_areas(study):
-        row = {"quality_area_id": area}
-        for name, members in (("team", team), ("coordinator", with_coordinator)):
-            scored = cells[(cells["quality_area_id"] == area) & cells["municipality_id"].isin(members)][
-                "score"
-            ].dropna()
-            behind = values[
-                (values["quality_area_id"] == area) & values["municipality_id"].isin(members) & values["score"].notna()
-            ]
-            row[f"mean_{name}"] = float(scored.mean()) if len(scored) else float("nan")
-            row[f"n_municipalities_{name}"] = int(len(scored))
-            row[f"n_indicators_{name}"] = int(behind["indicator_id"].nunique())
+    for _, indicator in ordered_indicators(study).iterrows():
+        members = set(population_members(study, indicator["population"]))
+        own = assessments[
+            (assessments["indicator_id"] == indicator["indicator_id"]) & assessments["subject_id"].isin(members)
+        ]
+        own = own[own["value"].isin(list(scores))]
+        in_team = own[own["subject_id"].isin(team)]
+        in_coordinator = own[own["subject_id"].isin(with_coordinator)]
+        if in_team.empty or in_coordinator.empty:
+            continue
+
+        def mean(frame):
+            return float(frame["value"].map(scores).mean()) if len(frame) else float("nan")
+
+        def reconstructed(frame):
+            return int(
+                sum(
+                    row_is_reconstructed(b, f, ["value"]) for b, f in zip(frame["basis"], frame["reconstructed_fields"])
+                )
+            )
+
+        well = in_coordinator[in_coordinator["subject_id"].map(groups) == "well_functioning"]
+        poorly = in_coordinator[in_coordinator["subject_id"].map(groups) == "poorly_functioning"]
+        row = {
+            "indicator_id": indicator["indicator_id"],
+            "quality_area_id": indicator["quality_area_id"],
+            "mean_team": mean(in_team),
+            "mean_coordinator": mean(in_coordinator),
+            "mean_well": mean(well),
+            "mean_poorly": mean(poorly),
+            "n_team": len(in_team),
+            "n_coordinator": len(in_coordinator),
+            "reconstructed_team": reconstructed(in_team),
+            "reconstructed_coordinator": reconstructed(in_coordinator),
+        }
         row["difference"] = row["mean_team"] - row["mean_coordinator"]
+        row["difference_poorly"] = row["mean_team"] - row["mean_poorly"]
         rows.append(row)
     columns = [
+        "indicator_id",
         "quality_area_id",
         "mean_team",
         "mean_coordinator",
+        "mean_well",
+        "mean_poorly",
         "difference",
-        "n_municipalities_team",
-        "n_municipalities_coordinator",
-        "n_indicators_team",
-        "n_indicators_coordinator",
+        "difference_poorly",
+        "n_team",
+        "n_coordinator",
+        "reconstructed_team",
+        "reconstructed_coordinator",
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -85,15 +119,16 @@ def team_model_profile(study, partly_score: float = 0.5) -> pd.DataFrame:
     For an indicator assessed over municipalities, only the team-based
     municipalities are counted (``scope`` = ``team_municipalities``); for
     coordinator- or interview-level indicators the whole population is
-    counted (``scope`` = the population). ``verdict`` is ``gives`` when the
+    counted (``scope`` = the population). ``team_model`` is ``gives`` when the
     mean score of the known values is at least ``GIVES_THRESHOLD``, ``lacks``
-    below it, ``unknown`` without known values.
+    below it, ``unknown`` without known values (codes of the ``team_model``
+    vocabulary).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``indicator_id, quality_area_id, population, scope, n_subjects, yes,
-        partly, no, unknown, mean_score, verdict, label_sv, label_en, basis``.
+        partly, no, unknown, mean_score, team_model, label_sv, label_en, basis``.
     """
     scores = dict(VALUE_SCORES, partly=float(partly_score))
     team = set(population_members(study, "team_municipalities"))
@@ -113,7 +148,7 @@ def team_model_profile(study, partly_score: float = 0.5) -> pd.DataFrame:
         counts = own["value"].value_counts()
         known = [scores[v] for v in own["value"] if v in scores]
         mean = sum(known) / len(known) if known else float("nan")
-        verdict = "unknown" if not known else ("gives" if mean >= GIVES_THRESHOLD else "lacks")
+        team_model = "unknown" if not known else ("gives" if mean >= GIVES_THRESHOLD else "lacks")
         rows.append(
             {
                 "indicator_id": indicator["indicator_id"],
@@ -126,7 +161,7 @@ def team_model_profile(study, partly_score: float = 0.5) -> pd.DataFrame:
                 "no": int(counts.get("no", 0)),
                 "unknown": int(counts.get("unknown", 0)) + len(members - set(own["subject_id"])),
                 "mean_score": mean,
-                "verdict": verdict,
+                "team_model": team_model,
                 "label_sv": indicator["label_sv"],
                 "label_en": indicator["label_en"],
                 "basis": rows_basis(own, ["value"]),
@@ -143,7 +178,7 @@ def team_model_profile(study, partly_score: float = 0.5) -> pd.DataFrame:
         "no",
         "unknown",
         "mean_score",
-        "verdict",
+        "team_model",
         "label_sv",
         "label_en",
         "basis",

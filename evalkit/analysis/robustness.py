@@ -303,4 +303,186 @@ def allocations_by_poorly_functioning(study, allocations: Allocations) -> dict:
     return dict(out)
 
 
-__all__ = ["ROBUSTNESS_COLUMNS", "robustness_table", "qca_by_reading", "allocations_by_poorly_functioning"]
+def qca_by_model(study, allocations: Allocations | None = None, by_reading: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`qca_by_reading` summed over readings with the same organisation models.
+
+    For the default study this sets the reading "the second poorly functioning municipality
+    has a post of its own" (A or B) against "it shares the post" (F, G or H).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``models, poorly_functioning (the sets summed, ', '-joined), analysis,
+        solution_type, expression, holds_in, of_allocations, share``; sorted by models,
+        analysis, type and share (descending).
+    """
+    if by_reading is None:
+        by_reading = qca_by_reading(study, allocations)
+    sizes = (
+        by_reading.drop_duplicates("poorly_functioning")
+        .groupby("models")["of_allocations"]
+        .apply(lambda values: sum(int(v) for v in values))
+    )
+    sets = (
+        by_reading.drop_duplicates("poorly_functioning")
+        .groupby("models")["poorly_functioning"]
+        .apply(lambda values: ", ".join(sorted(values)))
+    )
+    rows = []
+    for (models, analysis, solution_type, expression), group in by_reading.groupby(
+        ["models", "analysis", "solution_type", "expression"], sort=True
+    ):
+        holds = sum(int(v) for v in group["holds_in"])
+        rows.append(
+            {
+                "models": models,
+                "poorly_functioning": sets[models],
+                "analysis": analysis,
+                "solution_type": solution_type,
+                "expression": expression,
+                "holds_in": holds,
+                "of_allocations": int(sizes[models]),
+                "share": float(holds) / float(sizes[models]),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    order = {name: i for i, (name, _, _) in enumerate(ANALYSES)}
+    frame = frame.sort_values(
+        ["models", "analysis", "solution_type", "share", "expression"],
+        key=lambda column: column.map(order) if column.name == "analysis" else column,
+        ascending=[True, True, True, False, True],
+    ).reset_index(drop=True)
+    frame["holds_in"] = frame["holds_in"].astype(object)
+    frame["of_allocations"] = frame["of_allocations"].astype(object)
+    return frame
+
+
+def summary(table: pd.DataFrame, language: str = "en") -> list[str]:
+    """Sentences on a robustness table, generated from it (Swedish or English).
+
+    How many allocations are consistent; how many findings hold in all of them; which rest on
+    the reconstruction, with their share; and whether any QCA solution holds in all of them.
+    """
+    findings = table[table["kind"] == "finding"]
+    everywhere = findings[findings["holds_everywhere"]]
+    resting = findings[~findings["holds_everywhere"]].sort_values("share")
+    solutions = table[table["kind"] == "qca"]
+    total = int(table["of_allocations"].iloc[0]) if len(table) else 0
+    if language == "sv":
+        out = [
+            f"Rapportens antal och de nedskrivna villkoren tillåter {_big(total, 'sv')} olika fördelningar av de "
+            "rekonstruerade värdena.",
+            f"{len(everywhere)} av {len(findings)} resultat gäller i alla dessa fördelningar.",
+        ]
+        if len(resting):
+            listed = ", ".join(f"{f} ({_percent(s, 'sv')})" for f, s in zip(resting["finding_id"], resting["share"]))
+            out.append(f"Dessa vilar på rekonstruktionen (andel fördelningar där de gäller): {listed}.")
+        robust = solutions[solutions["holds_everywhere"] & ~solutions["finding_id"].str.endswith(NO_SOLUTION)]
+        out.append(
+            "Ingen QCA-lösning gäller i alla fördelningar."
+            if robust.empty
+            else "QCA-lösningar som gäller i alla fördelningar: " + ", ".join(robust["finding_id"]) + "."
+        )
+        return out
+    out = [
+        f"The report's counts and the written constraints allow {_big(total, 'en')} different allocations of the "
+        "reconstructed values.",
+        f"{len(everywhere)} of {len(findings)} findings hold in all of them.",
+    ]
+    if len(resting):
+        listed = ", ".join(f"{f} ({_percent(s, 'en')})" for f, s in zip(resting["finding_id"], resting["share"]))
+        out.append(f"These rest on the reconstruction (share of allocations in which they hold): {listed}.")
+    robust = solutions[solutions["holds_everywhere"] & ~solutions["finding_id"].str.endswith(NO_SOLUTION)]
+    out.append(
+        "No QCA solution holds in every allocation."
+        if robust.empty
+        else "QCA solutions that hold in every allocation: " + ", ".join(robust["finding_id"]) + "."
+    )
+    return out
+
+
+def _big(number: int, language: str) -> str:
+    """A count written in digits, or as a power of ten when it is longer than 12 digits."""
+    if number < 10**12:
+        grouped = f"{number:,}"
+        return grouped.replace(",", "\u00a0") if language == "sv" else grouped
+    mantissa, exponent = f"{number:.2e}".split("e")
+    mantissa = mantissa.replace(".", ",") if language == "sv" else mantissa
+    return f"{mantissa} × 10^{int(exponent)}"
+
+
+def _percent(share: float, language: str) -> str:
+    text = f"{100 * share:.1f}"
+    if text in ("0.0", "100.0"):
+        text = f"{100 * share:.3g}"
+    return (text.replace(".", ",") + "\u00a0%") if language == "sv" else f"{text}%"
+
+
+def study_digest(study, partly_as: int | None = 1, consistency_cut: float = 1.0) -> str:
+    """Digest of everything :func:`robustness_table` depends on.
+
+    The study's tables and codebook, its constraints file, the two parameters and the source of
+    :mod:`evalkit.analysis` (so a change of the analysis code cannot serve a stale table).
+    """
+    import hashlib
+    from pathlib import Path
+
+    from evalkit.analysis import allocations as allocations_module
+
+    digest = hashlib.sha256(f"{partly_as}|{consistency_cut}".encode())
+    for group in (study.tables, study.codebook):
+        for name in sorted(group):
+            digest.update(name.encode("utf-8"))
+            digest.update(group[name].to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    if study.path is not None:
+        constraints = Path(study.path) / allocations_module.CONSTRAINTS_FILE
+        if constraints.exists():
+            digest.update(constraints.read_bytes())
+    for source in sorted(Path(allocations_module.__file__).parent.glob("*.py")):
+        digest.update(source.name.encode("utf-8"))
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_robustness_table(study, cache_dir=None, partly_as: int | None = 1, consistency_cut: float = 1.0):
+    """:func:`robustness_table`, computed once per content and shared by a run and its chapters.
+
+    The table is stored as CSV under ``<cache_dir>/robustness/<digest>.csv`` (default: the
+    evalkit cache folder, see :mod:`evalkit.paths`), written atomically; a second call with the
+    same study, parameters and code reads it back. The counts come back as Python ints.
+    """
+    from pathlib import Path
+
+    from evalkit import paths
+    from evalkit.safeio import write_text_atomic
+
+    folder = Path(cache_dir or paths.CACHE_DIR) / "robustness"
+    target = folder / f"{study_digest(study, partly_as, consistency_cut)}.csv"
+    if target.exists():
+        frame = pd.read_csv(target, dtype=str, keep_default_na=False)
+        frame["holds_in"] = [int(v) for v in frame["holds_in"]]
+        frame["of_allocations"] = [int(v) for v in frame["of_allocations"]]
+        frame["share"] = frame["share"].astype(float)
+        for column in ("in_study", "holds_everywhere"):
+            frame[column] = frame[column] == "True"
+        frame["holds_in"] = frame["holds_in"].astype(object)
+        frame["of_allocations"] = frame["of_allocations"].astype(object)
+        return frame
+    frame = robustness_table(study, partly_as=partly_as, consistency_cut=consistency_cut)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, frame.to_csv(index=False, lineterminator="\n"))
+    return frame
+
+
+__all__ = [
+    "ROBUSTNESS_COLUMNS",
+    "robustness_table",
+    "cached_robustness_table",
+    "study_digest",
+    "qca_by_reading",
+    "qca_by_model",
+    "summary",
+    "allocations_by_poorly_functioning",
+]

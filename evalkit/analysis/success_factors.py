@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from evalkit.analysis import qca
 from evalkit.analysis.populations import (
     combine_basis,
     count_statement,
@@ -28,11 +29,14 @@ from evalkit.analysis.populations import (
     join_sources,
     population_basis,
     population_members,
+    row_is_reconstructed,
     rows_basis,
 )
 
 CHAPTER = "success_factors"
 OUTCOME = "outcome"
+#: Truth-table column of the failure analysis: 1 = the coordinator function works poorly.
+OUTCOME_POORLY = "outcome_poorly"
 KINDS = ("success_factor", "failure_explanation")
 
 
@@ -195,6 +199,8 @@ class SuccessFactorQCA:
         Municipalities left out because a condition or the outcome was NA.
     truth_table, necessity : pandas.DataFrame
         From :func:`evalkit.analysis.qca.truth_table` / :func:`~evalkit.analysis.qca.necessity`.
+        When the absence of the outcome is explained, the truth table's outcome column is
+        ``outcome_poorly`` (1 = works poorly).
     conservative, parsimonious, intermediate : QCASolutions or None
         None when the solution is undefined (e.g. no case with outcome 0 for the
         parsimonious solution); the reason is in ``notes``.
@@ -266,8 +272,6 @@ def qca_analysis(
         ``dropped_cases``). The intermediate solution uses
         :func:`directional_expectations` (reversed for ``~outcome``).
     """
-    from evalkit.analysis import qca
-
     if conditions is None:
         conditions = ordered_conditions(study, kind)
     table = condition_table(study, partly_as, conditions)
@@ -300,6 +304,9 @@ def qca_analysis(
             setattr(result, attribute, qca.minimise(truth, **kwargs))
         except ValueError as error:
             notes.append(f"No {attribute} solution: {error}")
+    if outcome.startswith("~"):
+        # In the truth table of the absence, 1 means the function works poorly: say so in the header.
+        result.truth_table = truth.rename(columns={"outcome": OUTCOME_POORLY})
     return result
 
 
@@ -377,3 +384,98 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
             }
         )
     return findings_frame(rows)
+
+
+def reconstruction_counts(study) -> pd.DataFrame:
+    """How many condition values and outcomes of the QCA rest on a reconstruction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per condition kind and one for the outcome: ``part`` (``success_factor``,
+        ``failure_explanation`` or ``outcome``), ``n_values`` (municipalities with a
+        coordinator x conditions of the kind, or municipalities for the outcome),
+        ``n_reconstructed``, ``n_stated`` (the rest).
+    """
+    members = population_members(study, "municipalities_with_coordinator")
+    conditions = study.tables["conditions"]
+    conditions = conditions[conditions["municipality_id"].isin(members)]
+    rows = []
+    for kind in KINDS:
+        own = conditions[conditions["condition_id"].isin(ordered_conditions(study, kind))]
+        reconstructed = sum(
+            row_is_reconstructed(b, f, ["value"]) for b, f in zip(own["basis"], own["reconstructed_fields"])
+        )
+        rows.append({"part": kind, "n_values": len(own), "n_reconstructed": int(reconstructed)})
+    municipalities = study.tables["municipalities"]
+    own = municipalities[municipalities["municipality_id"].isin(members)]
+    reconstructed = sum(
+        row_is_reconstructed(b, f, ["coordinator_functioning"])
+        for b, f in zip(own["basis"], own["reconstructed_fields"])
+    )
+    rows.append({"part": "outcome", "n_values": len(own), "n_reconstructed": int(reconstructed)})
+    frame = pd.DataFrame(rows, columns=["part", "n_values", "n_reconstructed"])
+    frame["n_stated"] = frame["n_values"] - frame["n_reconstructed"]
+    return frame
+
+
+def solution_sentences(study, result: SuccessFactorQCA, language: str = "en", outcome: str = OUTCOME) -> pd.DataFrame:
+    """Every printed solution in words, generated from the codebook's condition labels.
+
+    A solution ``A*~B + C`` for the outcome reads (in English) "The coordinator function works
+    well where 'A' holds and 'B' does not hold, or where 'C' holds. This covers municipalities
+    X and Y." The outcome's wording comes from the ``coordinator_functioning`` vocabulary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``solution_type, solution, expression, cases (the municipalities with the
+        outcome that the solution covers, '|'-joined), sentence``, in the order of
+        :meth:`SuccessFactorQCA.solutions_frame`.
+    """
+    from evalkit.present.labels import municipality_label, vocabulary_label
+    from evalkit.present.language import decapitalise
+
+    labels = study.codebook["conditions"].set_index("condition_id")["label_" + language]
+    state = "poorly" if outcome.startswith("~") else "well"
+    verb = decapitalise(vocabulary_label(study, "coordinator_functioning", state, language))
+    words = {
+        "sv": ("Samordnarfunktionen", "där", "gäller", "inte gäller", "och", "eller", "Det gäller"),
+        "en": ("The coordinator function", "where", "holds", "does not hold", "and", "or", "This covers"),
+    }[language]
+    subject, where, holds, fails, conjunction, disjunction, covers = words
+    quote = ("”", "”") if language == "sv" else ("'", "'")
+    rows = []
+    for kind in ("conservative", "parsimonious", "intermediate"):
+        solved = getattr(result, kind)
+        if solved is None:
+            continue
+        for number, solution in enumerate(solved.solutions, start=1):
+            clauses = []
+            for term in solution:
+                literals = []
+                for literal in term.split("*"):
+                    negated = literal.startswith("~")
+                    name = literal.lstrip("~")
+                    label = f"{quote[0]}{labels.get(name, name)}{quote[1]}"
+                    literals.append(f"{label} {fails if negated else holds}")
+                clauses.append(f"{where} " + f" {conjunction} ".join(literals))
+            fit = solved.term_fit[solved.term_fit["solution"] == number]
+            cases = sorted(
+                {c for text in fit["cases"] for group in str(text).split("; ") for c in group.split(",") if c}
+            )
+            sentence = f"{subject} {verb} " + f", {disjunction} ".join(clauses) + "."
+            if cases:
+                names = [decapitalise(municipality_label(c, language)) for c in cases]
+                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+                sentence += f" {covers} {listed}."
+            rows.append(
+                {
+                    "solution_type": kind,
+                    "solution": number,
+                    "expression": qca.format_solution(solution),
+                    "cases": "|".join(cases),
+                    "sentence": sentence,
+                }
+            )
+    return pd.DataFrame(rows, columns=["solution_type", "solution", "expression", "cases", "sentence"])

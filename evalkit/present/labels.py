@@ -42,6 +42,38 @@ BUILTIN_LABELS = {
     "respondent_group": {
         "total": ("Totalt", "Total"),
     },
+    "pre_trend": {
+        "increase_already_under_way": (
+            "Ökningen hade börjat före starten",
+            "Increase already under way before the start",
+        ),
+        "no_pre_start_increase": ("Ingen ökning före starten", "No increase before the start"),
+        "cannot_be_distinguished": (
+            "Trenden före starten går inte att skilja från slumpen",
+            "Trend before the start cannot be told apart from noise",
+        ),
+        "insufficient_pre_start_data": ("För få år före starten", "Too few years before the start"),
+    },
+    "case_note": {
+        "start_year_excluded": ("Startåret räknas varken före eller efter", "Start year left out of both sides"),
+        "too_few_years": ("För få år för att skatta modellen", "Too few years to fit the model"),
+        "two_points": (
+            "Bara två år före starten: inget medelfel",
+            "Only two years before the start: no standard error",
+        ),
+    },
+    "coordinator_functioning": {
+        "well": ("Fungerar väl", "Works well"),
+        "poorly": ("Fungerar dåligt", "Works poorly"),
+    },
+    "team_model": {
+        "gives": ("Ger", "Gives"),
+        "lacks": ("Saknar", "Lacks"),
+        "unknown": ("Okänt", "Unknown"),
+    },
+    "kind": {
+        "outcome": ("Utfall", "Outcome"),
+    },
     "solution_type": {
         "conservative": ("Konservativ", "Conservative"),
         "parsimonious": ("Sparsam", "Parsimonious"),

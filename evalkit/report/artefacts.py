@@ -4,7 +4,8 @@ A report artefact is a table computed **once per run** in the parent process
 (not in every notebook of every language), written atomically as CSV into the
 report folder, hashed in the manifest like every other output, and named in
 the run key. Today: ``findings.csv``, ``claims.csv``, ``agreement.csv`` and ``disagreements.csv``
-(coder agreement; an artefact may also give a warning the run prints). Coming: ``robustness.csv``.
+(coder agreement; an artefact may also give a warning the run prints) and ``robustness.csv``
+(in how many allocations consistent with the report each finding and QCA solution holds).
 
 To add one, write ``def compute(context: RunContext) -> pandas.DataFrame`` and
 append ``ReportArtefact("name", "name.csv", compute, "what it holds")`` to
@@ -91,6 +92,17 @@ def coder_disagreements(context: RunContext):
     return disagreements(context.study)
 
 
+def robustness(context: RunContext):
+    """In how many allocations consistent with the report each finding and QCA solution holds.
+
+    :func:`evalkit.analysis.robustness.cached_robustness_table`: computed once per study
+    content and shared with the chapters that show it.
+    """
+    from evalkit.analysis.robustness import cached_robustness_table
+
+    return cached_robustness_table(context.study)
+
+
 REPORT_ARTEFACTS: list[ReportArtefact] = [
     ReportArtefact("findings", "findings.csv", findings, "every counted statement with numerator, denominator, source"),
     ReportArtefact("claims", "claims.csv", claims, "each published claim: expected, recomputed, agrees"),
@@ -106,6 +118,12 @@ REPORT_ARTEFACTS: list[ReportArtefact] = [
         "disagreements.csv",
         coder_disagreements,
         "every subject × indicator on which coders' values differ, with the value the findings use",
+    ),
+    ReportArtefact(
+        "robustness",
+        "robustness.csv",
+        robustness,
+        "every finding and QCA solution: in how many allocations consistent with the report it holds",
     ),
 ]
 
