@@ -98,7 +98,11 @@ def test_default_pre_existing_trend_matches_the_report(default_study):
     # The report: counts rose 96 -> 115 -> 138 around a 2018 start, so the rise is not credited.
     trend = cs.pre_existing_trend(default_study)
     c = trend[trend["municipality_id"] == "C"]
-    assert list(c["verdict"]) == ["increase_already_under_way"]
+    assert list(c["pre_trend"]) == ["increase_already_under_way"] and list(c["note"]) == ["two_points"]
+    # Tabell 1, children who witnessed violence: 45, 38, 60 before the 2016 start; the slope (7.5
+    # a year) is smaller than its standard error, so the report's tentative reading is not overturned.
+    d = trend[(trend["municipality_id"] == "D") & (trend["measure"] == "children_witnessing_violence")]
+    assert list(d["pre_trend"]) == ["cannot_be_distinguished"]
 
 
 # Every chapter on both studies --------------------------------------------------------------
