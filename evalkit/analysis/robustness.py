@@ -435,7 +435,9 @@ def study_digest(study, partly_as: int | None = 1, consistency_cut: float = 1.0)
     for group in (study.tables, study.codebook):
         for name in sorted(group):
             digest.update(name.encode("utf-8"))
-            digest.update(group[name].to_csv(index=False, lineterminator="\n").encode("utf-8"))
+            frame = group[name]
+            digest.update(",".join(map(str, frame.columns)).encode("utf-8"))
+            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
     if study.path is not None:
         constraints = Path(study.path) / allocations_module.CONSTRAINTS_FILE
         if constraints.exists():
@@ -456,7 +458,7 @@ def cached_robustness_table(study, cache_dir=None, partly_as: int | None = 1, co
     from pathlib import Path
 
     from evalkit import paths
-    from evalkit.safeio import write_text_atomic
+    from evalkit.safeio import write_csv
 
     folder = Path(cache_dir or paths.CACHE_DIR) / "robustness"
     target = folder / f"{study_digest(study, partly_as, consistency_cut)}.csv"
@@ -472,7 +474,7 @@ def cached_robustness_table(study, cache_dir=None, partly_as: int | None = 1, co
         return frame
     frame = robustness_table(study, partly_as=partly_as, consistency_cut=consistency_cut)
     folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(target, frame.to_csv(index=False, lineterminator="\n"))
+    write_csv(frame, target)
     return frame
 
 
