@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate | run | audit | new | convert | qda``.
+"""Command line: ``evalkit validate | run | audit | new | convert | qda | survey``.
 
 Each sub-command is a thin wrapper; the work is done in the module named in
 its ``handler``. Exit status: 0 on success, 1 when the work found problems
@@ -25,6 +25,11 @@ COMMANDS = {
         "write a study with its tables as one workbook or as CSV files",
     ),
     "qda": ("evalkit.qda.cli", "cli_qda", "inspect a REFI-QDA project (.qdpx) and import its coded interviews"),
+    "survey": (
+        "evalkit.survey.cli",
+        "cli_survey",
+        "write the coordinator survey as a form, or import a web-survey export",
+    ),
 }
 
 

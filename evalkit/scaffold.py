@@ -45,14 +45,6 @@ def read_codebook(codebook_dir: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def survey_questions(codebook: dict[str, pd.DataFrame], language: str) -> list[dict]:
-    """Return the survey questions with their answer columns, in ``language``."""
-    return [
-        {"text": row["text_" + language], "columns": row["columns"].split("|")}
-        for _, row in codebook["survey_questions"].iterrows()
-    ]
-
-
 def quality_areas_with_indicators(codebook: dict[str, pd.DataFrame], language: str) -> list[dict]:
     """Return the quality areas in order, each with its indicators, in ``language``."""
     areas = codebook["quality_areas"].assign(order=lambda f: f["order"].astype(int)).sort_values("order")
@@ -90,16 +82,13 @@ def write_empty_tables(folder: Path, descriptor: dict) -> None:
 
 
 def render_guides(folder: Path, codebook: dict[str, pd.DataFrame]) -> None:
-    """Write the survey form and interview guide in Swedish and English."""
+    """Write the survey form (printable HTML, :mod:`evalkit.survey.form`) and the interview guide in Swedish and English."""
+    from evalkit.survey.form import write_forms
+
     environment = _environment()
     conditions = codebook["conditions"]
+    write_forms(folder, codebook)
     for language in ("sv", "en"):
-        (folder / f"survey_form_{language}.md").write_text(
-            environment.get_template("survey_form.md.j2").render(
-                language=language, questions=survey_questions(codebook, language)
-            ),
-            encoding="utf-8",
-        )
         (folder / f"interview_guide_{language}.md").write_text(
             environment.get_template("interview_guide.md.j2").render(
                 language=language,

@@ -28,8 +28,10 @@ def test_guides_cover_every_indicator_and_survey_question(tmp_path):
     for _, indicator in indicators.iterrows():
         assert indicator["label_en"] in guide_en
         assert indicator["label_sv"] in guide_sv
-    survey = (folder / "survey_form_sv.md").read_text(encoding="utf-8")
-    assert "q3_direct_client_pct" in survey and "5." in survey
+    survey = (folder / "survey_form_sv.html").read_text(encoding="utf-8")
+    assert "c) Direkt klientarbete, procent av tiden" in survey and "<h2>5. " in survey
+    assert "q3_direct_client_pct" not in survey  # question texts, never column ids
+    assert "Direct work with clients" in (folder / "survey_form_en.html").read_text(encoding="utf-8")
 
 
 def test_refuses_a_non_empty_folder_and_leaves_it_untouched(tmp_path):

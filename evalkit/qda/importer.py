@@ -238,11 +238,13 @@ def read_mapping(path: Path, project: QdaProject, indicator_ids: set[str]) -> Ma
                 mapping.details.setdefault(interview, {}).update(given)
             mapping.rows.setdefault(interview, where)
         else:
-            user = find_one(users_by_name, users_by_guid, qda, "user", where, mapping.problems)
             coder = row.get("coder", "")
+            if not coder:
+                continue  # numbered coder1, coder2 … in user order
+            user = find_one(users_by_name, users_by_guid, qda, "user", where, mapping.problems)
             if user is None:
                 continue
-            if not coder or not coder.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            if not coder.replace("_", "").replace("-", "").replace(".", "").isalnum():
                 mapping.problems.append(f"{where}, column coder: write a coder id such as coder1 (letters, digits).")
             else:
                 mapping.coders[user[0]] = coder

@@ -211,6 +211,8 @@ def read_project(path: Path) -> QdaProject:
         If the file is not a safe, readable REFI-QDA project.
     """
     path = Path(path)
+    if not path.is_file():
+        raise QdaError(f"{path} does not exist or is not a file.", "Check the path of the exported project (.qdpx).")
     try:
         with open_zip(path, QDPX_LIMITS, "a REFI-QDA project (.qdpx)") as archive:
             member = project_member(archive)

@@ -1,0 +1,1 @@
+"""The coordinator survey: a form coordinators can fill in, and the import of a web-survey export."""
