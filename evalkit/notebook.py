@@ -5,7 +5,14 @@ A chapter notebook sets its parameters, then::
     from evalkit.notebook import open_chapter
     chapter = open_chapter("01_organisation", study=study, language=language,
                            output_dir=output_dir, reveal_names=reveal_names)
+    chapter.say(narrative.posts_summary)          # sentences about this study, from its data
+    chapter.commentary("posts")                   # the study's own notes, if it has any
     chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
+
+The notebook's own prose states only what is true of the method for every
+study; :meth:`ChapterSession.say` shows sentences generated from the study's
+data (:mod:`evalkit.present.narrative`) and :meth:`ChapterSession.commentary`
+what the study's folder says about itself (:mod:`evalkit.study.commentary`).
 
 :func:`open_chapter` makes plotting deterministic, loads (and so validates) the
 study and remembers the language. :meth:`ChapterSession.table` and
@@ -40,6 +47,7 @@ from evalkit.present.tables import display_findings, display_frame
 from evalkit.report.determinism import configure_plotting, save_figure
 from evalkit.safeio import write_csv
 from evalkit.study import Study, load_study
+from evalkit.study.commentary import SLOTS, read_commentary
 
 
 @dataclass
@@ -168,16 +176,36 @@ class ChapterSession:
         Parameters
         ----------
         text : callable or str
-            A function such as :func:`evalkit.present.agreement.agreement_markdown`
-            (called as ``text(study, *inputs, language=..., reveal_names=...)``),
-            or ready Markdown. Nothing is shown for an empty text.
+            A function of :mod:`evalkit.present.narrative` or
+            :func:`evalkit.present.agreement.agreement_markdown` (called as
+            ``text(study, *inputs, language=..., reveal_names=...)``), or ready
+            Markdown. Nothing is shown for an empty text.
         *inputs
-            Analysis results the function needs.
+            Analysis results the function needs (e.g. a QCA result).
         """
         if callable(text):
             text = text(self.study, *inputs, language=self.language, reveal_names=self.reveal_names)
         if text and str(text).strip():
             _display_markdown(str(text))
+
+    def commentary(self, slot: str) -> None:
+        """Show the study's own commentary for ``slot`` of this chapter, if the study has any.
+
+        Commentary is Markdown in ``<study>/commentary/<chapter>.<language>.md``,
+        divided into slots (see :mod:`evalkit.study.commentary`). A study without
+        commentary for this slot shows nothing here.
+
+        Raises
+        ------
+        ValueError
+            If the chapter offers no slot of that name.
+        """
+        allowed = SLOTS.get(self.chapter_id, ())
+        if slot not in allowed:
+            raise ValueError(f"chapter {self.chapter_id} has no commentary slot {slot!r}; known: {', '.join(allowed)}")
+        text = read_commentary(self.study.path, self.chapter_id, self.language).get(slot, "")
+        if text.strip():
+            _display_markdown(text)
 
     def findings(self) -> None:
         """Show this chapter's findings (statement in the session's language, count, source, basis)."""

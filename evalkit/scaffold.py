@@ -1,9 +1,11 @@
 """``evalkit new DIR``: create an empty study for another county.
 
-The new folder holds the descriptor, every data table with its header and no
-rows, the standard codebook (copied from the default study), a survey form and
-an interview guide in Swedish and English generated from that codebook, and
-README/DATALOG templates. An existing non-empty folder is never touched, and
+The new folder holds the descriptor (a *fieldwork* study: values observed by
+the evaluators or their judgements, see :mod:`evalkit.study.kind`), every data
+table with its header and no rows, the standard codebook (copied from the
+default study, without its source-report sections, see
+:func:`fieldwork_codebook`), a survey form and an interview guide in Swedish
+and English generated from that codebook, and README/DATALOG templates. An existing non-empty folder is never touched, and
 the folder appears only when complete (built in a temporary sibling, then
 renamed).
 """
@@ -69,6 +71,43 @@ def descriptor_for(name: str) -> dict:
     descriptor["title"] = name
     descriptor["description"] = "A study in the evalkit format. Describe it here."
     return descriptor
+
+
+#: How a fieldwork study labels its bases (the standard codebook's labels speak of "the report").
+FIELDWORK_BASIS_LABELS = {
+    "stated": ("Angivet i en publicerad källa", "Stated in a published source"),
+    "observed": ("Insamlat i utvärderingen", "Observed in this evaluation"),
+    "judgement": ("Utvärderarens bedömning", "Evaluator's judgement"),
+    "reconstructed": ("Rekonstruerat (antagande)", "Reconstructed (assumption)"),
+}
+#: Codebook tables whose ``report_section`` cites the source report of the standard codebook.
+REPORT_SECTION_TABLES = ("indicators", "conditions")
+
+
+def fieldwork_codebook(codebook: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Adapt the standard codebook to a fieldwork study.
+
+    The indicators and conditions keep their definitions, but their
+    ``report_section`` (a section of the report the standard codebook comes
+    from) is emptied: it is not the source of another county's data, whose
+    findings cite the study's own interviews, survey and documents. The
+    ``basis`` labels speak of a published source, not of "the report".
+    """
+    adapted = {name: frame.copy() for name, frame in codebook.items()}
+    for table in REPORT_SECTION_TABLES:
+        if "report_section" in adapted[table].columns:
+            adapted[table]["report_section"] = ""
+    vocabularies = adapted["vocabularies"]
+    for code, (sv, en) in FIELDWORK_BASIS_LABELS.items():
+        rows = (vocabularies["vocabulary"] == "basis") & (vocabularies["code"] == code)
+        vocabularies.loc[rows, ["label_sv", "label_en"]] = [sv, en]
+    return adapted
+
+
+def write_codebook(codebook_dir: Path, codebook: dict[str, pd.DataFrame]) -> None:
+    """Write codebook tables as UTF-8 CSV files."""
+    for table, frame in codebook.items():
+        frame.to_csv(codebook_dir / f"{table}.csv", index=False, lineterminator="\n", encoding="utf-8")
 
 
 def write_empty_tables(folder: Path, descriptor: dict) -> None:
@@ -142,7 +181,9 @@ def create_study(target: Path, codebook_source: Path | None = None, excel: bool 
         )
         write_empty_tables(building, descriptor)
         shutil.copytree(source_codebook, building / paths.CODEBOOK_DIRNAME)
-        render_guides(building, read_codebook(building / paths.CODEBOOK_DIRNAME))
+        codebook = fieldwork_codebook(read_codebook(building / paths.CODEBOOK_DIRNAME))
+        write_codebook(building / paths.CODEBOOK_DIRNAME, codebook)
+        render_guides(building, codebook)
         environment = _environment()
         for template in ("README.md", "DATALOG.md"):
             (building / template).write_text(

@@ -14,18 +14,16 @@
 # %% [markdown] tags=["lang-sv"]
 # # Studiens underlag och datainsamling
 #
-# **Frågan:** Vilket underlag vilar utvärderingen på, och hur mycket av det är angivet i källan
-# respektive rekonstruerat?
+# **Frågan:** Vilket underlag vilar utvärderingen på, och hur är varje uppgift belagd?
 #
 # En kvalitativ utvärdering står och faller med sitt underlag. Innan vi räknar något visar den
-# här anteckningsboken vilka kommuner, samordnare, intervjuer, enkätsvar och dokument som finns,
-# och hur varje uppgift är belagd. Allt hämtas från studiemappen; inget är inskrivet i koden.
+# här anteckningsboken vilka kommuner, samordnare, intervjuer, enkätsvar och dokument studien
+# har, och hur varje uppgift är belagd. Allt hämtas från studiemappen; inget är hårdkodat.
 
 # %% [markdown] tags=["lang-en"]
 # # Study material and data collection
 #
-# **The question:** What evidence does the evaluation rest on, and how much of it is stated in
-# the source and how much reconstructed?
+# **The question:** What evidence does the evaluation rest on, and how is each value backed?
 #
 # A qualitative evaluation stands or falls with its evidence. Before counting anything, this
 # notebook shows which municipalities, coordinators, interviews, survey answers and documents the
@@ -41,25 +39,34 @@ reveal_names = False  # show real municipality names (only if the study holds th
 # %%
 from evalkit.analysis import sensitivity, study_overview
 from evalkit.notebook import open_chapter
+from evalkit.present import narrative
 
 chapter = open_chapter("00_study", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names)
+
+# %%
+chapter.say(narrative.study_overview)
+chapter.commentary("introduction")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Kommunerna
 #
-# Kommunerna är pseudonymiserade. Kolumnen *modell* visar hur arbetet är organiserat: egen
-# samordnare, en samordnare som delas med andra kommuner, eller ett familjefridsteam utan
-# samordnare. *Samordnarfunktionen* är utvärderingens samlade bedömning och används senare som
-# utfall.
+# En rad per kommun: storlek, hur arbetet mot våld i nära relationer är organiserat (egen
+# samordnare, en samordnare som delas med andra kommuner, ett familjefridsteam utan samordnare
+# eller ingen särskild organisering) och utvärderarens samlade bedömning av samordnarfunktionen,
+# som används som utfall i kapitel 4. Sista kolumnen säger hur raden är belagd.
 
 # %% [markdown] tags=["lang-en"]
 # ## The municipalities
 #
-# Municipalities are pseudonymous. *Model* shows how the work is organised: an own coordinator, a
-# coordinator shared with other municipalities, or a family-violence team without a coordinator.
-# *Coordinator function* is the evaluation's overall judgement, used later as the outcome.
+# One row per municipality: its size, how the work against violence in close relationships is
+# organised (an own coordinator, a coordinator shared with other municipalities, a
+# family-violence team without a coordinator, or nothing specific) and the evaluator's overall
+# judgement of the coordinator function, used as the outcome in chapter 4. The last column says
+# how the row is backed.
 
 # %%
+chapter.say(narrative.municipalities_summary)
+chapter.commentary("municipalities")
 chapter.table(
     chapter.study.tables["municipalities"][
         ["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]
@@ -70,32 +77,43 @@ chapter.table(
 # %% [markdown] tags=["lang-sv"]
 # ## Intervjuerna
 #
-# Intervjuerna är utvärderingens huvudsakliga underlag. Tabellen räknar dem per grupp och roll.
-# Intervjupersoner anges alltid med roll, aldrig med namn.
+# Intervjuerna är utvärderingens huvudsakliga underlag: med samordnarna, med chefer och
+# medarbetare i kommunerna och med externa samverkansparter. Tabellerna räknar dem per grupp och
+# per roll. Intervjupersoner anges alltid med roll, aldrig med namn.
 
 # %% [markdown] tags=["lang-en"]
 # ## The interviews
 #
-# Interviews are the evaluation's main evidence. The table counts them by group and role.
+# Interviews are the evaluation's main evidence: with the coordinators, with managers and staff
+# in the municipalities and with external partners. The tables count them by group and by role.
 # Interviewees are always described by role, never by name.
 
 # %%
+chapter.say(narrative.interviews_summary)
+chapter.commentary("interviews")
 chapter.table(study_overview.interviews_by_group(chapter.study), "interviews_by_group")
 chapter.table(study_overview.interviews_by_role(chapter.study), "interviews_by_role")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Enkäten och dokumenten
 #
-# Samtliga samordnare besvarade en kort enkät (fem frågor). Dokumenten är handlingsplaner,
-# rutiner, handböcker, kompetensplaner och uppföljningar som samordnarna skickade in.
+# Varje samordnare får en kort enkät om kommunerna hen arbetar i, tjänstens storlek, hur tiden
+# fördelas, placeringen i organisationen och vad hen har uppnått. Dokumenten är sådant som
+# samordnarna och kommunerna lämnar in: handlingsplaner, rutiner, handböcker,
+# kompetensutvecklingsplaner, uppföljningar och liknande.
 
 # %% [markdown] tags=["lang-en"]
 # ## The survey and the documents
 #
-# Every coordinator answered a short survey (five questions). The documents are action plans,
-# routines, handbooks, competence plans and follow-ups that the coordinators sent in.
+# Every coordinator gets a short survey about the municipalities served, the size of the post,
+# how the time is split, the placement in the organisation and what has been achieved. The
+# documents are what coordinators and municipalities hand in: action plans, routines, handbooks,
+# competence development plans, follow-ups and the like.
 
 # %%
+chapter.say(narrative.survey_summary)
+chapter.say(narrative.documents_summary)
+chapter.commentary("survey")
 chapter.codebook_table("survey_questions", ["question_id", "text"])
 chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
 chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_type")
@@ -103,92 +121,111 @@ chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_typ
 # %% [markdown] tags=["lang-sv"]
 # ## Hur varje uppgift är belagd
 #
-# Varje rad i studien säger om dess värden är *angivna* i källrapporten eller *rekonstruerade*.
-# Rapporten är anonymiserad: den säger ofta "sju av åtta kommuner" utan att säga vilka. För att
-# kunna räkna per kommun har vi fördelat sådana uppgifter så att alla rapportens antal stämmer
-# samtidigt, och skrivit ned antagandet på varje rad (se `DATALOG.md`). Tabellen visar hur stor
-# del av varje tabell som vilar på sådana antaganden.
+# Varje rad i studien säger hur dess värden är kända: *angivna* i en publicerad källa,
+# *insamlade* i utvärderingen (enkätsvar, intervjuer, dokument, statistik), *utvärderarens
+# bedömning* med angivna belägg, eller *rekonstruerade* – källan lämnar värdet öppet och ett
+# nedskrivet antagande bestämmer det. Tabellen visar hur stor del av varje tabell som vilar på
+# sådana antaganden.
 
 # %% [markdown] tags=["lang-en"]
 # ## How each value is backed
 #
-# Every row of the study says whether its values are *stated* in the source report or
-# *reconstructed*. The report is anonymised: it often says "seven of eight municipalities"
-# without saying which. To count per municipality we allocated such statements so that all of the
-# report's counts hold at once, and wrote the assumption on every row (see `DATALOG.md`). The table
-# shows how much of each table rests on such assumptions.
+# Every row of the study says how its values are known: *stated* in a published source,
+# *observed* in the evaluation (survey answers, interviews, documents, statistics), the
+# *evaluator's judgement* with its evidence, or *reconstructed* – the source leaves the value
+# open and a written assumption fixes it. The table shows how much of each table rests on such
+# assumptions.
 
 # %%
+chapter.say(narrative.provenance_summary)
+chapter.commentary("provenance")
 chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Vad som skulle ändras om ett antagande var fel
 #
-# För varje rekonstruerat värde räknar vi om hela fynd-tabellen med de andra möjliga värdena och
-# listar vilka fynd som då ändras. Ett fynd som aldrig dyker upp här är robust mot
-# rekonstruktionen; ett fynd som dyker upp ofta vilar på antaganden och ska läsas med försiktighet.
+# För varje rekonstruerat värde räknar vi om hela fyndtabellen med de andra möjliga värdena och
+# listar vilka fynd som då ändras. Ett fynd som dyker upp ofta vilar på antaganden och ska läsas
+# med försiktighet. Värdena prövas ett i taget, och gruppmedelvärden och QCA-lösningar är inga
+# fynd: att ett resultat saknas i listan betyder alltså inte att det är robust.
 
 # %% [markdown] tags=["lang-en"]
 # ## What would change if an assumption were wrong
 #
 # For each reconstructed value we recompute the whole findings table with the other possible
-# values and list the findings that change. A finding that never appears here is robust to the
-# reconstruction; one that appears often rests on assumptions and should be read with care.
+# values and list the findings that change. A finding that appears often rests on assumptions and
+# should be read with care. Values are tried one at a time, and group means and QCA solutions are
+# not findings: a result missing from the list is therefore not shown to be robust.
 
 # %%
 sensitivity_by_value = sensitivity.sensitivity_table(chapter.study)
-chapter.table(
-    sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)[["finding_id", "n_cells"]],
-    "sensitivity_by_finding",
-)
+sensitivity_by_finding = sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)
+chapter.say(narrative.sensitivity_summary, sensitivity_by_finding)
+chapter.commentary("sensitivity")
+chapter.table(sensitivity_by_finding[["finding_id", "n_cells"]], "sensitivity_by_finding")
 chapter.save_table(sensitivity_by_value, "sensitivity_by_value")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Begränsningar att ha i minnet
 #
-# - **Få fall.** Tio kommuner och sex samordnare: varje kommun väger tungt, och ingen skillnad kan
-#   prövas statistiskt.
-# - **Urvalet av intervjupersoner.** Socialcheferna valde själva vilka som skulle intervjuas. De
-#   kan ha valt personer som är positiva till arbetet.
-# - **Telefonintervjuer** ger mindre utrymme för följdfrågor och kroppsspråk än möten på plats.
 # - **Självrapportering.** Enkäten och intervjuerna fångar vad människor säger att de gör och
 #   uppnår, inte vad som har mätts.
-# - **Rekonstruerade fördelningar.** Rapportens antal återges exakt, men vilken kommun ett antal
-#   gäller är oftast ett antagande.
-#
-# ### Övningar
-# 1. Hur många intervjuer kommer från kommunerna med samordnare, och hur många från de två
-#    teamkommunerna? Vad betyder det för jämförelsen i kapitel 3?
-# 2. Öppna `interviews.csv` och byt roll på en intervju till en kod som inte finns i kodboken.
-#    Kör `evalkit validate` och läs felmeddelandet.
-# 3. Vilken tabell har störst andel rekonstruerade rader, och varför?
+# - **Vem som intervjuas.** Den som väljer intervjupersonerna påverkar bilden; personer som är
+#   positiva till arbetet kan vara överrepresenterade.
+# - **Klienterna hörs inte.** Metoden intervjuar samordnare, chefer, medarbetare och externa
+#   parter, inte de våldsutsatta själva. Områden som självbestämmande och tillgänglighet bedöms
+#   därför bara utifrån personalens och samverkansparternas beskrivningar.
 
 # %% [markdown] tags=["lang-en"]
 # ## Limits to keep in mind
 #
-# - **Few cases.** Ten municipalities and six coordinators: every municipality weighs heavily, and
-#   no difference can be tested statistically.
-# - **Who was interviewed.** The heads of social services chose the interviewees themselves and
-#   may have picked people who view the work favourably.
-# - **Telephone interviews** leave less room for follow-up and for reading the situation than
-#   meetings in person.
 # - **Self-report.** The survey and interviews capture what people say they do and achieve, not
 #   what was measured.
-# - **Reconstructed allocations.** The report's counts are reproduced exactly, but which
-#   municipality a count falls on is mostly an assumption.
-#
+# - **Who is interviewed.** Whoever chooses the interviewees shapes the picture; people who view
+#   the work favourably may be over-represented.
+# - **Clients are not heard.** The method interviews coordinators, managers, staff and external
+#   partners, not the people exposed to violence. Areas such as self-determination and
+#   accessibility are therefore judged only from staff's and partners' descriptions.
+
+# %%
+chapter.say(narrative.study_limits)
+chapter.commentary("limits")
+
+# %% [markdown] tags=["lang-sv"]
+# ### Övningar
+# 1. Hur många intervjuer kommer från kommunerna med samordnare, och hur många från
+#    teamkommunerna? Vad betyder det för jämförelsen i kapitel 3?
+# 2. Öppna `interviews.csv` i en kopia av studien och byt roll på en intervju till en kod som
+#    inte finns i kodboken. Kör `evalkit validate` och läs felmeddelandet.
+# 3. Vilken tabell har störst andel rekonstruerade rader, och varför?
+
+# %% [markdown] tags=["lang-en"]
 # ### Exercises
-# 1. How many interviews come from municipalities with a coordinator, and how many from the two
-#    team municipalities? What does that mean for the comparison in chapter 3?
-# 2. Open `interviews.csv` and change one interview's role to a code that is not in the codebook.
-#    Run `evalkit validate` and read the message.
+# 1. How many interviews come from municipalities with a coordinator, and how many from the team
+#    municipalities? What does that mean for the comparison in chapter 3?
+# 2. In a copy of the study, open `interviews.csv` and change one interview's role to a code that
+#    is not in the codebook. Run `evalkit validate` and read the message.
 # 3. Which table has the largest share of reconstructed rows, and why?
+
+# %%
+chapter.commentary("exercises")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Fynd
+#
+# Varje räknat påstående i kapitlet, med antal och källa, och hur det är belagt. Ett påstående är
+# *angivet* bara om alla dess värden är angivna i en publicerad källa; vilar det på något
+# rekonstruerat värde är det *rekonstruerat*. Ett okänt värde räknas aldrig som nej: meningen
+# säger för hur många värdet är okänt.
 
 # %% [markdown] tags=["lang-en"]
 # ## Findings
+#
+# Every counted statement of the chapter, with its count and source, and how it is backed. A
+# statement is *stated* only when all its values are stated in a published source; if it rests
+# on any reconstructed value it is *reconstructed*. An unknown value is never counted as no: the
+# sentence says for how many the value is not known.
 
 # %%
 chapter.findings()
+chapter.commentary("findings")

@@ -17,10 +17,11 @@
 # **Frågan:** Hur har kommunerna organiserat arbetet mot våld i nära relationer: hur stora är
 # tjänsterna, vad fyller samordnarna dem med, var sitter de och med vilket mandat?
 #
-# **Varför underlaget svarar på frågan:** organisationen är fakta som samordnarna själva lämnar i
-# enkäten (tjänstgöringsgrad, tidsfördelning, placering) och som bekräftas i intervjuerna med
-# chefer. Det är den minst tolkade delen av utvärderingen, och den behövs för att förstå resten:
-# kapitel 3 i rapporten förklarar skillnaderna i resultat med just organiseringen.
+# **Varför underlaget svarar på frågan:** organisationen beskrivs av samordnarnas enkätsvar
+# (tjänstgöringsgrad, tidsfördelning, placering) och av tabellerna över tjänsterna: vilka kommuner
+# varje samordnare arbetar i, rollen, vad tjänsten kombineras med och platsen i ledningsgruppen.
+# Det är den minst tolkade delen av utvärderingen, och resten behöver den: metoden förklarar
+# skillnader i resultat med just organiseringen.
 
 # %% [markdown] tags=["lang-en"]
 # # How the coordinator function is organised
@@ -29,10 +30,11 @@
 # relationships: how large are the posts, what do coordinators fill them with, where are they
 # placed and with what mandate?
 #
-# **Why the evidence answers it:** organisation consists of facts the coordinators give in the
-# survey (share of post, time split, placement), confirmed in the interviews with managers. It is
-# the least interpreted part of the evaluation, and the rest needs it: the report explains the
-# differences in results by exactly this organisation.
+# **Why the evidence answers it:** the organisation is described by the coordinators' survey
+# answers (share of post, time split, placement) and by the tables of posts: which municipalities
+# each coordinator serves, the role, what the post is combined with and the seat in the management
+# group. It is the least interpreted part of the evaluation, and the rest needs it: the method
+# explains differences in results by exactly this organisation.
 
 # %% tags=["parameters"]
 study = None  # path of the study folder; None = the shipped Västmanland 2019 study
@@ -43,11 +45,12 @@ reveal_names = False  # show real municipality names (only if the study holds th
 # %%
 from evalkit.analysis import organisation
 from evalkit.notebook import open_chapter
-from evalkit.present import figures
+from evalkit.present import figures, narrative
 
 chapter = open_chapter(
     "01_organisation", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
 )
+chapter.commentary("introduction")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Tjänsterna
@@ -62,6 +65,8 @@ chapter = open_chapter(
 # between them; the share per municipality is in the next table. Full time means 100 percent.
 
 # %%
+chapter.say(narrative.posts_summary)
+chapter.commentary("posts")
 chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
 
 # %%
@@ -71,20 +76,20 @@ chapter.table(organisation.posts_by_municipality(chapter.study), "posts_by_munic
 # ## Vad tiden går till
 #
 # Enkätens fråga 3 delar tjänsten i samordning på strategisk nivå, samordning på individnivå,
-# direkt klientarbete och annat. I Västmanlandsstudien är de enskilda svaren inte publicerade; de
-# värden som visas här är rekonstruerade för att illustrera analysen och får inte citeras som
-# resultat. Med en egen enkät är det här den mest informativa figuren i kapitlet.
+# direkt klientarbete och annat. Med svar från en egen enkät är det här kapitlets mest
+# informativa figur: den visar om tjänsten används till det den är tänkt för.
 
 # %% [markdown] tags=["lang-en"]
 # ## Where the time goes
 #
 # Survey question 3 splits the post into coordination at strategic level, coordination at
-# individual level, direct client work and other work. In the Västmanland study the individual
-# answers are not published; the values shown here are reconstructed to illustrate the analysis
-# and must not be cited as results. With a survey of your own this is the chapter's most
-# informative figure.
+# individual level, direct client work and other work. With answers from a survey of your own,
+# this is the chapter's most informative figure: it shows whether the post is used for what it is
+# meant for.
 
 # %%
+chapter.say(narrative.time_split_summary)
+chapter.commentary("time_split")
 time_split = organisation.time_split(chapter.study)
 chapter.figure(figures.time_split_figure(time_split, chapter.study, language=chapter.language), "time_split")
 chapter.table(organisation.time_split(chapter.study, wide=True), "time_split")
@@ -92,21 +97,25 @@ chapter.table(organisation.time_split(chapter.study, wide=True), "time_split")
 # %% [markdown] tags=["lang-sv"]
 # ## Placering, kombination, roll och mandat
 #
-# Rapporten pekar ut fyra organisatoriska drag som avgör om samordnaren når socialtjänstens
+# Metoden ser på fyra organisatoriska drag som påverkar om samordnaren når socialtjänstens
 # vardag: var tjänsten är placerad, vad den kombineras med (handläggning eller andra strategiska
 # uppgifter), om rollen är operativ eller rent strategisk, och om samordnaren sitter i
-# chefsgruppen. Expertteam per kommun hämtas från villkorstabellen.
+# ledningsgruppen. Kombinationen räknas både per kommun och per samordnare, eftersom en delad
+# tjänst ger olika antal beroende på vad man räknar. Expertteam per kommun hämtas från
+# villkorstabellen.
 
 # %% [markdown] tags=["lang-en"]
 # ## Placement, combination, role and mandate
 #
-# The report singles out four organisational features that decide whether a coordinator reaches
-# the daily work of the social services: where the post is placed, what it is combined with
-# (casework or other strategic tasks), whether the role is operational or purely strategic, and
-# whether the coordinator sits in the management group. Expert teams per municipality come from
-# the condition table.
+# The method looks at four organisational features that affect whether a coordinator reaches the
+# daily work of the social services: where the post is placed, what it is combined with (casework
+# or other strategic tasks), whether the role is operational or purely strategic, and whether the
+# coordinator sits in the management group. The combination is counted both per municipality and
+# per coordinator, since a shared post gives different numbers depending on what is counted.
+# Expert teams per municipality come from the condition table.
 
 # %%
+chapter.commentary("placement")
 chapter.table(organisation.placement_summary(chapter.study), "placement")
 chapter.table(organisation.combination_summary(chapter.study), "combination")
 chapter.table(organisation.role_summary(chapter.study), "role")
@@ -116,47 +125,54 @@ chapter.table(organisation.expert_teams(chapter.study), "expert_teams")
 # %% [markdown] tags=["lang-sv"]
 # ## Fynd
 #
-# Varje räknat påstående i kapitlet, med täljare, nämnare och källa. Kolumnen *underlag* säger om
-# påståendet vilar på något rekonstruerat värde.
+# Varje räknat påstående i kapitlet, med antal, nämnare och källa, och hur det är belagt. Antal
+# som kan läsas på två sätt – heltid, deltid och vad tjänsten kombineras med – anges både per
+# samordnare och per kommun med samordnare. Ett okänt värde räknas aldrig som nej.
 
 # %% [markdown] tags=["lang-en"]
 # ## Findings
 #
-# Every counted statement of the chapter, with numerator, denominator and source. The *basis*
-# column says whether the statement rests on any reconstructed value.
+# Every counted statement of the chapter, with numerator, denominator and source, and how it is
+# backed. Counts that can be read two ways – full time, part time and what the post is combined
+# with – are given both per coordinator and per municipality with a coordinator. An unknown value
+# is never counted as no.
 
 # %%
 chapter.findings()
+chapter.commentary("findings")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Begränsningar
 #
 # - Enkätsvar är självrapporterade; en tidsfördelning i procent är en uppskattning, inte en
 #   tidmätning.
-# - Sex samordnare räcker för att beskriva länet, inte för att generalisera till andra län.
-# - I standardstudien är tjänstgöringsgraden för två deltidstjänster och alla tidsfördelningar
-#   rekonstruerade (rapporten anger bara intervallet 50–75 procent).
-#
-# ### Övningar
-# 1. Ändra `q2_share_of_post_pct` för en samordnare i en kopia av studien (`evalkit new` ger en
-#    tom mall, eller kopiera mappen) och kör om anteckningsboken. Vilka fynd ändras?
-# 2. Sätt `language = "sv"` i parametercellen och kör om: rubriker, etiketter och meningar byter
-#    språk, siffrorna gör det inte.
-# 3. Varför räknas heltid per kommun men deltid per samordnare? Vad skulle hända med
-#    "två av åtta" om den delade tjänsten räknades per samordnare?
 
 # %% [markdown] tags=["lang-en"]
 # ## Limits
 #
 # - Survey answers are self-reported; a time split in percent is an estimate, not a time study.
-# - Six coordinators are enough to describe the county, not to generalise to other counties.
-# - In the default study the share of post of two part-time posts and every time split are
-#   reconstructed (the report only gives the range 50–75 percent).
-#
+
+# %%
+chapter.say(narrative.organisation_limits)
+chapter.commentary("limits")
+
+# %% [markdown] tags=["lang-sv"]
+# ### Övningar
+# 1. Ändra `q2_share_of_post_pct` för en samordnare i en kopia av studien och kör om
+#    anteckningsboken med `study` satt till kopian. Vilka fynd ändras?
+# 2. Sätt `language = "sv"` i parametercellen och kör om: rubriker, etiketter och meningar byter
+#    språk, siffrorna gör det inte.
+# 3. Jämför fynden om deltid per samordnare och per kommun. Varför skiljer de sig, och vilket
+#    av dem svarar på frågan hur många kommuner som har en samordnare på heltid?
+
+# %% [markdown] tags=["lang-en"]
 # ### Exercises
-# 1. Change `q2_share_of_post_pct` for one coordinator in a copy of the study (copy the folder)
-#    and re-run the notebook. Which findings change?
+# 1. Change `q2_share_of_post_pct` for one coordinator in a copy of the study and re-run the
+#    notebook with `study` set to the copy. Which findings change?
 # 2. Set `language = "sv"` in the parameters cell and re-run: headings, labels and sentences switch
 #    language, the numbers do not.
-# 3. Why is full time counted per municipality but part time per coordinator? What would happen to
-#    "two of eight" if the shared post were counted per coordinator?
+# 3. Compare the part-time findings per coordinator and per municipality. Why do they differ, and
+#    which of them answers how many municipalities have a full-time coordinator?
+
+# %%
+chapter.commentary("exercises")

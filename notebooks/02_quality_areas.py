@@ -26,9 +26,9 @@
 # intervjuerna.
 #
 # **Varför underlaget svarar på frågan:** när flera grupper i samma kommun – chefer och
-# socialsekreterare – oberoende av varandra beskriver samma förändring och knyter den till
-# samordnaren, är det ett rimligt tecken på en effekt. Det är inget bevis: vi vet inte hur det
-# hade sett ut utan samordnare.
+# socialsekreterare – beskriver samma förändring och knyter den till samordnaren, är det ett
+# rimligt tecken på en effekt. Det är inget bevis: vi vet inte hur det hade sett ut utan
+# samordnare, och grupperna är inte alltid oberoende av varandra.
 
 # %% [markdown] tags=["lang-en"]
 # # The six quality areas
@@ -45,9 +45,9 @@
 # *no* or *unknown*, and rests on what managers, staff and coordinators say in the interviews.
 #
 # **Why the evidence answers it:** when several groups in one municipality – managers and social
-# workers – independently describe the same change and tie it to the coordinator, that is a
-# reasonable sign of an effect. It is not proof: we do not know how things would have gone without
-# a coordinator.
+# workers – describe the same change and tie it to the coordinator, that is a reasonable sign of
+# an effect. It is not proof: we do not know how things would have gone without a coordinator,
+# and the groups are not always independent of each other.
 
 # %% tags=["parameters"]
 study = None  # path of the study folder; None = the shipped Västmanland 2019 study
@@ -59,11 +59,12 @@ partly_score = 0.5  # how much a 'partly' counts in the heat map (yes = 1, no = 
 # %%
 from evalkit.analysis import quality_areas
 from evalkit.notebook import open_chapter
-from evalkit.present import agreement, figures
+from evalkit.present import agreement, figures, narrative
 
 chapter = open_chapter(
     "02_quality_areas", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
 )
+chapter.commentary("introduction")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Kvalitetsområdena
@@ -78,15 +79,17 @@ chapter.codebook_table("quality_areas", ["quality_area_id", "definition"])
 # ## Varje indikator räknad
 #
 # För varje indikator: hur många *ja*, *delvis*, *nej* och *okänt*, nämnaren och enheten. Fynden
-# längre ned räknar *ja*.
+# längre ned räknar *ja*; ett okänt värde räknas aldrig som nej.
 
 # %% [markdown] tags=["lang-en"]
 # ## Every indicator counted
 #
 # For each indicator: how many *yes*, *partly*, *no* and *unknown*, the denominator and the unit.
-# The findings further down count *yes*.
+# The findings further down count *yes*; an unknown value is never counted as no.
 
 # %%
+chapter.say(narrative.assessment_summary)
+chapter.commentary("indicators")
 chapter.table(quality_areas.indicator_tally(chapter.study), "indicator_tally")
 
 # %% [markdown] tags=["lang-sv"]
@@ -116,19 +119,23 @@ chapter.say(agreement.agreement_markdown)
 # ## Kommun × kvalitetsområde
 #
 # Varje cell är medelvärdet av kommunens indikatorer inom området (ja = 1, delvis =
-# `partly_score`, nej = 0; okänt räknas inte). Indikatorer som gäller samordnaren räknas för varje
-# kommun samordnaren arbetar i, så den delade tjänsten syns i tre kommuner. Ljusa celler betyder
-# att få indikatorer uppfylls; grå celler att inget är känt.
+# parametern `partly_score`, nej = 0; okänt räknas inte). Indikatorer som gäller samordnaren räknas
+# för varje kommun samordnaren arbetar i. I värmekartan betyder ljusgula celler att alla
+# indikatorer uppfylls och mörklila att ingen gör det; en tom, vit cell betyder att inget värde är
+# känt.
 
 # %% [markdown] tags=["lang-en"]
 # ## Municipality × quality area
 #
-# Each cell is the mean of the municipality's indicators in the area (yes = 1, partly =
-# `partly_score`, no = 0; unknown is left out). Indicators about the coordinator count for every
-# municipality the coordinator works in, so the shared post shows in three municipalities. Light
-# cells mean few indicators are met; grey cells that nothing is known.
+# Each cell is the mean of the municipality's indicators in the area (yes = 1, partly = the
+# parameter `partly_score`, no = 0; unknown is left out). Indicators about the coordinator count
+# for every municipality the coordinator works in. In the heat map, light yellow cells mean every
+# indicator is met and dark purple that none is; an empty, white cell means that no value is
+# known.
 
 # %%
+chapter.say(narrative.shared_post_note)
+chapter.commentary("heatmap")
 matrix = quality_areas.quality_area_matrix(chapter.study, partly_score=partly_score)
 chapter.figure(
     figures.quality_area_heatmap(matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
@@ -139,18 +146,20 @@ chapter.table(matrix, "quality_area_matrix")
 # %% [markdown] tags=["lang-sv"]
 # ## Efter grupp: väl fungerande, sämre fungerande, team
 #
-# Samma poäng, i genomsnitt per grupp av kommuner. Rapportens huvudbudskap syns här: där
-# samordnarfunktionen fungerar ligger kommunerna högt i de flesta områden, i de två kommuner där den
-# inte fungerar ligger de lägre. Jämförelsen med teamkommunerna görs i kapitel 3.
+# Samma poäng, i genomsnitt per grupp av kommuner: där samordnarfunktionen fungerar väl, där den
+# fungerar dåligt, och kommuner med familjefridsteam. Jämförelsen med teamkommunerna görs i
+# kapitel 3.
 
 # %% [markdown] tags=["lang-en"]
 # ## By group: well functioning, poorly functioning, team
 #
-# The same scores, averaged per group of municipalities. The report's main message shows here: where
-# the coordinator function works, municipalities score high in most areas; in the two where it does
-# not, they score lower. The comparison with the team municipalities is in chapter 3.
+# The same scores, averaged per group of municipalities: where the coordinator function works
+# well, where it works poorly, and municipalities with a family-violence team. The comparison with
+# the team municipalities is in chapter 3.
 
 # %%
+chapter.say(narrative.group_sizes)
+chapter.commentary("groups")
 chapter.table(quality_areas.quality_area_by_group(chapter.study, partly_score=partly_score), "quality_area_by_group")
 
 # %% [markdown] tags=["lang-sv"]
@@ -161,38 +170,42 @@ chapter.table(quality_areas.quality_area_by_group(chapter.study, partly_score=pa
 
 # %%
 chapter.findings()
+chapter.commentary("findings")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Begränsningar
 #
-# - Rapporten anger antal, men sällan vilka kommuner. Fördelningen per kommun är rekonstruerad så
-#   att alla antal stämmer samtidigt (se `DATALOG.md`); antalen är rapportens, mönstret per kommun
-#   är ett av flera möjliga.
 # - Indikatorerna är av olika slag: några gäller varje kommun, andra enskilda initiativ som bara
 #   en samordnare tagit. Ett områdesmedelvärde blandar dem och ska läsas som en översikt.
-# - Cheferna valde intervjupersonerna; bedömningarna kan luta åt det positiva.
-#
-# ### Övningar
-# 1. Sätt `partly_score = 0` och sedan `1`. Vilka celler i värmekartan ändras mest, och vad säger
-#    det om hur mycket *delvis* betyder för slutsatserna?
-# 2. Kommunen A antas vara den andra kommunen där funktionen fungerar dåligt. Ändra
-#    `coordinator_functioning` för A till `well` och för F till `poorly` i en kopia av studien.
-#    Vilka gruppmedelvärden ändras?
-# 3. Välj en indikator och skriv om dess definition så att den går att bedöma i din egen studie.
+# - Bedömningarna vilar på vad de intervjuade säger. Den som valde intervjupersonerna kan ha
+#   påverkat bilden, och bedömningarna kan luta åt det positiva.
 
 # %% [markdown] tags=["lang-en"]
 # ## Limits
 #
-# - The report gives counts but seldom says which municipalities. The per-municipality allocation
-#   is reconstructed so that all counts hold at once (see `DATALOG.md`); the counts are the
-#   report's, the per-municipality pattern is one of several possible.
 # - Indicators are of different kinds: some concern every municipality, others single initiatives
 #   taken by one coordinator. An area mean mixes them and should be read as an overview.
-# - Managers chose the interviewees; the assessments may lean positive.
-#
+# - The assessments rest on what the interviewees say. Whoever chose the interviewees may have
+#   shaped the picture, and the assessments may lean positive.
+
+# %%
+chapter.commentary("limits")
+
+# %% [markdown] tags=["lang-sv"]
+# ### Övningar
+# 1. Sätt `partly_score = 0` och sedan `1`. Vilka celler i värmekartan ändras mest, och vad säger
+#    det om hur mycket *delvis* betyder för slutsatserna?
+# 2. Byt `coordinator_functioning` mellan en kommun där funktionen fungerar väl och en där den
+#    fungerar dåligt i en kopia av studien. Vilka gruppmedelvärden ändras?
+# 3. Välj en indikator och skriv om dess definition så att den går att bedöma i din egen studie.
+
+# %% [markdown] tags=["lang-en"]
 # ### Exercises
 # 1. Set `partly_score = 0`, then `1`. Which heat-map cells move most, and what does that say about
 #    how much *partly* matters for the conclusions?
-# 2. Municipality A is assumed to be the second poorly functioning one. In a copy of the study,
-#    set `coordinator_functioning` to `well` for A and to `poorly` for F. Which group means change?
+# 2. In a copy of the study, swap `coordinator_functioning` between a municipality where the
+#    function works well and one where it works poorly. Which group means change?
 # 3. Pick an indicator and rewrite its definition so that it can be assessed in a study of your own.
+
+# %%
+chapter.commentary("exercises")

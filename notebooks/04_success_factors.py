@@ -14,36 +14,39 @@
 # %% [markdown] tags=["lang-sv"]
 # # Framgångsfaktorer och förklaringar till svårigheter
 #
-# **Frågan:** Vad skiljer de kommuner där samordnarfunktionen fungerar från de två där den inte
-# gör det?
+# **Frågan:** Vad skiljer de kommuner där samordnarfunktionen fungerar väl från dem där den
+# fungerar dåligt?
 #
-# **Metoden:** Rapporten destillerar fyra framgångsfaktorer (närhet till socialsekreterarna, ett
-# team med experter, stöd från ledningen och plats i chefsgruppen, rätt person) och fem
-# förklaringar till svårigheter (tjänsten kombineras med handläggning, delad tjänst, rent strategisk
-# roll, otydlig roll, placering som inte passar rollen). Här prövas de systematiskt med
-# *crisp-set QCA* (kvalitativ komparativ analys): varje kommun beskrivs som en kombination av
-# villkor som finns (1) eller saknas (0), och vi söker de enklaste kombinationerna som skiljer ut
-# utfallet.
+# **Metoden:** Utvärderingen sammanfattar vad intervjuerna säger i framgångsfaktorer (som att
+# samordnaren arbetar nära socialsekreterarna, har ett team med experter och stöd från ledningen,
+# och är rätt person för uppdraget) och förklaringar till svårigheter (som att tjänsten kombineras
+# med handläggning, delas mellan kommuner, har en rent strategisk eller otydlig roll, eller en
+# placering som inte passar rollen). Här illustreras
+# de med *crisp-set QCA* (kvalitativ komparativ analys): varje kommun beskrivs som en kombination
+# av villkor som finns (1) eller saknas (0), och vi söker de enklaste kombinationerna som skiljer
+# ut utfallet.
 #
-# **Varför metoden passar:** med åtta fall går det inte att skatta effekter statistiskt, men QCA
-# är byggt för få fall och för kombinationer av villkor – det som rapporten beskriver i ord.
+# **Varför metoden passar:** med få fall går det inte att skatta effekter statistiskt, men QCA är
+# byggt för få fall och för kombinationer av villkor – det som intervjuerna beskriver i ord.
+# Lösningarna är aldrig bättre än villkorsvärdena de bygger på.
 
 # %% [markdown] tags=["lang-en"]
 # # Success factors and explanations of failure
 #
-# **The question:** What sets apart the municipalities where the coordinator function works from
-# the two where it does not?
+# **The question:** What sets apart the municipalities where the coordinator function works well
+# from those where it works poorly?
 #
-# **The method:** The report distils four success factors (proximity to social workers, a team of
-# experts, management support and a seat in the management group, the right person) and five
-# explanations of failure (post combined with casework, shared post, purely strategic role, unclear
-# role, placement that does not fit the role). Here they are tested systematically with *crisp-set
-# QCA* (qualitative comparative analysis): each municipality is described as a combination of
-# conditions present (1) or absent (0), and we look for the simplest combinations that set the
-# outcome apart.
+# **The method:** The evaluation sums up what the interviews say as success factors (such as a
+# coordinator who works close to the social workers, has a team of experts and the support of
+# management, and is the right person for the task) and explanations of failure (such as a post combined with casework or shared between
+# municipalities, a purely strategic or unclear role, or a placement that does not fit the role).
+# Here they are illustrated with *crisp-set QCA* (qualitative comparative analysis): each
+# municipality is described as a combination of conditions present (1) or absent (0), and we look
+# for the simplest combinations that set the outcome apart.
 #
-# **Why the method fits:** eight cases cannot support statistical estimates of effects, but QCA is
-# made for few cases and for combinations of conditions – what the report describes in words.
+# **Why the method fits:** few cases cannot support statistical estimates of effects, but QCA is
+# made for few cases and for combinations of conditions – what the interviews describe in words.
+# The solutions are never better than the condition values they rest on.
 
 # %% tags=["parameters"]
 study = None  # path of the study folder; None = the shipped Västmanland 2019 study
@@ -56,24 +59,32 @@ consistency_cut = 1.0  # a configuration counts as sufficient from this consiste
 # %%
 from evalkit.analysis import success_factors
 from evalkit.notebook import open_chapter
+from evalkit.present import narrative
 
 chapter = open_chapter(
     "04_success_factors", study=study, language=language, output_dir=output_dir, reveal_names=reveal_names
 )
 
+# %%
+chapter.say(narrative.conditions_summary)
+chapter.say(narrative.qca_cases_summary)
+chapter.commentary("introduction")
+
 # %% [markdown] tags=["lang-sv"]
 # ## Villkorstabellen
 #
 # En rad per kommun med samordnare: varje villkor som 1/0 och utfallet (1 = funktionen fungerar
-# väl). *Delvis* blir 1 eller 0 beroende på parametern `partly_as`.
+# väl). *Delvis* blir 1 eller 0 beroende på parametern `partly_as`; ett okänt värde visas som `?`.
 
 # %% [markdown] tags=["lang-en"]
 # ## The condition table
 #
 # One row per municipality with a coordinator: each condition as 1/0 and the outcome (1 = the
-# function works well). *Partly* becomes 1 or 0 depending on the parameter `partly_as`.
+# function works well). *Partly* becomes 1 or 0 depending on the parameter `partly_as`; an unknown
+# value shows as `?`.
 
 # %%
+chapter.commentary("conditions")
 chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as), "condition_table")
 
 # %% [markdown] tags=["lang-sv"]
@@ -94,6 +105,7 @@ chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as
 success = success_factors.qca_analysis(
     chapter.study, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
 )
+chapter.commentary("necessity")
 chapter.table(success.necessity, "necessity_success_factors")
 
 # %% [markdown] tags=["lang-sv"]
@@ -115,23 +127,27 @@ chapter.table(success.necessity, "necessity_success_factors")
 # factors help). Where several equally simple solutions exist, all are shown.
 
 # %%
+chapter.say(narrative.qca_solutions_summary, success, "outcome")
+chapter.commentary("success_solutions")
 chapter.table(success.truth_table, "truth_table_success_factors")
 chapter.table(success.solutions_frame(), "solutions_success_factors")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Förklaringarna till svårigheter
 #
-# Samma analys för utfallet *fungerar dåligt*, med de fem förklaringarna som villkor.
+# Samma analys för utfallet *fungerar dåligt*, med förklaringarna till svårigheter som villkor.
 
 # %% [markdown] tags=["lang-en"]
 # ## The explanations of failure
 #
-# The same analysis for the outcome *works poorly*, with the five explanations as conditions.
+# The same analysis for the outcome *works poorly*, with the explanations of failure as conditions.
 
 # %%
 failure = success_factors.qca_analysis(
     chapter.study, kind="failure_explanation", partly_as=partly_as, consistency_cut=consistency_cut, outcome="~outcome"
 )
+chapter.say(narrative.qca_solutions_summary, failure, "~outcome")
+chapter.commentary("failure_solutions")
 chapter.table(failure.necessity, "necessity_failure_explanations")
 chapter.table(failure.truth_table, "truth_table_failure_explanations")
 chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
@@ -144,42 +160,47 @@ chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
 
 # %%
 chapter.findings()
+chapter.commentary("findings")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Begränsningar
 #
-# - Åtta fall och nio villkor: de flesta kombinationer är aldrig observerade, så lösningarna vilar
-#   tungt på förenklande antaganden. Jämför alltid den konservativa med den sparsamma lösningen.
-# - Villkoren är bedömningar från intervjuer, och flera är rekonstruerade i standardstudien. Den
-#   enskilt viktigaste rekonstruktionen är vilken kommun som är den andra där funktionen fungerar
-#   dåligt (antagen: A).
+# - Villkoren är bedömningar från intervjuer. Ett villkorsvärde som är rekonstruerat eller okänt
+#   bär lösningen lika mycket som ett belagt värde; läs lösningarna tillsammans med hur många värden
+#   som är rekonstruerade.
 # - Motsägelsefulla rader (samma villkor, olika utfall) visar att villkoren inte räcker för att
 #   förklara utfallet – en viktig upplysning, inte ett fel.
-#
-# ### Övningar
-# 1. Sätt `partly_as = 0`. Vilka rader i sanningstabellen byter plats, och ändras lösningarna?
-# 2. I en kopia av studien: låt F i stället för A vara den andra kommunen där funktionen fungerar
-#    dåligt (`coordinator_functioning` i `municipalities.csv`). Vad händer med lösningen för
-#    förklaringarna till svårigheter? Vilken slutsats i rapporten blir då starkare?
-# 3. Sänk `consistency_cut` till 0.6. Vilka motsägelsefulla rader räknas då som tillräckliga, och är
-#    det rimligt?
 
 # %% [markdown] tags=["lang-en"]
 # ## Limits
 #
-# - Eight cases and nine conditions: most combinations are never observed, so the solutions lean
-#   heavily on simplifying assumptions. Always compare the conservative with the parsimonious
-#   solution.
-# - The conditions are judgements from interviews, and several are reconstructed in the default
-#   study. The single most important reconstruction is which municipality is the second poorly
-#   functioning one (assumed: A).
+# - The conditions are judgements from interviews. A condition value that is reconstructed or
+#   unknown carries the solution as much as one with evidence; read the solutions together with how
+#   many values are reconstructed.
 # - Contradictory rows (same conditions, different outcomes) show that the conditions do not
 #   suffice to explain the outcome – useful information, not an error.
-#
+
+# %%
+chapter.say(narrative.success_factor_limits)
+chapter.commentary("limits")
+
+# %% [markdown] tags=["lang-sv"]
+# ### Övningar
+# 1. Sätt `partly_as = 0`. Vilka rader i sanningstabellen byter plats, och ändras lösningarna?
+# 2. I en kopia av studien: byt `coordinator_functioning` (i `municipalities.csv`) mellan en kommun
+#    där funktionen fungerar väl och en där den fungerar dåligt. Vad händer med lösningen för
+#    förklaringarna till svårigheter?
+# 3. Sänk `consistency_cut` till 0,6. Vilka motsägelsefulla rader räknas då som tillräckliga, och
+#    är det rimligt?
+
+# %% [markdown] tags=["lang-en"]
 # ### Exercises
 # 1. Set `partly_as = 0`. Which truth-table rows move, and do the solutions change?
-# 2. In a copy of the study, let F instead of A be the second poorly functioning municipality
-#    (`coordinator_functioning` in `municipalities.csv`). What happens to the solution for the
-#    explanations of failure? Which of the report's conclusions becomes stronger?
+# 2. In a copy of the study, swap `coordinator_functioning` (in `municipalities.csv`) between a
+#    municipality where the function works well and one where it works poorly. What happens to the
+#    solution for the explanations of failure?
 # 3. Lower `consistency_cut` to 0.6. Which contradictory rows now count as sufficient, and is that
 #    reasonable?
+
+# %%
+chapter.commentary("exercises")

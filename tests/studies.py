@@ -337,13 +337,19 @@ def tiny_codebook() -> dict[str, pd.DataFrame]:
     }
 
 
-def tiny_study(tables: dict | None = None, codebook: dict | None = None) -> Study:
-    """The four-municipality test study (optionally with replaced tables)."""
+#: The tiny study re-encodes a (made-up) published report: its rows are stated or reconstructed.
+TINY_DESCRIPTOR = {"evalkit:kind": "published_evaluation", "evalkit:source_report": {"title": "Testrapporten"}}
+
+
+def tiny_study(tables: dict | None = None, codebook: dict | None = None, descriptor: dict | None = None) -> Study:
+    """The four-municipality test study (optionally with replaced tables or descriptor)."""
     all_tables = tiny_tables()
     all_tables.update(tables or {})
     all_codebook = tiny_codebook()
     all_codebook.update(codebook or {})
-    return Study.from_frames(all_tables, all_codebook, name="tiny")
+    return Study.from_frames(
+        all_tables, all_codebook, name="tiny", descriptor=TINY_DESCRIPTOR if descriptor is None else descriptor
+    )
 
 
 def findings_by_id(findings: pd.DataFrame) -> dict:

@@ -137,7 +137,7 @@ def test_case_findings():
     assert "cases.D.m1.2018" not in got
     rows = findings.set_index("finding_id")
     assert (
-        rows.loc["cases.A.m1.2014", "statement_sv"] == "I Kommun A var antalet aktualiserade våldsärenden tio år 2014."
+        rows.loc["cases.A.m1.2014", "statement_sv"] == "I kommun A var antalet aktualiserade våldsärenden tio år 2014."
     )
     assert (
         rows.loc["cases.B.m1.2017", "statement_en"]

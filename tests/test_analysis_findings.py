@@ -30,7 +30,7 @@ def test_study_statements():
     assert rows.loc["study.interviews_total", "statement_sv"] == "Sammanlagt gjordes tio intervjuer."
     assert (
         rows.loc["study.staff.social_worker", "statement_en"]
-        == "One interview with staff concerned the role social worker."
+        == "In one interview with staff, the interviewee's role was social worker."
     )
 
 
@@ -38,8 +38,9 @@ def test_findings_table_contract():
     table = F.findings_table(tiny_study())
     assert tuple(table.columns) == FINDINGS_COLUMNS
     assert table["finding_id"].is_unique
-    assert set(table["unit"]) <= {"municipalities", "coordinators", "interviews", "cases", "documents"}
-    assert set(table["basis"]) == {"stated", "reconstructed"}
+    assert set(table["unit"]) <= {"municipalities", "coordinators", "interviews", "cases", "documents", "percent"}
+    # Rows without provenance columns default to observed; the tiny study's own rows are stated or reconstructed.
+    assert set(table["basis"]) == {"stated", "observed", "reconstructed"}
     assert table["statement_sv"].notna().all() and table["statement_en"].notna().all()
     assert table["source"].notna().all()
     chapters = list(dict.fromkeys(table["chapter"]))

@@ -79,18 +79,90 @@ def test_organisation_findings():
     assert got["org.part_time.coordinators"] == (1, 2)
     assert got["org.placement.ifo_management"] == (1, 2)
     assert got["org.placement.ifo_unit"] == (1, 2)
-    assert got["org.combined_with.none"] == (1, 3)
-    assert got["org.combined_with.other_strategic_tasks"] == (2, 3)
+    assert got["org.combined_with.none.municipalities"] == (1, 3)
+    assert got["org.combined_with.other_strategic_tasks.municipalities"] == (2, 3)
     assert got["org.role.mixed"] == (1, 2)
     assert got["org.role.strategic"] == (1, 2)
     assert got["org.role.operational"] == (0, 2)  # every enum code, zero counts included
     assert got["org.placement.municipality_wide"] == (0, 2)
-    assert got["org.combined_with.casework"] == (0, 3)
+    assert got["org.combined_with.casework.municipalities"] == (0, 3)
     assert "org.role.unknown" not in got
     assert got["org.seat_in_management_group"] == (1, 2)
     assert got["org.functioning.well"] == (2, 3)
     assert got["org.functioning.poorly"] == (1, 3)
     assert set(findings["chapter"]) == {"organisation"}
+
+
+def test_counts_that_can_be_read_two_ways_are_given_in_both_units():
+    """C1 (100 %, A) is full time; C2 (25 % + 25 %, B and C) is part time: 1 of 2 coordinators, 1 of 3 municipalities."""
+    findings = org.organisation_findings(tiny_study())
+    got = findings_by_id(findings)
+    assert got["org.full_time.coordinators"] == (1, 2)
+    assert got["org.part_time.coordinators"] == (1, 2)
+    assert got["org.full_time.municipalities"] == (1, 3)
+    assert got["org.part_time.municipalities"] == (2, 3)
+    # C2 (other strategic tasks) serves two municipalities: one coordinator, two municipalities.
+    assert got["org.combined_with.other_strategic_tasks.coordinators"] == (1, 2)
+    assert got["org.combined_with.other_strategic_tasks.municipalities"] == (2, 3)
+    assert got["org.combined_with.none.coordinators"] == (1, 2)
+    assert got["org.combined_with.casework.coordinators"] == (0, 2)
+    rows = findings.set_index("finding_id")
+    assert rows.loc["org.part_time.municipalities", "statement_en"] == (
+        "Two of three municipalities with a coordinator have a part-time coordinator post."
+    )
+    assert rows.loc["org.combined_with.other_strategic_tasks.coordinators", "statement_sv"] == (
+        "En av två samordnare har en tjänst som kombineras med andra strategiska uppgifter."
+    )
+
+
+def test_each_municipalitys_part_of_a_shared_post_is_a_finding():
+    rows = org.organisation_findings(tiny_study()).set_index("finding_id")
+    shares = rows[rows.index.str.startswith("org.shared_post_share.")]
+    assert list(shares.index) == ["org.shared_post_share.B", "org.shared_post_share.C"]  # A's post is not shared
+    assert list(shares["numerator"]) == [25, 25] and set(shares["unit"]) == {"percent"}
+    assert shares["denominator"].isna().all()
+    assert rows.loc["org.shared_post_share.B", "statement_sv"] == (
+        "Kommun B har 25 procent av en samordnartjänst som delas av två kommuner."
+    )
+    # A 75 % post over three municipalities gives 25 each.
+    tables = tiny_tables()
+    links = tables["coordinator_municipalities"]
+    links.loc[len(links)] = ["C2", "D", 25, "", "Kap. 1, Org"]
+    municipalities = tables["municipalities"]
+    municipalities.loc[municipalities.municipality_id == "D", ["model", "coordinator_functioning"]] = [
+        "shared_coordinator",
+        "well",
+    ]
+    got = findings_by_id(org.organisation_findings(tiny_study(tables)))
+    assert [got[f"org.shared_post_share.{m}"] for m in "BCD"] == [(25, None)] * 3
+
+
+def test_unknown_values_are_not_counted_as_no():
+    tables = tiny_tables()
+    coordinators = tables["coordinators"]
+    coordinators["combined_with"] = ["none", "unknown"]
+    coordinators["seat_in_management_group"] = ["yes", "unknown"]
+    links = tables["coordinator_municipalities"]
+    links["share_of_post_pct"] = [100, None, None]
+    survey = tables["survey_responses"]
+    survey["q2_share_of_post_pct"] = [100, None]
+    rows = org.organisation_findings(tiny_study(tables)).set_index("finding_id")
+    assert rows.loc["org.part_time.coordinators", ["numerator", "unknown"]].tolist() == [0, 1]
+    assert rows.loc["org.part_time.coordinators", "statement_en"] == (
+        "Zero of two coordinators work part time as coordinator; not known for one."
+    )
+    assert rows.loc["org.part_time.municipalities", ["numerator", "unknown"]].tolist() == [0, 2]
+    assert rows.loc["org.combined_with.casework.coordinators", "unknown"] == 1
+    assert rows.loc["org.combined_with.casework.municipalities", "unknown"] == 2
+    assert rows.loc["org.seat_in_management_group", "statement_sv"] == (
+        "En av två samordnare sitter i ledningsgruppen; okänt för en."
+    )
+    assert rows.loc["org.shared_post_share.B", "statement_en"] == (
+        "The part of the shared coordinator post that Municipality B has is not known."
+    )
+    assert pd.isna(rows.loc["org.shared_post_share.B", "numerator"])
+    posts = org.posts_by_municipality(tiny_study(tables)).set_index("municipality_id")
+    assert pd.isna(posts.loc["B", "full_time"]) and pd.isna(posts.loc["B", "share_of_post_pct"])
 
 
 def test_organisation_findings_basis_and_statements():
@@ -119,5 +191,6 @@ def test_link_share_basis_flows_into_full_time():
     links["reconstructed_fields"] = ["share_of_post_pct", "", ""]
     findings = org.organisation_findings(tiny_study({"coordinator_municipalities": links})).set_index("finding_id")
     assert findings.loc["org.full_time.municipalities", "basis"] == "reconstructed"
-    assert findings.loc["org.coordinators_serving_several", "basis"] == "stated"
+    # The links' municipality column is not reconstructed: their own basis (observed) carries through.
+    assert findings.loc["org.coordinators_serving_several", "basis"] == "observed"
     assert pd.isna(findings.loc["org.full_time.municipalities", "quality_area"])

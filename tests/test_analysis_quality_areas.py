@@ -99,7 +99,9 @@ def test_quality_area_findings():
         == "One of three municipalities with a coordinator has a plan for knowledge development."
     )
     assert rows.loc["qa.know_training", "statement_en"] == "Both coordinators pass on information about training."
-    assert rows.loc["qa.safe_routines", "statement_sv"] == "I två av fyra kommuner finns rutiner."
+    # One municipality's routines are unknown: the sentence says so instead of counting it as no.
+    assert rows.loc["qa.safe_routines", "statement_sv"] == "I två av fyra kommuner finns rutiner; okänt för en."
+    assert rows.loc["qa.safe_routines", "unknown"] == 1
     assert rows.loc["qa.know_plan", "source"] == "Kap. 2, Kunskap"
     assert rows.loc["qa.safe_routines", "source"] == "Kap. 2"  # no report_section: rows' sources
     assert rows.loc["qa.know_plan", "basis"] == "reconstructed"

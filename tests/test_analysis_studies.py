@@ -113,8 +113,10 @@ def test_findings_contract(any_study):
     assert tuple(table.columns) == FINDINGS_COLUMNS
     assert table["finding_id"].is_unique
     assert table["statement_sv"].str.len().gt(0).all() and table["statement_en"].str.len().gt(0).all()
-    assert set(table["basis"]) <= {"stated", "reconstructed"}
-    assert (table["denominator"].isna() | (table["numerator"] <= table["denominator"])).all()
+    assert set(table["basis"]) <= {"stated", "observed", "judgement", "reconstructed"}
+    assert set(table["allocation"].dropna()) <= {"reconstructed"}
+    counted = table["denominator"].notna()
+    assert (table["numerator"][counted] + table["unknown"][counted] <= table["denominator"][counted]).all()
     assert not table["statement_sv"].str.contains("{count}", regex=False).any()
 
 

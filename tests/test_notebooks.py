@@ -48,7 +48,9 @@ def test_stored_outputs_are_complete_and_error_free(chapter):
     code_cells = [
         c for c in read(chapter).cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
     ]
-    assert code_cells and all(c.outputs or "import" in c.source for c in code_cells)
+    # A cell that only shows the study's commentary may be empty for a study without commentary there.
+    commentary_only = lambda c: all(line.startswith("chapter.commentary(") for line in c.source.splitlines())  # noqa: E731
+    assert code_cells and all(c.outputs or "import" in c.source or commentary_only(c) for c in code_cells)
     assert not any(o.get("output_type") == "error" for c in code_cells for o in c.outputs)
 
 

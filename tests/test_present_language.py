@@ -21,8 +21,9 @@ from evalkit.present.language import (
         (1, "en", "one"),
         (7, "sju", "seven"),
         (8, "åtta", "eight"),
-        (13, "tretton", "thirteen"),
-        (20, "tjugo", "twenty"),
+        (12, "tolv", "twelve"),
+        (13, "13", "13"),  # Språkrådet: words up to twelve, digits from 13
+        (20, "20", "20"),
         (21, "21", "21"),
         (36, "36", "36"),
     ],

@@ -15,9 +15,30 @@ def test_new_study_has_every_table_and_the_standard_codebook(tmp_path):
     for table in ("municipalities", "coordinators", "assessments", "case_statistics", "survey_responses"):
         frame = pd.read_csv(folder / f"{table}.csv")
         assert frame.empty and "basis" in frame.columns
-    standard = pd.read_csv(paths.DEFAULT_STUDY_DIR / "codebook" / "indicators.csv")
-    copied = pd.read_csv(folder / "codebook" / "indicators.csv")
-    pd.testing.assert_frame_equal(standard, copied)
+    standard = pd.read_csv(paths.DEFAULT_STUDY_DIR / "codebook" / "indicators.csv", dtype=str, keep_default_na=False)
+    copied = pd.read_csv(folder / "codebook" / "indicators.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(standard.drop(columns="report_section"), copied.drop(columns="report_section"))
+
+
+def test_new_study_is_fieldwork_and_cites_no_section_of_the_source_report(tmp_path):
+    """Another county's data do not come from the 2019 report: nothing in the codebook may say so."""
+    import json
+
+    folder = create_study(tmp_path / "uppsala-2026")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["evalkit:kind"] == "fieldwork" and "evalkit:source_report" not in descriptor
+    sections = set()
+    for table in ("indicators", "conditions"):
+        standard = pd.read_csv(paths.DEFAULT_STUDY_DIR / "codebook" / f"{table}.csv", dtype=str, keep_default_na=False)
+        sections |= {s for s in standard["report_section"] if s}
+        copied = pd.read_csv(folder / "codebook" / f"{table}.csv", dtype=str, keep_default_na=False)
+        assert (copied["report_section"] == "").all()
+    assert sections, "the default study's codebook cites report sections"
+    codebook_text = "".join(p.read_text(encoding="utf-8") for p in (folder / "codebook").glob("*.csv"))
+    assert not any(section in codebook_text for section in sections)
+    vocabularies = pd.read_csv(folder / "codebook" / "vocabularies.csv")
+    labels = vocabularies.loc[vocabularies["vocabulary"] == "basis", ["label_sv", "label_en"]].to_numpy().ravel()
+    assert not any("rapport" in label.lower() or "report" in label.lower() for label in labels)
 
 
 def test_guides_cover_every_indicator_and_survey_question(tmp_path):

@@ -386,24 +386,29 @@ def case_findings(study) -> pd.DataFrame:
     """``cases.<municipality>.<measure>.<year>`` for every available yearly count.
 
     Plain counts (unit ``cases``, no denominator). The statement names the
-    municipality by its pseudonymous label and the measure by its codebook label.
+    municipality by its pseudonymous label and the measure by its codebook
+    label. ``basis`` is the basis of the count itself; ``allocation`` is
+    ``reconstructed`` when which municipality the series belongs to is an
+    assumption (``municipality_id`` in ``reconstructed_fields``).
     """
+    from evalkit.analysis.populations import rows_allocation, rows_basis
     from evalkit.present.labels import measure_label, municipality_label
     from evalkit.present.language import decapitalise, number_word
 
     stats = study.tables["case_statistics"]
     stats = stats[stats["value"].notna()].sort_values(["municipality_id", "measure", "year"])
     rows = []
-    for _, r in stats.iterrows():
+    for index, r in stats.iterrows():
         mid, measure, year, value = r["municipality_id"], r["measure"], int(r["year"]), int(r["value"])
         sv = (
-            f"I {municipality_label(mid, 'sv')} var antalet "
+            f"I {decapitalise(municipality_label(mid, 'sv'))} var antalet "
             f"{decapitalise(measure_label(study, measure, 'sv'))} {number_word(value, 'sv')} år {year}."
         )
         en = (
             f"In {municipality_label(mid, 'en')}, the number of "
             f"{decapitalise(measure_label(study, measure, 'en'))} was {number_word(value, 'en')} in {year}."
         )
+        row = stats.loc[[index]]
         rows.append(
             {
                 "finding_id": f"cases.{mid}.{measure}.{year}",
@@ -415,9 +420,8 @@ def case_findings(study) -> pd.DataFrame:
                 "statement_sv": sv,
                 "statement_en": en,
                 "source": r["source"],
-                "basis": "reconstructed"
-                if row_is_reconstructed(r["basis"], r["reconstructed_fields"], ["value"])
-                else "stated",
+                "basis": rows_basis(row, ["value"], study),
+                "allocation": rows_allocation(row, ["municipality_id"]),
             }
         )
     return findings_frame(rows)

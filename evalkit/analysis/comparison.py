@@ -18,6 +18,7 @@ from evalkit.analysis.populations import (
     municipality_groups,
     population_members,
     row_is_reconstructed,
+    rows_allocation,
     rows_basis,
 )
 from evalkit.analysis.quality_areas import indicator_findings, ordered_indicators
@@ -211,7 +212,8 @@ def comparison_findings(study) -> pd.DataFrame:
         "statement_sv": sv,
         "statement_en": en,
         "source": join_sources(municipalities.loc[municipalities["model"] == "team", "source"]),
-        "basis": rows_basis(municipalities, ["model"]),
+        "basis": rows_basis(municipalities, ["model"], study),
+        "allocation": rows_allocation(municipalities[municipalities["model"] == "team"], ["municipality_id"]),
     }
     indicators = indicator_findings(study, CHAPTER)
     return findings_frame([team_row] + indicators.to_dict("records"))

@@ -1,17 +1,25 @@
 """The findings table: every counted finding of every chapter, in both languages.
 
 Columns (the contract shared by analysis, notebooks and tests):
-``finding_id, chapter, quality_area, numerator, denominator, unit,
-statement_sv, statement_en, source, basis``.
+``finding_id, chapter, quality_area, numerator, denominator, unknown, unit,
+statement_sv, statement_en, source, basis, allocation``.
 
 * ``numerator`` / ``denominator`` are counts; the denominator is empty for
-  plain counts.
-* ``unit`` is municipalities, coordinators, interviews or cases. The number of
-  documents is not a finding: a study's documents table lists the documents it
-  knows of, which need not be the number the evaluation analysed.
-* ``source`` cites the report section(s) behind the finding.
-* ``basis`` is ``reconstructed`` when any input value behind the finding is
-  reconstructed, otherwise ``stated``.
+  plain counts. ``unknown`` counts the members of the denominator whose value
+  is not known: they are never counted as *no*, and the statement says so.
+* ``unit`` is municipalities, coordinators, interviews or cases (``percent``
+  for a municipality's part of a shared post). The number of documents is not
+  a finding: a study's documents table lists the documents it knows of, which
+  need not be the number the evaluation analysed.
+* ``source`` cites what the finding rests on: the report's sections in a
+  published evaluation, the study's own interviews, survey and documents in
+  fieldwork (see :mod:`evalkit.study.kind`).
+* ``basis`` is the weakest basis of the inputs the finding uses
+  (stated < observed < judgement < reconstructed): ``stated`` only when every
+  input is stated in a published source.
+* ``allocation`` is ``reconstructed`` when the count rests on values as the
+  source gives them but which municipality (or subject) each belongs to is an
+  assumption; empty otherwise.
 
 :func:`compare_with_published_claims` checks the table against the study's
 optional ``published_claims``.
@@ -32,6 +40,7 @@ from evalkit.analysis.populations import (
     findings_frame,
     join_sources,
     population_members,
+    rows_allocation,
     rows_basis,
 )
 from evalkit.analysis.quality_areas import quality_area_findings
@@ -48,7 +57,17 @@ def _label(study, vocabulary: str, code: str, language: str) -> str:
 
 
 def _finding(
-    finding_id, numerator, denominator, unit, statements, source, basis, chapter=CHAPTER, quality_area=pd.NA
+    finding_id,
+    numerator,
+    denominator,
+    unit,
+    statements,
+    source,
+    basis,
+    chapter=CHAPTER,
+    quality_area=pd.NA,
+    unknown=0,
+    allocation=pd.NA,
 ) -> dict:
     return {
         "finding_id": finding_id,
@@ -56,11 +75,13 @@ def _finding(
         "quality_area": quality_area,
         "numerator": numerator,
         "denominator": denominator,
+        "unknown": unknown,
         "unit": unit,
         "statement_sv": statements[0],
         "statement_en": statements[1],
         "source": source,
         "basis": basis,
+        "allocation": allocation,
     }
 
 
@@ -88,7 +109,7 @@ def study_findings(study) -> pd.DataFrame:
                 study, n_all, "municipalities", "Utvärderingen omfattar {count}", "The evaluation covers {count}"
             ),
             join_sources(municipalities["source"]),
-            rows_basis(municipalities, ["municipality_id"]),
+            rows_basis(municipalities, ["municipality_id"], study),
         ),
         _finding(
             "study.interviews_total",
@@ -99,7 +120,7 @@ def study_findings(study) -> pd.DataFrame:
                 study, n_interviews, "interviews", "Sammanlagt gjordes {count}", "In all, {count} were held"
             ),
             join_sources(interviews["source"]),
-            rows_basis(interviews, ["interview_id"]),
+            rows_basis(interviews, ["interview_id"], study),
         ),
     ]
     for group in sorted(interviews["respondent_group"].dropna().unique()):
@@ -120,16 +141,23 @@ def study_findings(study) -> pd.DataFrame:
                     predicate_en_singular="{count} was held with " + _label(study, "respondent_group", group, "en"),
                 ),
                 join_sources(own["source"]),
-                rows_basis(own, ["respondent_group"]),
+                rows_basis(own, ["respondent_group"], study),
             )
         )
 
     managers = interviews[
         (interviews["respondent_group"] == "municipal_manager") & interviews["municipality_id"].notna()
     ]
+    # A municipality whose manager was not interviewed (or whose manager's role is not given) is not known.
+    known_role = managers[managers["respondent_role"].notna() & (managers["respondent_role"] != "unknown")]
+    unknown_managers = n_all - int(known_role["municipality_id"].nunique())
     for role in sorted(managers["respondent_role"].dropna().unique()):
+        if role == "unknown":
+            continue
         own = managers[managers["respondent_role"] == role]
         n = int(own["municipality_id"].nunique())
+        label_sv = _label(study, "respondent_role", role, "sv")
+        label_en = _label(study, "respondent_role", role, "en")
         rows.append(
             _finding(
                 f"study.managers.{role}",
@@ -140,13 +168,16 @@ def study_findings(study) -> pd.DataFrame:
                     study,
                     n,
                     "municipalities",
-                    "I {count} hade den intervjuade chefen rollen " + _label(study, "respondent_role", role, "sv"),
-                    "In {count}, the interviewed manager's role was " + _label(study, "respondent_role", role, "en"),
+                    "I {count} var den intervjuade chefen " + label_sv,
+                    "In {count}, the interviewed manager was " + _with_article(label_en),
                     denominator=n_all,
                     population="all_municipalities",
+                    unknown=unknown_managers,
                 ),
                 join_sources(own["source"]),
-                rows_basis(own, ["respondent_role", "municipality_id"]),
+                rows_basis(own, ["respondent_role"], study),
+                unknown=unknown_managers,
+                allocation=rows_allocation(own, ["municipality_id"]),
             )
         )
 
@@ -163,11 +194,12 @@ def study_findings(study) -> pd.DataFrame:
                     study,
                     len(own),
                     "interviews",
-                    "{count} med medarbetare gällde rollen " + _label(study, "respondent_role", role, "sv"),
-                    "{count} with staff concerned the role " + _label(study, "respondent_role", role, "en"),
+                    "I {count} med medarbetare var den intervjuades roll "
+                    + _label(study, "respondent_role", role, "sv"),
+                    "In {count} with staff, the interviewee's role was " + _label(study, "respondent_role", role, "en"),
                 ),
                 join_sources(own["source"]),
-                rows_basis(own, ["respondent_role"]),
+                rows_basis(own, ["respondent_role"], study),
             )
         )
 
@@ -188,10 +220,17 @@ def study_findings(study) -> pd.DataFrame:
                 population="coordinators",
             ),
             join_sources(survey["source"]),
-            rows_basis(survey, ["coordinator_id"]),
+            rows_basis(survey, ["coordinator_id"], study),
         )
     )
     return findings_frame(rows)
+
+
+def _with_article(label: str) -> str:
+    """``'head of IFO'`` -> ``'the head of IFO'``; other roles get *a*/*an*."""
+    if label.lower().startswith(("head ", "chief ")):
+        return "the " + label
+    return ("an " if label[:1].lower() in "aeiou" else "a ") + label
 
 
 #: The parts of the findings table in chapter order, each a function of the study.

@@ -16,6 +16,7 @@ from evalkit.analysis.populations import (
     findings_frame,
     join_sources,
     population_members,
+    rows_allocation,
     rows_basis,
 )
 
@@ -55,7 +56,7 @@ def posts_by_coordinator(study) -> pd.DataFrame:
     for _, c in coordinators.iterrows():
         cid = c["coordinator_id"]
         own = links[links["coordinator_id"] == cid]
-        link_sum = float(own["share_of_post_pct"].sum()) if len(own) else float("nan")
+        link_sum = float(own["share_of_post_pct"].sum(min_count=1)) if len(own) else float("nan")
         q2 = survey["q2_share_of_post_pct"].get(cid, pd.NA) if len(survey) else pd.NA
         if pd.isna(q2):
             share, source = link_sum, "link_sum"
@@ -114,9 +115,9 @@ def posts_by_municipality(study) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``municipality_id, coordinators ('|'), n_coordinators, share_of_post_pct,
-        shared (served by a coordinator who serves several municipalities), full_time,
-        model, basis``; sorted by ``municipality_id``. Municipalities without any link
-        are not listed.
+        shared (served by a coordinator who serves several municipalities), full_time
+        (NA when the share is not known), model, basis``; sorted by ``municipality_id``.
+        Municipalities without any link are not listed.
     """
     links = coordinator_links(study)
     serving = links.groupby("coordinator_id")["municipality_id"].nunique()
@@ -124,7 +125,7 @@ def posts_by_municipality(study) -> pd.DataFrame:
     rows = []
     for mid, group in links.groupby("municipality_id", sort=True):
         coordinators = sorted(group["coordinator_id"].astype(str))
-        share = float(group["share_of_post_pct"].sum())
+        share = float(group["share_of_post_pct"].sum(min_count=1))  # NaN when no share is known
         rows.append(
             {
                 "municipality_id": mid,
@@ -132,7 +133,7 @@ def posts_by_municipality(study) -> pd.DataFrame:
                 "n_coordinators": len(coordinators),
                 "share_of_post_pct": share,
                 "shared": bool(any(serving[c] > 1 for c in coordinators)),
-                "full_time": share >= FULL_TIME_PCT,
+                "full_time": bool(share >= FULL_TIME_PCT) if share == share else pd.NA,
                 "model": municipalities["model"].get(mid, pd.NA),
                 "basis": rows_basis(group, ["share_of_post_pct"]),
             }
@@ -317,7 +318,21 @@ def expert_teams(study, condition_id: str = "expert_team") -> pd.DataFrame:
     return rows[["municipality_id", "value", "evidence", "basis"]].sort_values("municipality_id").reset_index(drop=True)
 
 
-def _row(study, finding_id, numerator, denominator, unit, population, sv, en, source, basis, en_singular=None):
+def _row(
+    study,
+    finding_id,
+    numerator,
+    denominator,
+    unit,
+    population,
+    sv,
+    en,
+    source,
+    basis,
+    en_singular=None,
+    unknown=0,
+    allocation=pd.NA,
+):
     statement_sv, statement_en = count_statement(
         study,
         numerator,
@@ -327,6 +342,7 @@ def _row(study, finding_id, numerator, denominator, unit, population, sv, en, so
         denominator=denominator,
         population=population,
         predicate_en_singular=en_singular,
+        unknown=unknown,
     )
     return {
         "finding_id": finding_id,
@@ -334,12 +350,24 @@ def _row(study, finding_id, numerator, denominator, unit, population, sv, en, so
         "quality_area": pd.NA,
         "numerator": numerator,
         "denominator": denominator,
+        "unknown": unknown,
         "unit": unit,
         "statement_sv": statement_sv,
         "statement_en": statement_en,
         "source": source,
         "basis": basis,
+        "allocation": allocation,
     }
+
+
+def _is_unknown(value) -> bool:
+    return value is None or pd.isna(value) or value == "unknown"
+
+
+def _coded_count(values: pd.Series, code: str) -> tuple[int, int]:
+    """``(members with code, members whose value is unknown)`` of one coded column."""
+    unknown = int(sum(_is_unknown(v) for v in values))
+    return int((values.astype("string") == code).fillna(False).sum()), unknown
 
 
 def organisation_findings(study) -> pd.DataFrame:
@@ -347,7 +375,14 @@ def organisation_findings(study) -> pd.DataFrame:
 
     ``org.placement.*``, ``org.combined_with.*`` and ``org.role.*`` are given for
     every code of the schema's enum (except ``unknown``), zero counts included,
-    so that the set of findings does not depend on the data.
+    so that the set of findings does not depend on the data. A count that can
+    be read two ways is given in both units: full time, part time and what the
+    post is combined with per coordinator (of all coordinators, ``.coordinators``)
+    and per municipality (of the municipalities with a coordinator,
+    ``.municipalities``). Each municipality's part of a post shared with other
+    municipalities is a finding of its own (``org.shared_post_share.<id>``, unit
+    ``percent``). Members whose value is not known are counted in ``unknown``,
+    never as *no*.
 
     Returns
     -------
@@ -362,10 +397,11 @@ def organisation_findings(study) -> pd.DataFrame:
     with_coordinator = population_members(study, "municipalities_with_coordinator")
     n_with = len(with_coordinator)
     n_coord = len(coordinators)
-    model_basis = rows_basis(municipalities, ["model"])
+    model_basis = rows_basis(municipalities, ["model"], study)
     municipality_sources = join_sources(municipalities["source"])
     coordinator_sources = join_sources(coordinators["source"])
     link_sources = join_sources(links["source"])
+    link_allocation = rows_allocation(links)
     rows = []
 
     rows.append(
@@ -394,7 +430,7 @@ def organisation_findings(study) -> pd.DataFrame:
             "Länet har {count} i tjänst",
             "The county has {count} in post",
             coordinator_sources,
-            rows_basis(coordinators, ["coordinator_id"]),
+            rows_basis(coordinators, ["coordinator_id"], study),
         )
     )
 
@@ -411,13 +447,14 @@ def organisation_findings(study) -> pd.DataFrame:
             "{count} arbetar i mer än en kommun",
             "{count} work in more than one municipality",
             link_sources,
-            rows_basis(links, ["municipality_id"]),
+            rows_basis(links, ["municipality_id"], study),
             en_singular="{count} works in more than one municipality",
         )
     )
 
     by_municipality = posts_by_municipality(study)
     in_scope = by_municipality[by_municipality["municipality_id"].isin(with_coordinator)]
+    no_link = n_with - len(in_scope)  # a municipality with a coordinator model but no link row
     sharing = int(in_scope["shared"].sum())
     rows.append(
         _row(
@@ -430,118 +467,134 @@ def organisation_findings(study) -> pd.DataFrame:
             "{count} delar sin samordnare med andra kommuner",
             "{count} share their coordinator with other municipalities",
             link_sources,
-            combine_basis(model_basis, rows_basis(links, ["municipality_id"])),
+            combine_basis(model_basis, rows_basis(links, ["municipality_id"], study)),
             en_singular="{count} shares its coordinator with other municipalities",
+            unknown=no_link,
         )
     )
 
-    full_time = int(in_scope["full_time"].sum())
-    rows.append(
-        _row(
-            study,
+    share_basis = combine_basis(model_basis, rows_basis(links, ["share_of_post_pct"], study))
+    municipality_full_time = in_scope["full_time"]
+    municipality_unknown = int(municipality_full_time.isna().sum()) + no_link
+    coordinator_full_time = posts["full_time"]
+    coordinator_unknown = int(coordinator_full_time.isna().sum())
+    post_sources = join_sources(list(survey["source"]) + list(links["source"]))
+    post_basis = combine_basis(*posts["basis"]) if len(posts) else rows_basis(posts, None, study)
+    for finding_id, wanted, sv, en, en1 in (
+        (
             "org.full_time.municipalities",
-            full_time,
-            n_with,
-            "municipalities",
-            "municipalities_with_coordinator",
+            True,
             "{count} har en samordnare på heltid",
             "{count} have a full-time coordinator",
-            link_sources,
-            combine_basis(model_basis, rows_basis(links, ["share_of_post_pct"])),
-            en_singular="{count} has a full-time coordinator",
+            "{count} has a full-time coordinator",
+        ),
+        (
+            "org.part_time.municipalities",
+            False,
+            "{count} har en samordnartjänst på deltid",
+            "{count} have a part-time coordinator post",
+            "{count} has a part-time coordinator post",
+        ),
+    ):
+        rows.append(
+            _row(
+                study,
+                finding_id,
+                int((municipality_full_time == wanted).fillna(False).sum()),
+                n_with,
+                "municipalities",
+                "municipalities_with_coordinator",
+                sv,
+                en,
+                link_sources,
+                share_basis,
+                en_singular=en1,
+                unknown=municipality_unknown,
+                allocation=link_allocation,
+            )
         )
-    )
-
-    part_time = int((posts["full_time"] == False).sum())  # noqa: E712  (NA stays out)
-    rows.append(
-        _row(
-            study,
+    for finding_id, wanted, sv, en, en1 in (
+        (
+            "org.full_time.coordinators",
+            True,
+            "{count} arbetar heltid som samordnare",
+            "{count} work full time as coordinator",
+            "{count} works full time as coordinator",
+        ),
+        (
             "org.part_time.coordinators",
-            part_time,
-            n_coord,
-            "coordinators",
-            "coordinators",
+            False,
             "{count} arbetar deltid som samordnare",
             "{count} work part time as coordinator",
-            join_sources(list(survey["source"]) + list(links["source"])),
-            combine_basis(*posts["basis"]) if len(posts) else "stated",
-            en_singular="{count} works part time as coordinator",
+            "{count} works part time as coordinator",
+        ),
+    ):
+        rows.append(
+            _row(
+                study,
+                finding_id,
+                int((coordinator_full_time == wanted).fillna(False).sum()),
+                n_coord,
+                "coordinators",
+                "coordinators",
+                sv,
+                en,
+                post_sources,
+                post_basis,
+                en_singular=en1,
+                unknown=coordinator_unknown,
+            )
         )
-    )
 
-    placement = placement_summary(study).set_index("q4_placement")["n"]
+    rows += _shared_post_shares(study, links, posts)
+
+    answered = coordinators[["coordinator_id"]].merge(
+        survey[["coordinator_id", "q4_placement"]], on="coordinator_id", how="left"
+    )
     for code in PLACEMENTS:
         label_sv, label_en = _labels(study, "q4_placement", code)
+        count, unknown = _coded_count(answered["q4_placement"], code)
         rows.append(
             _row(
                 study,
                 f"org.placement.{code}",
-                int(placement.get(code, 0)),
+                count,
                 n_coord,
                 "coordinators",
                 "coordinators",
                 f"{{count}} har placeringen ”{label_sv}”",
                 f"{{count}} have the placement ‘{label_en}’",
                 join_sources(survey["source"]),
-                rows_basis(survey, ["q4_placement"]),
+                rows_basis(survey, ["q4_placement"], study),
+                unknown=unknown,
             )
         )
 
-    combination = combination_summary(study).set_index("combined_with")["municipalities"]
-    for code in COMBINATIONS:
-        if code == "unknown":
-            continue
-        members = str(combination.get(code, "")).split("|")
-        in_with = [m for m in members if m in with_coordinator]
-        if code == "none":
-            sv = "{count} har en samordnartjänst som inte kombineras med andra uppgifter"
-            en = "{count} have a coordinator post that is not combined with other tasks"
-        elif code == "other":
-            sv = "{count} har en samordnartjänst som kombineras med annat arbete"
-            en = "{count} have a coordinator post combined with other work"
-        else:
-            label_sv, label_en = _labels(study, "combined_with", code)
-            sv = "{count} har en samordnartjänst som kombineras med " + label_sv
-            en = "{count} have a coordinator post combined with " + label_en
-        rows.append(
-            _row(
-                study,
-                f"org.combined_with.{code}",
-                len(in_with),
-                n_with,
-                "municipalities",
-                "municipalities_with_coordinator",
-                sv,
-                en,
-                coordinator_sources,
-                combine_basis(
-                    model_basis, rows_basis(coordinators, ["combined_with"]), rows_basis(links, ["municipality_id"])
-                ),
-            )
-        )
+    rows += _combination_findings(study, coordinators, links, with_coordinator, model_basis, coordinator_sources)
 
-    roles = role_summary(study).set_index("role")["n"]
     for code in ROLES:
         if code == "unknown":
             continue
         label_sv, label_en = _labels(study, "role", code)
         article = "an" if label_en[:1] in "aeiou" else "a"
+        count, unknown = _coded_count(coordinators["role"], code)
         rows.append(
             _row(
                 study,
                 f"org.role.{code}",
-                int(roles.get(code, 0)),
+                count,
                 n_coord,
                 "coordinators",
                 "coordinators",
                 f"{{count}} har en {label_sv} roll",
                 f"{{count}} have {article} {label_en} role",
                 coordinator_sources,
-                rows_basis(coordinators, ["role"]),
+                rows_basis(coordinators, ["role"], study),
+                unknown=unknown,
             )
         )
 
-    seats = int((coordinators["seat_in_management_group"] == "yes").sum())
+    seats, unknown_seats = _coded_count(coordinators["seat_in_management_group"], "yes")
     rows.append(
         _row(
             study,
@@ -553,13 +606,16 @@ def organisation_findings(study) -> pd.DataFrame:
             "{count} sitter i ledningsgruppen",
             "{count} sit in the management group",
             coordinator_sources,
-            rows_basis(coordinators, ["seat_in_management_group"]),
+            rows_basis(coordinators, ["seat_in_management_group"], study),
             en_singular="{count} sits in the management group",
+            unknown=unknown_seats,
         )
     )
 
     in_with = municipalities[municipalities["municipality_id"].isin(with_coordinator)]
-    functioning_basis = combine_basis(model_basis, rows_basis(in_with, ["coordinator_functioning"]))
+    functioning_basis = combine_basis(model_basis, rows_basis(in_with, ["coordinator_functioning"], study))
+    functioning = in_with["coordinator_functioning"].astype("string")
+    unknown_functioning = int((~functioning.isin(["well", "poorly"])).fillna(True).sum())
     wording = {
         "well": (
             "{count} har en samordnarfunktion som fungerar väl",
@@ -573,12 +629,11 @@ def organisation_findings(study) -> pd.DataFrame:
         ),
     }
     for code, (sv, en, en1) in wording.items():
-        n = int((in_with["coordinator_functioning"] == code).sum())
         rows.append(
             _row(
                 study,
                 f"org.functioning.{code}",
-                n,
+                int((functioning == code).fillna(False).sum()),
                 n_with,
                 "municipalities",
                 "municipalities_with_coordinator",
@@ -587,9 +642,113 @@ def organisation_findings(study) -> pd.DataFrame:
                 join_sources(in_with["source"]),
                 functioning_basis,
                 en_singular=en1,
+                unknown=unknown_functioning,
+                allocation=rows_allocation(in_with, ["municipality_id"]),
             )
         )
     return findings_frame(rows)
+
+
+def _combination_findings(study, coordinators, links, with_coordinator, model_basis, sources) -> list[dict]:
+    """``org.combined_with.<code>.municipalities`` and ``.coordinators`` for every code but unknown."""
+    rows = []
+    n_with, n_coord = len(with_coordinator), len(coordinators)
+    codes_of = {}
+    for mid in with_coordinator:
+        serving = links.loc[links["municipality_id"] == mid, "coordinator_id"]
+        codes_of[mid] = list(coordinators.loc[coordinators["coordinator_id"].isin(serving), "combined_with"])
+    combined_basis = rows_basis(coordinators, ["combined_with"], study)
+    for code in COMBINATIONS:
+        if code == "unknown":
+            continue
+        label_sv, label_en = _labels(study, "combined_with", code)
+        if code == "none":
+            post_sv, post_en = "inte kombineras med andra uppgifter", "is not combined with other tasks"
+        elif code == "other":
+            post_sv, post_en = "kombineras med annat arbete", "is combined with other work"
+        else:
+            post_sv, post_en = "kombineras med " + label_sv, "is combined with " + label_en
+        in_code = [m for m, codes in codes_of.items() if code in codes]
+        unknown_m = [
+            m for m, codes in codes_of.items() if m not in in_code and (not codes or all(map(_is_unknown, codes)))
+        ]
+        rows.append(
+            _row(
+                study,
+                f"org.combined_with.{code}.municipalities",
+                len(in_code),
+                n_with,
+                "municipalities",
+                "municipalities_with_coordinator",
+                "{count} har en samordnartjänst som " + post_sv,
+                "{count} have a coordinator post that " + post_en,
+                sources,
+                combine_basis(model_basis, combined_basis, rows_basis(links, ["municipality_id"], study)),
+                en_singular="{count} has a coordinator post that " + post_en,
+                unknown=len(unknown_m),
+                allocation=rows_allocation(links),
+            )
+        )
+        count, unknown = _coded_count(coordinators["combined_with"], code)
+        rows.append(
+            _row(
+                study,
+                f"org.combined_with.{code}.coordinators",
+                count,
+                n_coord,
+                "coordinators",
+                "coordinators",
+                "{count} har en tjänst som " + post_sv,
+                "{count} have a post that " + post_en,
+                sources,
+                combined_basis,
+                en_singular="{count} has a post that " + post_en,
+                unknown=unknown,
+            )
+        )
+    return rows
+
+
+def _shared_post_shares(study, links, posts) -> list[dict]:
+    """``org.shared_post_share.<municipality_id>``: each municipality's part of a shared post, in percent."""
+    from evalkit.present.labels import municipality_label
+    from evalkit.present.language import number_word
+
+    shared = set(posts.loc[posts["serves_several"], "coordinator_id"])
+    rows = []
+    for mid, group in links[links["coordinator_id"].isin(shared)].groupby("municipality_id", sort=True):
+        share = group["share_of_post_pct"].sum(min_count=1)
+        post = posts.set_index("coordinator_id").loc[sorted(group["coordinator_id"])]
+        n_shared = int(post["n_municipalities"].max())
+        known = share == share
+        amount = {lang: f"{share:g}".replace(".", "," if lang == "sv" else ".") for lang in ("sv", "en")}
+        name = {lang: municipality_label(mid, lang) for lang in ("sv", "en")}
+        if known:
+            sv = f"{name['sv']} har {amount['sv']} procent av en samordnartjänst som delas av {number_word(n_shared, 'sv')} kommuner."
+            en = (
+                f"{name['en']} has {amount['en']} percent of a coordinator post shared by "
+                f"{number_word(n_shared, 'en')} municipalities."
+            )
+        else:
+            sv = f"Hur stor del av den delade samordnartjänsten {name['sv']} har är okänt."
+            en = f"The part of the shared coordinator post that {name['en']} has is not known."
+        rows.append(
+            {
+                "finding_id": f"org.shared_post_share.{mid}",
+                "chapter": CHAPTER,
+                "quality_area": pd.NA,
+                "numerator": float(share) if known else None,
+                "denominator": None,
+                "unknown": 0 if known else 1,
+                "unit": "percent",
+                "statement_sv": sv,
+                "statement_en": en,
+                "source": join_sources(group["source"]),
+                "basis": rows_basis(group, ["share_of_post_pct"], study),
+                "allocation": rows_allocation(group),
+            }
+        )
+    return rows
 
 
 def _labels(study, vocabulary: str, code: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ a row counts as reconstructed for a finding only when its ``basis`` is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -176,6 +177,22 @@ def coordinators_of_municipality(study) -> dict[str, list[str]]:
 
 # Provenance --------------------------------------------------------------------------------
 
+#: Bases from the strongest to the weakest. A finding takes the weakest basis of its inputs:
+#: ``stated`` only when every input is stated in a published source, ``reconstructed`` when any
+#: input the finding uses is reconstructed.
+BASIS_ORDER = ("stated", "observed", "judgement", "reconstructed")
+#: Columns that say *which* municipality, subject or coordinator a value belongs to. A row that
+#: lists one of them in ``reconstructed_fields`` has a value as its source gives it, allocated by
+#: an assumption (see :func:`rows_allocation`).
+ALLOCATION_FIELDS = ("municipality_id", "subject_id", "coordinator_id")
+
+
+def _listed(reconstructed_fields) -> set[str] | None:
+    """The columns named in ``reconstructed_fields``; None when the cell is empty (= every value column)."""
+    if reconstructed_fields is None or pd.isna(reconstructed_fields) or not str(reconstructed_fields).strip():
+        return None
+    return {f.strip() for f in str(reconstructed_fields).split("|") if f.strip()}
+
 
 def row_is_reconstructed(basis, reconstructed_fields, fields: Iterable[str] | None = None) -> bool:
     """Whether a row is reconstructed in any of ``fields``.
@@ -191,37 +208,88 @@ def row_is_reconstructed(basis, reconstructed_fields, fields: Iterable[str] | No
     """
     if basis != "reconstructed":
         return False
-    if (
-        fields is None
-        or reconstructed_fields is None
-        or pd.isna(reconstructed_fields)
-        or not str(reconstructed_fields).strip()
-    ):
+    listed = _listed(reconstructed_fields)
+    if fields is None or listed is None:
         return True
-    listed = {f.strip() for f in str(reconstructed_fields).split("|") if f.strip()}
     return bool(listed & set(fields))
 
 
-def rows_basis(frame: pd.DataFrame, fields: Iterable[str] | None = None) -> str:
-    """``'reconstructed'`` if any row of ``frame`` is reconstructed in ``fields``, else ``'stated'``."""
-    if frame is None or frame.empty:
-        return "stated"
-    fields = tuple(fields) if fields is not None else None
-    for basis, listed in zip(frame["basis"], frame["reconstructed_fields"]):
-        if row_is_reconstructed(basis, listed, fields):
-            return "reconstructed"
-    return "stated"
+def row_basis(basis, reconstructed_fields, fields: Iterable[str] | None = None, fallback: str = "stated") -> str:
+    """The basis of the ``fields`` of one row.
+
+    ``reconstructed`` when the row is reconstructed in one of them; a row
+    reconstructed only in *other* columns gives these fields as its source
+    does (``fallback``: ``stated`` in a published evaluation, ``observed`` in
+    fieldwork); otherwise the row's own basis.
+    """
+    if row_is_reconstructed(basis, reconstructed_fields, fields):
+        return "reconstructed"
+    if basis not in BASIS_ORDER or basis == "reconstructed":
+        return fallback
+    return str(basis)
 
 
 def combine_basis(*bases: str) -> str:
-    """``'reconstructed'`` if any of ``bases`` is, else ``'stated'``."""
-    return "reconstructed" if "reconstructed" in bases else "stated"
+    """The weakest of ``bases`` (order :data:`BASIS_ORDER`); ``stated`` when none is given."""
+    known = [b for b in bases if b in BASIS_ORDER]
+    return max(known, key=BASIS_ORDER.index) if known else "stated"
+
+
+def _fallback(study) -> str:
+    from evalkit.study.kind import primary_basis
+
+    return primary_basis(study) if study is not None else "stated"
+
+
+def rows_basis(frame: pd.DataFrame, fields: Iterable[str] | None = None, study=None) -> str:
+    """The weakest basis of ``fields`` over the rows of ``frame`` (see :func:`row_basis`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with ``basis`` and ``reconstructed_fields``.
+    fields : iterable of str, optional
+        Columns the finding uses; None = any column.
+    study : Study, optional
+        Decides what an unflagged column of a reconstructed row (and an empty
+        frame) counts as: ``stated`` in a published evaluation (the default
+        without a study), ``observed`` in fieldwork.
+    """
+    fallback = _fallback(study)
+    if frame is None or frame.empty:
+        return fallback
+    fields = tuple(fields) if fields is not None else None
+    return combine_basis(
+        *(row_basis(b, listed, fields, fallback) for b, listed in zip(frame["basis"], frame["reconstructed_fields"]))
+    )
+
+
+def rows_allocation(frame: pd.DataFrame, fields: Iterable[str] = ALLOCATION_FIELDS):
+    """``'reconstructed'`` when a row's allocation (e.g. which municipality it belongs to) is reconstructed.
+
+    Only rows whose ``reconstructed_fields`` name one of ``fields``
+    explicitly count: their value is as the source gives it, and the
+    assumption decides where it belongs. Otherwise ``pd.NA``.
+    """
+    if frame is None or frame.empty:
+        return pd.NA
+    wanted = set(fields)
+    for basis, listed in zip(frame["basis"], frame["reconstructed_fields"]):
+        named = _listed(listed)
+        if basis == "reconstructed" and named is not None and named & wanted:
+            return "reconstructed"
+    return pd.NA
+
+
+def combine_allocation(*allocations):
+    """``'reconstructed'`` if any of ``allocations`` is, else ``pd.NA``."""
+    return "reconstructed" if any(a == "reconstructed" for a in allocations if not pd.isna(a)) else pd.NA
 
 
 def population_basis(study, population: str) -> str:
     """Basis of the membership of a population (e.g. the ``model`` column)."""
-    bases = [rows_basis(study.tables[table], fields) for table, fields in population_fields(population).items()]
-    return combine_basis(*bases)
+    bases = [rows_basis(study.tables[table], fields, study) for table, fields in population_fields(population).items()]
+    return combine_basis(*bases) if bases else _fallback(study)
 
 
 def join_sources(values: Iterable) -> str:
@@ -237,31 +305,65 @@ def join_sources(values: Iterable) -> str:
     return "; ".join(seen)
 
 
+_EVIDENCE_ID = re.compile(r"^[A-Za-z]{1,4}[0-9]{1,4}$")
+
+
+def evidence_ids(values: Iterable) -> list[str]:
+    """Distinct ids (``I05``, ``D02``, …) named in evidence cells, sorted; free text is left out."""
+    found = set()
+    for value in values:
+        if value is None or pd.isna(value):
+            continue
+        for part in re.split(r"[,;\s]+", str(value)):
+            part = part.strip("().")
+            if _EVIDENCE_ID.match(part):
+                found.add(part)
+    return sorted(found, key=lambda i: (i.rstrip("0123456789"), int(re.sub(r"^[A-Za-z]+", "", i))))
+
+
+def rows_sources(frame: pd.DataFrame, evidence_column: str | None = "evidence") -> str:
+    """The rows' sources, followed by the ids their evidence names: ``'Kodning av intervjuer (I05, I12)'``."""
+    sources = join_sources(frame["source"]) if "source" in frame else ""
+    ids = evidence_ids(frame[evidence_column]) if evidence_column and evidence_column in frame else []
+    if not ids:
+        return sources
+    listed = ", ".join(ids)
+    return f"{sources} ({listed})" if sources else listed
+
+
 # Findings rows -----------------------------------------------------------------------------
 
-#: Columns of the findings table, in order (the contract in docs/helpers-brief.md).
+#: Columns of the findings table, in order (the contract in docs/architecture.md).
 FINDINGS_COLUMNS = (
     "finding_id",
     "chapter",
     "quality_area",
     "numerator",
     "denominator",
+    "unknown",
     "unit",
     "statement_sv",
     "statement_en",
     "source",
     "basis",
+    "allocation",
 )
 
 
 def findings_frame(rows: list[dict]) -> pd.DataFrame:
-    """Build a findings frame with the contract's columns and dtypes, sorted by ``finding_id``."""
+    """Build a findings frame with the contract's columns and dtypes, sorted by ``finding_id``.
+
+    ``unknown`` (members of the denominator whose value is not known) defaults
+    to 0, ``allocation`` to empty.
+    """
     rows = sorted(rows, key=lambda r: str(r["finding_id"]))
     data = {}
     for column in FINDINGS_COLUMNS:
         values = [r.get(column) for r in rows]
         if column in ("numerator", "denominator"):
             data[column] = pd.array([None if v is None or pd.isna(v) else float(v) for v in values], dtype="Float64")
+        elif column == "unknown":
+            data[column] = pd.array([0 if v is None or pd.isna(v) else int(v) for v in values], dtype="Int64")
         else:
             data[column] = pd.array(
                 [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values],
@@ -279,6 +381,7 @@ def count_statement(
     denominator=None,
     population: str | None = None,
     predicate_en_singular: str | None = None,
+    unknown: int = 0,
 ) -> tuple[str, str]:
     """Generate the Swedish and English sentence of a counted finding.
 
@@ -296,6 +399,11 @@ def count_statement(
         Population code whose label names the denominator.
     predicate_en_singular : str, optional
         English template used when the numerator is one (verb agreement).
+    unknown : int
+        Members of the denominator whose value is not known. They are never
+        counted as *no*: the sentence says for how many the value is not known
+        (*"…; okänt för tre"*), and a count whose every value is unknown says
+        that it is not known.
 
     Returns
     -------
@@ -303,13 +411,21 @@ def count_statement(
         ``(statement_sv, statement_en)``.
     """
     from evalkit.present.labels import population_label
-    from evalkit.present.language import count_phrase, fill_template, singular_template
+    from evalkit.present.language import count_sentence
 
     out = []
     for language, template in (("sv", predicate_sv), ("en", predicate_en)):
-        if language == "en" and numerator == 1:
-            template = predicate_en_singular or singular_template(template)
         label = population_label(study, population, language) if population and denominator is not None else None
-        phrase = count_phrase(numerator, unit, language, denominator=denominator, population_label=label)
-        out.append(fill_template(template, phrase))
+        out.append(
+            count_sentence(
+                template,
+                numerator,
+                unit,
+                language,
+                denominator=denominator,
+                population_label=label,
+                unknown=unknown,
+                en_singular=predicate_en_singular if language == "en" else None,
+            )
+        )
     return out[0], out[1]

@@ -19,11 +19,12 @@ from evalkit.analysis.populations import (
     coordinators_of_municipality,
     count_statement,
     findings_frame,
-    join_sources,
     municipality_groups,
     population_basis,
     population_members,
+    rows_allocation,
     rows_basis,
+    rows_sources,
 )
 from evalkit.study.model import VALUE_SCORES
 
@@ -299,11 +300,17 @@ def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.Dat
     """``qa.<indicator_id>`` findings for the indicators of one codebook chapter.
 
     Numerator = number of ``yes`` among the population; denominator = size of
-    the population; statement from the codebook templates with a count phrase
-    naming the population; source = the indicator's report section (else the
-    assessment rows' sources). ``chapter`` None takes every chapter;
-    ``indicator_ids`` restricts the output to those indicators.
+    the population; ``unknown`` = members whose value is ``unknown`` or not
+    assessed (never counted as *no*); statement from the codebook templates
+    with a count phrase naming the population. Source: in a published
+    evaluation the indicator's report section (else the assessment rows'
+    sources); in fieldwork always the assessment rows' own sources and
+    evidence. ``chapter`` None takes every chapter; ``indicator_ids``
+    restricts the output to those indicators.
     """
+    from evalkit.study.kind import is_published_evaluation
+
+    published = is_published_evaluation(study)
     rows = []
     indicators = ordered_indicators(study)
     if chapter is not None:
@@ -316,6 +323,8 @@ def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.Dat
         members = population_members(study, population)
         inside = indicator_rows(study, iid)
         numerator = int((inside["value"] == "yes").sum())
+        known = set(inside.loc[inside["value"].isin(["yes", "partly", "no"]), "subject_id"].astype(str))
+        unknown = len(set(members) - known)
         unit = POPULATION_UNITS[population]
         sv, en = count_statement(
             study,
@@ -325,9 +334,13 @@ def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.Dat
             str(indicator["statement_en"]),
             denominator=len(members),
             population=population,
+            unknown=unknown,
         )
         section = indicator["report_section"]
-        source = str(section) if not pd.isna(section) else join_sources(inside["source"])
+        if published and not pd.isna(section):
+            source = str(section)
+        else:
+            source = rows_sources(inside)
         rows.append(
             {
                 "finding_id": f"qa.{iid}",
@@ -335,11 +348,13 @@ def indicator_findings(study, chapter: str | None, indicator_ids=None) -> pd.Dat
                 "quality_area": indicator["quality_area_id"],
                 "numerator": numerator,
                 "denominator": len(members),
+                "unknown": unknown,
                 "unit": unit,
                 "statement_sv": sv,
                 "statement_en": en,
                 "source": source,
-                "basis": combine_basis(rows_basis(inside, ["value"]), population_basis(study, population)),
+                "basis": combine_basis(rows_basis(inside, ["value"], study), population_basis(study, population)),
+                "allocation": rows_allocation(inside),
             }
         )
     return findings_frame(rows)

@@ -26,11 +26,12 @@ from evalkit.analysis.populations import (
     combine_basis,
     count_statement,
     findings_frame,
-    join_sources,
     population_basis,
     population_members,
     row_is_reconstructed,
+    rows_allocation,
     rows_basis,
+    rows_sources,
 )
 
 CHAPTER = "success_factors"
@@ -344,7 +345,14 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
     """``sf.<condition_id>``: municipalities where the condition is ``yes`` / with a coordinator.
 
     ``conditions`` restricts the output to those conditions (default: all).
+    ``unknown`` counts the municipalities whose value is ``unknown`` or not
+    given; they are never counted as *no*. Source: the condition's report
+    section in a published evaluation, the rows' own sources and evidence in
+    fieldwork.
     """
+    from evalkit.study.kind import is_published_evaluation
+
+    published = is_published_evaluation(study)
     members = population_members(study, "municipalities_with_coordinator")
     values = study.tables["conditions"]
     values = values[values["municipality_id"].isin(members)]
@@ -355,6 +363,8 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
             continue
         own = values[values["condition_id"] == condition]
         numerator = int((own["value"] == "yes").sum())
+        known = set(own.loc[own["value"].isin(["yes", "partly", "no"]), "municipality_id"].astype(str))
+        unknown = len(set(members) - known)
         label_sv = str(codebook.at[condition, "label_sv"])
         label_en = str(codebook.at[condition, "label_en"])
         sv, en = count_statement(
@@ -365,6 +375,7 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
             label_en + " – holds in {count}",
             denominator=len(members),
             population="municipalities_with_coordinator",
+            unknown=unknown,
         )
         section = codebook.at[condition, "report_section"]
         rows.append(
@@ -374,13 +385,15 @@ def success_factor_findings(study, conditions: list[str] | None = None) -> pd.Da
                 "quality_area": pd.NA,
                 "numerator": numerator,
                 "denominator": len(members),
+                "unknown": unknown,
                 "unit": "municipalities",
                 "statement_sv": sv,
                 "statement_en": en,
-                "source": str(section) if not pd.isna(section) else join_sources(own["source"]),
+                "source": str(section) if published and not pd.isna(section) else rows_sources(own),
                 "basis": combine_basis(
-                    rows_basis(own, ["value"]), population_basis(study, "municipalities_with_coordinator")
+                    rows_basis(own, ["value"], study), population_basis(study, "municipalities_with_coordinator")
                 ),
+                "allocation": rows_allocation(own),
             }
         )
     return findings_frame(rows)

@@ -1,9 +1,12 @@
 """Number words and count phrases in Swedish and English.
 
 Generated statements in the findings table read like ordinary prose:
-numbers from zero to twenty are written as words, larger numbers as digits,
-and Swedish number words agree with the grammatical gender of the noun they
-count (*en kommun*, *ett ärende*).
+numbers from zero to twelve are written as words, larger numbers as digits
+(Språkrådet's and Myndigheternas skrivregler's rule, used in both languages),
+percentages always as digits, and Swedish number words agree with the
+grammatical gender of the noun they count (*en kommun*, *ett ärende*).
+A count with unknown values says so (:func:`unknown_clause`): unknown is never
+counted as no.
 
 Examples
 --------
@@ -39,14 +42,6 @@ _SV_WORDS = (
     "tio",
     "elva",
     "tolv",
-    "tretton",
-    "fjorton",
-    "femton",
-    "sexton",
-    "sjutton",
-    "arton",
-    "nitton",
-    "tjugo",
 )
 _EN_WORDS = (
     "zero",
@@ -62,14 +57,6 @@ _EN_WORDS = (
     "ten",
     "eleven",
     "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
 )
 
 #: Nouns for each unit of count: (singular, plural, neuter) per language.
@@ -80,7 +67,20 @@ UNIT_NOUNS = {
     "interviews": {"sv": ("intervju", "intervjuer", False), "en": ("interview", "interviews", False)},
     "cases": {"sv": ("ärende", "ärenden", True), "en": ("case", "cases", False)},
     "documents": {"sv": ("dokument", "dokument", True), "en": ("document", "documents", False)},
+    "percent": {"sv": ("procent", "procent", False), "en": ("percent", "percent", False)},
 }
+#: Definite singular of each unit's noun (Swedish) for *den enda kommunen*.
+DEFINITE_SV = {
+    "municipalities": "kommunen",
+    "coordinators": "samordnaren",
+    "interviews": "intervjun",
+    "cases": "ärendet",
+    "documents": "dokumentet",
+}
+#: Units always written with digits (a percentage is never spelled out).
+DIGIT_UNITS = ("percent",)
+#: Highest number written as a word.
+LARGEST_WORD = 12
 
 
 def _check_language(language: str) -> None:
@@ -100,12 +100,12 @@ def _as_int(n) -> int | None:
 
 
 def number_word(n, language: str = "sv", neuter: bool = False) -> str:
-    """Write a number as a word (0-20) or as digits (above twenty).
+    """Write a number as a word (0-12) or as digits (above twelve).
 
     Parameters
     ----------
     n : int or float
-        The number. Non-integers and numbers above twenty are written with
+        The number. Non-integers and numbers above twelve are written with
         digits (Swedish decimal comma for ``sv``).
     language : {"sv", "en"}
         Output language.
@@ -122,7 +122,7 @@ def number_word(n, language: str = "sv", neuter: bool = False) -> str:
     if whole is None:
         text = f"{float(n):g}"
         return text.replace(".", ",") if language == "sv" else text
-    if 0 <= whole <= 20:
+    if 0 <= whole <= LARGEST_WORD:
         if language == "sv":
             return "ett" if (whole == 1 and neuter) else _SV_WORDS[whole]
         return _EN_WORDS[whole]
@@ -174,14 +174,19 @@ def count_phrase(
     _check_language(language)
     neuter = language == "sv" and is_neuter(unit)
     has_denominator = denominator is not None and not _is_missing(denominator)
+    if unit in DIGIT_UNITS:
+        amount = number_word(numerator, language) if _as_int(numerator) is None else str(_as_int(numerator))
+        return f"{amount} {unit_noun(unit, 2, language)}"
     if not has_denominator:
         n = _as_int(numerator)
         if n == 0:
             plural = unit_noun(unit, 2, language)
             return f"inga {plural}" if language == "sv" else f"no {plural}"
         return f"{number_word(numerator, language, neuter)} {unit_noun(unit, numerator, language)}"
-    noun = decapitalise(population_label) if population_label else unit_noun(unit, 2, language)
+    noun = _population_noun(population_label, language) if population_label else unit_noun(unit, 2, language)
     d_word = number_word(denominator, language, neuter)
+    if _as_int(denominator) == 1:
+        return _one_member_phrase(numerator, unit, language, noun)
     if _as_int(numerator) == 0:
         if language == "sv":
             return f"{'inget' if neuter else 'ingen'} av {d_word} {noun}"
@@ -194,6 +199,126 @@ def count_phrase(
     k_word = number_word(numerator, language, neuter)
     joiner = "av" if language == "sv" else "of"
     return f"{k_word} {joiner} {d_word} {noun}"
+
+
+def _population_noun(label: str, language: str) -> str:
+    """A population label as a plural noun phrase: drops a leading *alla*/*all* (the count says how many)."""
+    noun = decapitalise(label).strip()
+    for prefix in ("alla ", "all the ", "all "):
+        if noun.startswith(prefix) and language == ("sv" if prefix == "alla " else "en"):
+            return noun[len(prefix) :]
+    return noun
+
+
+def _singular_noun(unit: str, noun: str, language: str, definite: bool = False) -> str:
+    """Turn a plural population phrase into the singular (*kommuner med X* -> *kommun(en) med X*)."""
+    singular, plural, _ = UNIT_NOUNS[unit][language]
+    if language == "sv" and definite:
+        singular = DEFINITE_SV.get(unit, singular)
+    if noun.startswith(plural):
+        return singular + noun[len(plural) :]
+    return noun
+
+
+def _one_member_phrase(numerator, unit: str, language: str, noun: str) -> str:
+    """A count over a population of one: *den enda kommunen med X* / *ingen kommun med X (av en)*."""
+    if _as_int(numerator) == 1:
+        return ("den enda " if language == "sv" else "the only ") + _singular_noun(unit, noun, language, True)
+    none = ("inget" if is_neuter(unit) else "ingen") if language == "sv" else "no"
+    of_one = "(av ett)" if language == "sv" and is_neuter(unit) else ("(av en)" if language == "sv" else "(of one)")
+    return f"{none} {_singular_noun(unit, noun, language)} {of_one}"
+
+
+def unknown_clause(n_unknown, unit: str = "municipalities", language: str = "sv") -> str:
+    """Say for how many members a value is not known: ``'okänt för tre'`` / ``'not known for three'``.
+
+    Returns an empty string when ``n_unknown`` is zero.
+    """
+    _check_language(language)
+    n = _as_int(n_unknown) or 0
+    if n <= 0:
+        return ""
+    word = number_word(n, language, neuter=language == "sv" and is_neuter(unit))
+    return f"okänt för {word}" if language == "sv" else f"not known for {word}"
+
+
+def count_sentence(
+    template: str,
+    numerator,
+    unit: str,
+    language: str = "sv",
+    denominator=None,
+    population_label: str | None = None,
+    unknown=0,
+    en_singular: str | None = None,
+) -> str:
+    """Fill a ``{count}`` template with a count phrase, keeping unknown values apart from *no*.
+
+    Parameters
+    ----------
+    template : str
+        Sentence template with ``{count}`` (plural verb in English).
+    numerator, unit, language, denominator, population_label
+        As for :func:`count_phrase`.
+    unknown : int
+        Members of the denominator whose value is not known.
+    en_singular : str, optional
+        English template for a count of one (default: made by
+        :func:`singular_template`).
+
+    Returns
+    -------
+    str
+        One sentence. With unknown values it ends *"…; okänt för tre."* /
+        *"…; not known for three."* and a zero count reads *"noll av fem"* /
+        *"zero of five"* (never *"ingen"*/*"none"*, which would claim what is not
+        known). When every value is unknown it says so (*"Ett okänt antal av fem
+        samordnare …; inget värde är känt."*). A denominator of zero says the
+        study has none to count.
+
+    Examples
+    --------
+    >>> count_sentence("{count} har en plan", 2, "coordinators", "sv", denominator=5, unknown=3)
+    'Två av fem samordnare har en plan; okänt för tre.'
+    >>> count_sentence("{count} have a plan", 0, "coordinators", "en", denominator=5, unknown=5)
+    'An unknown number of the five coordinators have a plan; no value is known.'
+    """
+    _check_language(language)
+    has_denominator = denominator is not None and not _is_missing(denominator)
+    unknown = _as_int(unknown) or 0
+    if has_denominator:
+        noun = decapitalise(population_label) if population_label else unit_noun(unit, 2, language)
+        d = _as_int(denominator)
+        if d == 0:
+            if language == "sv":
+                return f"Studien har inga {noun}, så det här kan inte räknas."
+            return f"The study has no {noun}, so this cannot be counted."
+        d_word = number_word(denominator, language, language == "sv" and is_neuter(unit))
+        if d is not None and unknown >= d:
+            if language == "sv":
+                return fill_template(template, f"ett okänt antal av {d_word} {noun}")[:-1] + "; inget värde är känt."
+            return fill_template(template, f"an unknown number of the {d_word} {noun}")[:-1] + "; no value is known."
+    if language == "en" and (_as_int(numerator) == 1 or (has_denominator and _as_int(denominator) == 1)):
+        template = en_singular or singular_template(template)
+    if unknown and has_denominator and _as_int(numerator) == 0:
+        zero = "noll av" if language == "sv" else "zero of"
+        phrase = f"{zero} {d_word} {noun}"
+    else:
+        phrase = count_phrase(numerator, unit, language, denominator=denominator, population_label=population_label)
+    text = fill_template(template, phrase)
+    if unknown:
+        text = text[:-1] + "; " + unknown_clause(unknown, unit, language) + "."
+    return text
+
+
+def join_words(items, language: str = "sv") -> str:
+    """Join words as prose: ``'A, B och C'`` / ``'A, B and C'``."""
+    _check_language(language)
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    conjunction = " och " if language == "sv" else " and "
+    return ", ".join(items[:-1]) + conjunction + items[-1]
 
 
 def _is_missing(value) -> bool:

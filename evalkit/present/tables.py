@@ -329,29 +329,50 @@ def display_frame(
 def display_findings(findings: pd.DataFrame, study, language: str = "en", chapter: str | None = None) -> pd.DataFrame:
     """Findings for reading: id, the statement in ``language``, count ('7/8'), source, basis.
 
+    A count with unknown values shows them (``'2/5 (okänt: 3)'``); a finding
+    whose allocation to municipalities is reconstructed says so after its basis.
+
     Returns
     -------
     pandas.DataFrame
         Localised columns for ``finding_id, statement, count, source, basis``.
     """
     frame = findings if chapter is None else findings[findings["chapter"] == chapter]
+    unknown_word = "okänt" if language == "sv" else "unknown"
 
-    def count(num, den):
+    def count(num, den, unknown):
         if pd.isna(num):
-            return ""
-        num_text = f"{float(num):g}"
-        return num_text if pd.isna(den) else f"{num_text}/{float(den):g}"
+            return f"({unknown_word})" if unknown and not pd.isna(unknown) else ""
+        num_text = f"{float(num):g}".replace(".", "," if language == "sv" else ".")
+        text = num_text if pd.isna(den) else f"{num_text}/{float(den):g}"
+        if unknown is not None and not pd.isna(unknown) and int(unknown) > 0:
+            text += f" ({unknown_word}: {int(unknown)})"
+        return text
 
+    def basis(code, allocation):
+        label = vocabulary_label(study, "basis", code, language) if not pd.isna(code) else ""
+        if not pd.isna(allocation) and allocation == "reconstructed":
+            label += (
+                "; fördelningen på kommuner rekonstruerad"
+                if language == "sv"
+                else "; allocation to municipalities reconstructed"
+            )
+        return label
+
+    unknowns = frame["unknown"] if "unknown" in frame else pd.Series([0] * len(frame), index=frame.index)
+    allocations = frame["allocation"] if "allocation" in frame else pd.Series([pd.NA] * len(frame), index=frame.index)
     out = pd.DataFrame(
         {
             "finding_id": frame["finding_id"].astype(str).to_numpy(),
             "statement": frame["statement_" + language].to_numpy(),
-            "count": [count(n, d) for n, d in zip(frame["numerator"], frame["denominator"])],
+            "count": [count(n, d, u) for n, d, u in zip(frame["numerator"], frame["denominator"], unknowns)],
             "source": frame["source"].to_numpy(),
-            "basis": frame["basis"].to_numpy(),
+            "basis": [basis(b, a) for b, a in zip(frame["basis"], allocations)],
         }
     )
-    return display_frame(out, study, language, decimals=None)
+    shown = display_frame(out.drop(columns="basis"), study, language, decimals=None)
+    shown[column_label("basis", language)] = out["basis"].to_numpy()
+    return shown
 
 
 def display_quality_area_matrix(

@@ -143,12 +143,15 @@ class Study:
         codebook: Mapping[str, pd.DataFrame],
         name: str = "study",
         title: str = "",
+        descriptor: Mapping | None = None,
     ) -> Study:
         """Build a study from plain DataFrames, casting each to its schema.
 
         Missing provenance columns get defaults (``basis='observed'``,
         ``source='test'``) so that hand-made test studies stay short. Missing
-        tables become empty tables with the schema's columns.
+        tables become empty tables with the schema's columns. ``descriptor``
+        holds descriptor properties such as ``evalkit:kind`` (default: none,
+        i.e. a fieldwork study).
         """
         typed_tables = {}
         for table in DATA_TABLES:
@@ -167,7 +170,12 @@ class Study:
 
         typed_tables["assessments"], by_coder = split_assessments(typed_tables["assessments"])
         return cls(
-            name=name, tables=typed_tables, codebook=typed_codebook, title=title or name, coder_assessments=by_coder
+            name=name,
+            tables=typed_tables,
+            codebook=typed_codebook,
+            title=title or name,
+            descriptor=dict(descriptor or {}),
+            coder_assessments=by_coder,
         )
 
     # Convenience accessors -------------------------------------------------

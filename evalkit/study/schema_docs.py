@@ -50,6 +50,23 @@ def resource_markdown(resource: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def descriptor_markdown() -> str:
+    """Return the evalkit properties of ``datapackage.json`` (the kind of study) as Markdown."""
+    from evalkit.study import kind
+
+    lines = [
+        "| property | rules | meaning |",
+        "|---|---|---|",
+        f"| `{kind.KIND_KEY}` | required; one of {', '.join(f'`{k}`' for k in kind.KINDS)} | "
+        f"`{kind.PUBLISHED_EVALUATION}`: a published evaluation encoded as data (values stated in or "
+        f"reconstructed from its report); `{kind.FIELDWORK}`: the evaluators' own data collection (values observed, "
+        "or their judgement with evidence). `evalkit new` writes `fieldwork`. |",
+        f"| `{kind.SOURCE_REPORT_KEY}` | required for `{kind.PUBLISHED_EVALUATION}`: an object with a `title`; "
+        "optional `publisher`, `author`, `year`, `url` | the report the study re-encodes |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def schema_markdown() -> str:
     """Return the whole study schema as Markdown (data tables, then codebook)."""
     descriptor = template_descriptor()
@@ -61,6 +78,9 @@ def schema_markdown() -> str:
         "Generated from `evalkit/schema/study.datapackage.json` by `python -m evalkit.study.schema_docs`.",
         "Do not edit by hand; see `docs/study-format.md` for the explanation.",
         "",
+        "## Descriptor properties",
+        "",
+        descriptor_markdown(),
         "## Data tables",
         "",
     ]

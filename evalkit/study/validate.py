@@ -45,6 +45,8 @@ from pathlib import Path, PurePosixPath
 from evalkit import paths
 from evalkit.safeio import write_text_atomic
 from evalkit.study import codes, content, csvio, workbook
+from evalkit.study import commentary as study_commentary
+from evalkit.study import kind as study_kind
 from evalkit.study.model import template_descriptor
 from evalkit.terminal import safe_json, safe_text
 
@@ -2022,6 +2024,11 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     descriptor, problems = read_descriptor(study_dir)
     problems += check_study_settings(descriptor)
     files, file_problems = resolve_table_files(descriptor, descriptor_ok=not problems)
+    if descriptor:
+        problems += [
+            Problem(DESCRIPTOR_FILE, None, None, value, message, fix)
+            for message, fix, value in study_kind.descriptor_problems(descriptor)
+        ]
     problems += file_problems
     sheets = listed_sheets(descriptor)
     books: dict[str, object] = {}
@@ -2072,6 +2079,10 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
         checked.columns[name] = set(table.columns)
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
+    problems += [
+        Problem(file, line, None, None, message, fix)
+        for file, line, message, fix in study_commentary.commentary_problems(study_dir)
+    ]
     labels = {table.file: table.resource["path"] for table in tables.values()}
     return StudyInspection(
         study_dir,
