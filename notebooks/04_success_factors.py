@@ -21,10 +21,9 @@
 # samordnaren arbetar nära socialsekreterarna, har ett team med experter och stöd från ledningen,
 # och är rätt person för uppdraget) och förklaringar till svårigheter (som att tjänsten kombineras
 # med handläggning, delas mellan kommuner, har en rent strategisk eller otydlig roll, eller en
-# placering som inte passar rollen). Här illustreras
-# de med *crisp-set QCA* (kvalitativ komparativ analys): varje kommun beskrivs som en kombination
-# av villkor som finns (1) eller saknas (0), och vi söker de enklaste kombinationerna som skiljer
-# ut utfallet.
+# placering som inte passar rollen). Här illustreras de med *crisp-set QCA* (kvalitativ
+# komparativ analys): varje kommun beskrivs som en kombination av villkor som finns (1) eller
+# saknas (0), och vi söker de enklaste kombinationerna som skiljer ut utfallet.
 #
 # **Varför metoden passar:** med få fall går det inte att skatta effekter statistiskt, men QCA är
 # byggt för få fall och för kombinationer av villkor – det som intervjuerna beskriver i ord.
@@ -38,11 +37,12 @@
 #
 # **The method:** The evaluation sums up what the interviews say as success factors (such as a
 # coordinator who works close to the social workers, has a team of experts and the support of
-# management, and is the right person for the task) and explanations of failure (such as a post combined with casework or shared between
-# municipalities, a purely strategic or unclear role, or a placement that does not fit the role).
-# Here they are illustrated with *crisp-set QCA* (qualitative comparative analysis): each
-# municipality is described as a combination of conditions present (1) or absent (0), and we look
-# for the simplest combinations that set the outcome apart.
+# management, and is the right person for the task) and explanations of failure (such as a post
+# combined with casework or shared between municipalities, a purely strategic or unclear role, or
+# a placement that does not fit the role). Here they are illustrated with *crisp-set QCA*
+# (qualitative comparative analysis): each municipality is described as a combination of
+# conditions present (1) or absent (0), and we look for the simplest combinations that set the
+# outcome apart.
 #
 # **Why the method fits:** few cases cannot support statistical estimates of effects, but QCA is
 # made for few cases and for combinations of conditions – what the interviews describe in words.
