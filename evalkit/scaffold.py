@@ -106,8 +106,10 @@ def fieldwork_codebook(codebook: dict[str, pd.DataFrame]) -> dict[str, pd.DataFr
 
 def write_codebook(codebook_dir: Path, codebook: dict[str, pd.DataFrame]) -> None:
     """Write codebook tables as UTF-8 CSV files."""
+    from evalkit.safeio import write_csv
+
     for table, frame in codebook.items():
-        frame.to_csv(codebook_dir / f"{table}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        write_csv(frame, codebook_dir / f"{table}.csv")
 
 
 def write_empty_tables(folder: Path, descriptor: dict) -> None:

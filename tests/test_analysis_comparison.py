@@ -47,5 +47,5 @@ def test_comparison_findings():
         rows.loc["team.municipalities", "statement_en"]
         == "One of four municipalities works with a family-violence team instead of a coordinator."
     )
-    assert rows.loc["qa.team_contact", "statement_sv"].startswith("Ingen av en kommuner med familjefridsteam")
+    assert rows.loc["qa.team_contact", "statement_sv"].startswith("Ingen kommun med familjefridsteam (av en)")
     assert set(rows["chapter"]) == {"comparison"}

@@ -88,9 +88,9 @@ def test_nbval_detects_a_changed_output(tmp_path):
     index, cell = next(
         (i, c)
         for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and any("text/plain" in o.get("data", {}) for o in c.outputs)
+        if c.cell_type == "code" and any("C1" in o.get("data", {}).get("text/plain", "") for o in c.outputs)
     )
-    output = next(o for o in cell.outputs if "text/plain" in o.get("data", {}))
+    output = next(o for o in cell.outputs if "C1" in o.get("data", {}).get("text/plain", ""))
     output["data"]["text/plain"] = output["data"]["text/plain"].replace("C1", "C9", 1)
     tampered = tmp_path / "01_organisation.ipynb"
     nbformat.write(nb, tampered)

@@ -114,3 +114,38 @@ def test_singular_template():
 def test_agree():
     assert agree(1, "has", "have") == "has"
     assert agree(3, "has", "have") == "have"
+
+
+def test_a_count_with_unknown_values_never_reads_as_none():
+    from evalkit.present.language import count_sentence
+
+    template_sv, template_en = "{count} informerar om utbildningar", "{count} pass on information about training"
+    assert count_sentence(template_sv, 2, "coordinators", "sv", denominator=5, unknown=3) == (
+        "Två av fem samordnare informerar om utbildningar; okänt för tre."
+    )
+    assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=3) == (
+        "Zero of five coordinators pass on information about training; not known for three."
+    )
+    assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=5) == (
+        "An unknown number of the five coordinators pass on information about training; no value is known."
+    )
+    assert count_sentence(template_sv, 0, "coordinators", "sv", denominator=5) == (
+        "Ingen av fem samordnare informerar om utbildningar."
+    )
+    assert count_sentence(template_sv, 0, "coordinators", "sv", denominator=0) == (
+        "Studien har inga samordnare, så det här kan inte räknas."
+    )
+    assert count_sentence("{count} har ett ärende", 1, "cases", "sv", denominator=4, unknown=1) == (
+        "Ett av fyra ärenden har ett ärende; okänt för ett."
+    )
+
+
+def test_a_population_of_one_and_labels_that_say_all():
+    assert count_phrase(1, "municipalities", "sv", 1, "kommuner med familjefridsteam") == (
+        "den enda kommunen med familjefridsteam"
+    )
+    assert count_phrase(0, "municipalities", "en", 1, "municipalities with a family-violence team") == (
+        "no municipality with a family-violence team (of one)"
+    )
+    assert count_phrase(3, "municipalities", "sv", 7, "alla kommuner") == "tre av sju kommuner"
+    assert count_phrase(25, "percent", "sv") == "25 procent" and count_phrase(5, "percent", "en") == "5 percent"
