@@ -43,7 +43,8 @@ def test_claim_problems_point_at_the_row_and_column():
         ("published_claims.csv", 4, "finding_id", "org.does_not_exist")
     ]
     assert problems[0].fix.endswith(
-        "Ids of this kind here: org.combined_with.casework, org.combined_with.none, org.combined_with.other."
+        "Ids of this kind here: org.combined_with.casework.coordinators, "
+        "org.combined_with.casework.municipalities, org.combined_with.none.coordinators."
     )
 
 
