@@ -295,7 +295,49 @@ def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame
     duplicated = table["finding_id"][table["finding_id"].duplicated()]
     if len(duplicated):
         raise ValueError("duplicate finding ids: " + ", ".join(sorted(set(duplicated))))
-    return sort_findings(table)
+    return sort_findings(stated_counts(table, study))
+
+
+def stated_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
+    """Keep a count the source states stated, marking its allocation as reconstructed.
+
+    A finding computed from reconstructed values is ``reconstructed``. When a
+    published claim of the study with basis ``stated`` gives the same count
+    (numerator, denominator and unit), the count itself is stated by the
+    source: only *which* municipalities (or coordinators) it falls on rests on
+    the reconstruction. Such a finding gets basis ``stated`` and allocation
+    ``reconstructed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``findings`` with ``basis`` and ``allocation`` adjusted.
+    """
+    claims = study.tables.get("published_claims")
+    if claims is None or claims.empty or findings.empty:
+        return findings
+    stated = claims[claims["basis"] == "stated"]
+    out = findings.copy()
+    by_id = {fid: i for i, fid in zip(out.index, out["finding_id"])}
+    for _, claim in stated.iterrows():
+        index = by_id.get(claim["finding_id"])
+        if index is None or out.at[index, "basis"] != "reconstructed":
+            continue
+        row = out.loc[index]
+        same_denominator = (pd.isna(row["denominator"]) and pd.isna(claim["denominator"])) or (
+            not pd.isna(row["denominator"])
+            and not pd.isna(claim["denominator"])
+            and float(row["denominator"]) == float(claim["denominator"])
+        )
+        if (
+            not pd.isna(row["numerator"])
+            and float(row["numerator"]) == float(claim["numerator"])
+            and same_denominator
+            and row["unit"] == claim["unit"]
+        ):
+            out.at[index, "basis"] = "stated"
+            out.at[index, "allocation"] = "reconstructed"
+    return out
 
 
 def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -187,7 +187,6 @@ def study_overview(study, language: str = "sv", reveal_names: bool = False) -> s
             _t(language, "enkätsvar från ", "survey answers from ")
             + _count(answered, "coordinators", language, denominator=n_coordinators)
         )
-    evidence.append(_count(len(study.tables["documents"]), "documents", language))
     with_stats = study.tables["case_statistics"]["municipality_id"].nunique()
     if with_stats:
         evidence.append(
@@ -345,14 +344,14 @@ def survey_summary(study, language: str = "sv", reveal_names: bool = False) -> s
 
 
 def documents_summary(study, language: str = "sv", reveal_names: bool = False) -> str:
-    """How many documents of how many kinds, from which years (with those whose year is not known)."""
+    """How many documents the study lists, of how many kinds, from which years (and for how many the year is unknown)."""
     documents = study.tables["documents"]
     n = len(documents)
     if n == 0:
-        return _t(language, "Studien har inga dokument.", "The study has no documents.")
+        return _t(language, "Studien förtecknar inga dokument.", "The study lists no documents.")
     kinds = documents["document_type"].nunique()
     text = (
-        _t(language, "Studien har ", "The study has ")
+        _t(language, "Studiens dokumentförteckning har ", "The study's list of documents holds ")
         + _count(n, "documents", language)
         + _t(language, f" av {_n(kinds, language, True)} slag", f" of {_n(kinds, language)} kinds")
     )

@@ -1,0 +1,69 @@
+"""A finding's basis and source follow from its inputs and from the kind of study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from studies import tiny_study, tiny_tables
+
+from evalkit import paths
+from evalkit.analysis.findings import findings_table
+from evalkit.study import load_study
+
+DEMO = Path(__file__).parent / "fixtures" / "demo-county"
+
+
+@pytest.fixture(scope="module")
+def default():
+    return findings_table(load_study(paths.DEFAULT_STUDY_DIR)).set_index("finding_id")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return findings_table(load_study(DEMO)).set_index("finding_id")
+
+
+def test_a_count_the_report_states_stays_stated_with_its_allocation_marked(default):
+    # Seven of eight is stated (claim R25); which municipality is the exception is reconstructed.
+    assert default.loc["qa.knowledge_improved", ["basis", "allocation"]].tolist() == ["stated", "reconstructed"]
+    # Tabell 1's values are stated; that they belong to D is the reconstruction.
+    row = default.loc["cases.D.children_witnessing_violence.2014"]
+    assert row["basis"] == "stated" and row["allocation"] == "reconstructed"
+
+
+def test_a_count_no_source_states_stays_reconstructed(default):
+    claimed = set(load_study(paths.DEFAULT_STUDY_DIR).tables["published_claims"]["finding_id"])
+    reconstructed = default[(default["basis"] == "reconstructed")]
+    assert len(reconstructed) and not (set(reconstructed.index) & claimed)
+
+
+def test_fieldwork_findings_never_say_stated_and_cite_their_own_evidence(demo):
+    assert "stated" not in set(demo["basis"])
+    assert set(demo["basis"]) <= {"observed", "judgement", "reconstructed"}
+    # The demo codebook names a 'Demorapport' section for every indicator; fieldwork cites the coding instead.
+    qa = demo[demo.index.str.startswith("qa.")]
+    assert not qa["source"].str.contains("Demorapport").any()
+    assert qa["source"].str.contains(r"\bI\d{2}\b").all()
+
+
+def test_the_same_data_cite_the_codebook_section_only_as_a_published_evaluation():
+    published = findings_table(tiny_study()).set_index("finding_id")
+    fieldwork = findings_table(tiny_study(descriptor={"evalkit:kind": "fieldwork"})).set_index("finding_id")
+    assert published.loc["qa.know_training", "source"] != fieldwork.loc["qa.know_training", "source"]
+    codebook_section = tiny_study().codebook["indicators"].set_index("indicator_id").loc["know_training", "report_section"]
+    assert published.loc["qa.know_training", "source"] == codebook_section
+    assert codebook_section not in fieldwork.loc["qa.know_training", "source"]
+
+
+def test_basis_is_the_weakest_input():
+    tables = tiny_tables()
+    coordinators = tables["coordinators"]
+    coordinators["basis"] = ["judgement", "observed"]
+    coordinators["assumption"] = ["", ""]
+    coordinators["reconstructed_fields"] = ["", ""]
+    rows = findings_table(tiny_study(tables, descriptor={"evalkit:kind": "fieldwork"})).set_index("finding_id")
+    assert rows.loc["org.role.mixed", "basis"] == "judgement"
+    assert rows.loc["org.coordinators_total", "basis"] == "judgement"
+    assert pd.isna(rows.loc["org.role.mixed", "allocation"])
