@@ -52,7 +52,9 @@ def test_the_same_data_cite_the_codebook_section_only_as_a_published_evaluation(
     published = findings_table(tiny_study()).set_index("finding_id")
     fieldwork = findings_table(tiny_study(descriptor={"evalkit:kind": "fieldwork"})).set_index("finding_id")
     assert published.loc["qa.know_training", "source"] != fieldwork.loc["qa.know_training", "source"]
-    codebook_section = tiny_study().codebook["indicators"].set_index("indicator_id").loc["know_training", "report_section"]
+    codebook_section = (
+        tiny_study().codebook["indicators"].set_index("indicator_id").loc["know_training", "report_section"]
+    )
     assert published.loc["qa.know_training", "source"] == codebook_section
     assert codebook_section not in fieldwork.loc["qa.know_training", "source"]
 
