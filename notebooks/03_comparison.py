@@ -50,27 +50,29 @@ chapter = open_chapter(
 chapter.commentary("introduction")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Team mot samordnare, område för område
+# ## Team mot samordnare, indikator för indikator
 #
-# Medelpoäng per kvalitetsområde för teamkommunerna och för kommunerna med samordnare, med antal
-# kommuner och indikatorer bakom varje cell. Läs skillnaden med försiktighet: grupperna är små,
-# och de två grupperna bedöms ofta på olika indikatorer (indikatorer om samordnaren finns bara
-# för kommuner med samordnare). Jämför antalet indikatorer bakom varje cell innan du jämför
-# medelvärdena.
+# Jämförelsen görs bara på indikatorer som har bedömts för båda grupperna. För varje sådan
+# indikator: medelpoängen för teamkommunerna och för kommunerna med samordnare, också uppdelat på
+# kommuner där samordnarfunktionen fungerar väl respektive dåligt, med antal kommuner bakom varje
+# värde och hur många av värdena som är rekonstruerade. Läs skillnaden med försiktighet: grupperna
+# är små.
 
 # %% [markdown] tags=["lang-en"]
-# ## Team against coordinator, area by area
+# ## Team against coordinator, indicator by indicator
 #
-# Mean score per quality area for the team municipalities and for those with a coordinator, with the
-# number of municipalities and indicators behind each cell. Read the difference with care: the
-# groups are small, and the two groups are often assessed on different indicators (indicators
-# about the coordinator exist only for municipalities with a coordinator). Compare the number of
-# indicators behind each cell before comparing the means.
+# The comparison uses only indicators assessed for both groups. For each such indicator: the mean
+# score of the team municipalities and of those with a coordinator, also split into
+# municipalities where the coordinator function works well and where it works poorly, with the
+# number of municipalities behind each value and how many of the values are reconstructed. Read
+# the difference with care: the groups are small.
 
 # %%
+team_comparison = comparison.team_vs_coordinator(chapter.study, partly_score=partly_score)
 chapter.say(narrative.team_summary)
+chapter.say(narrative.comparison_reconstruction, team_comparison)
 chapter.commentary("team_vs_coordinator")
-chapter.table(comparison.team_vs_coordinator(chapter.study, partly_score=partly_score), "team_vs_coordinator")
+chapter.table(team_comparison, "team_vs_coordinator")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Vad teammodellen ger och vad den saknar

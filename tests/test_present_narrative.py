@@ -87,7 +87,11 @@ def test_the_default_study_says_what_is_reconstructed(default):
     assert "Alla sex tidsfördelningarna är rekonstruerade." in narrative.time_split_summary(default, language="sv")
     assert "angivet i rapporten eller rekonstruerat" in narrative.study_kind_sentence(default, language="sv")
     text = narrative.qca_cases_summary(default, language="en")
-    assert re.search(r"\d+ of 72 condition values and five of eight outcomes are reconstructed", text)
+    assert re.search(
+        r"\d+ of 32 success-factor values, \d+ of 40 failure-explanation values and five of eight outcomes are "
+        "reconstructed",
+        text,
+    )
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

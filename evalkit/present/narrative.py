@@ -30,6 +30,7 @@ from evalkit.analysis.populations import (
     population_members,
     row_is_reconstructed,
 )
+from evalkit.analysis.success_factors import reconstruction_counts, solution_sentences
 from evalkit.present.labels import (
     condition_label,
     coordinator_label,
@@ -856,6 +857,35 @@ def team_summary(study, language: str = "sv", reveal_names: bool = False) -> str
     return " ".join(text)
 
 
+def comparison_reconstruction(study, table: pd.DataFrame, language: str = "sv", reveal_names: bool = False) -> str:
+    """How many of the values behind the team comparison are reconstructed, per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`evalkit.analysis.comparison.team_vs_coordinator`.
+    """
+    needed = {"n_team", "n_coordinator", "reconstructed_team", "reconstructed_coordinator"}
+    if table.empty or not needed <= set(table.columns):
+        return ""
+    counts = {c: int(table[c].sum()) for c in needed}
+    if counts["n_team"] + counts["n_coordinator"] == 0:
+        return ""
+    return _t(
+        language,
+        f"Av de {_n(counts['n_coordinator'], language, True)} värdena för kommunerna med samordnare är "
+        f"{_n(counts['reconstructed_coordinator'], language, True)} "
+        f"{'rekonstruerat' if counts['reconstructed_coordinator'] == 1 else 'rekonstruerade'}, och av de "
+        f"{_n(counts['n_team'], language, True)} värdena för teamkommunerna "
+        f"{_n(counts['reconstructed_team'], language, True)}.",
+        f"Of the {_n(counts['n_coordinator'], language)} values for the municipalities with a coordinator, "
+        f"{_n(counts['reconstructed_coordinator'], language)} "
+        f"{'is' if counts['reconstructed_coordinator'] == 1 else 'are'} reconstructed, and of the "
+        f"{_n(counts['n_team'], language)} values for the team municipalities, "
+        f"{_n(counts['reconstructed_team'], language)}.",
+    )
+
+
 def team_model_summary(study, profile: pd.DataFrame, language: str = "sv", reveal_names: bool = False) -> str:
     """What the team model gives and lacks according to this study's comparison indicators."""
     if profile.empty:
@@ -875,7 +905,8 @@ def team_model_summary(study, profile: pd.DataFrame, language: str = "sv", revea
         ("lacks", "Den saknar", "It lacks"),
         ("unknown", "Okänt för", "Not known for"),
     ):
-        labels = [f"*{decapitalise(str(x))}*" for x in profile.loc[profile["verdict"] == verdict, label]]
+        column = "team_model" if "team_model" in profile else "verdict"
+        labels = [f"*{decapitalise(str(x))}*" for x in profile.loc[profile[column] == verdict, label]]
         if labels:
             text.append(f"{_t(language, sv, en)}: {join_words(labels, language)}.")
     return " ".join(text)
@@ -1045,8 +1076,6 @@ def qca_cases_summary(study, language: str = "sv", reveal_names: bool = False) -
     conditions = study.tables["conditions"]
     conditions = conditions[conditions["municipality_id"].isin(with_coordinator["municipality_id"])]
     n_values = len(study.codebook["conditions"]) * n
-    reconstructed_values = _reconstructed_cells(conditions, ["value", "municipality_id"])
-    reconstructed_outcomes = _reconstructed_cells(with_coordinator, ["coordinator_functioning"])
     known = int(conditions["value"].isin(["yes", "partly", "no"]).sum())
     if known < n_values:
         text.append(
@@ -1058,36 +1087,31 @@ def qca_cases_summary(study, language: str = "sv", reveal_names: bool = False) -
                 "unknown or missing; a case with an unknown value is left out of the analysis.",
             )
         )
-    if reconstructed_values or reconstructed_outcomes:
+    counts = reconstruction_counts(study).set_index("part")
+    if counts["n_reconstructed"].sum():
+        words = {
+            "success_factor": ("värden för framgångsfaktorerna", "success-factor values"),
+            "failure_explanation": ("värden för förklaringarna till svårigheter", "failure-explanation values"),
+            "outcome": ("utfall", "outcomes"),
+        }
+        parts = [
+            f"{_n(int(counts.at[part, 'n_reconstructed']), language, True)} {_t(language, 'av', 'of')} "
+            f"{_n(int(counts.at[part, 'n_values']), language, True)} {_t(language, *words[part])}"
+            for part in words
+            if part in counts.index
+        ]
         text.append(
             _t(
                 language,
-                f"{capitalise(_n(reconstructed_values, language, True))} av {_n(n_values, language, True)} "
-                f"villkorsvärden och {_n(reconstructed_outcomes, language, True)} av {_n(n, language, True)} utfall "
-                "är rekonstruerade. Ju fler rekonstruerade värden, desto mer beskriver lösningarna antagandena "
-                "snarare än beläggen: de illustrerar metoden och prövar ingenting.",
-                f"{capitalise(_n(reconstructed_values, language))} of {_n(n_values, language)} condition values and "
-                f"{_n(reconstructed_outcomes, language)} of {_n(n, language)} outcomes are reconstructed. The more "
-                "values are reconstructed, the more the solutions describe the assumptions rather than the evidence: "
-                "they illustrate the method and test nothing.",
+                f"{capitalise(join_words(parts, language))} är rekonstruerade. Ju fler rekonstruerade värden, desto "
+                "mer beskriver lösningarna antagandena snarare än beläggen: de illustrerar metoden och prövar "
+                "ingenting.",
+                f"{capitalise(join_words(parts, language))} are reconstructed. The more values are reconstructed, "
+                "the more the solutions describe the assumptions rather than the evidence: they illustrate the "
+                "method and test nothing.",
             )
         )
     return " ".join(text)
-
-
-def _expression_words(study, expression: str, language: str) -> str:
-    """``'a*~b + c'`` -> *'a och inte b, eller c'* with condition labels."""
-    terms = []
-    for term in str(expression).split("+"):
-        factors = []
-        for factor in term.strip().split("*"):
-            factor = factor.strip()
-            negated = factor.startswith("~")
-            label = decapitalise(condition_label(study, factor.lstrip("~"), language))
-            factors.append((_t(language, "inte ", "not ") if negated else "") + f"*{label}*")
-        terms.append(join_words(factors, language))
-    joiner = _t(language, "; eller ", "; or ")
-    return joiner.join(terms)
 
 
 def qca_solutions_summary(
@@ -1101,21 +1125,19 @@ def qca_solutions_summary(
     outcome : {"outcome", "~outcome"}
         The outcome the analysis explains (works well / works poorly).
     """
-    outcome_sv, outcome_en = (
-        ("fungerar dåligt", "works poorly") if outcome.startswith("~") else ("fungerar väl", "works well")
-    )
     text = []
     if result.dropped_cases:
         text.append(
             _t(
                 language,
-                f"Utanför analysen, för att ett värde är okänt: {_municipalities(result.dropped_cases, language, reveal_names, study)}.",
-                f"Left out of the analysis because a value is unknown: "
+                "Utanför analysen, för att ett värde är okänt: "
+                f"{_municipalities(result.dropped_cases, language, reveal_names, study)}.",
+                "Left out of the analysis because a value is unknown: "
                 f"{_municipalities(result.dropped_cases, language, reveal_names, study)}.",
             )
         )
-    solutions = result.solutions_frame()
-    if solutions.empty:
+    sentences = solution_sentences(study, result, language=language, outcome=outcome)
+    if sentences.empty:
         text.append(
             _t(
                 language,
@@ -1124,26 +1146,25 @@ def qca_solutions_summary(
             )
         )
         return " ".join(text)
+    fits = result.solutions_frame().set_index(["solution_type", "solution"])
     names = {
         "conservative": ("Den konservativa lösningen", "The conservative solution"),
         "parsimonious": ("Den sparsamma lösningen", "The parsimonious solution"),
         "intermediate": ("Den mellanliggande lösningen", "The intermediate solution"),
     }
+    several = sentences.groupby("solution_type")["solution"].transform("size") > 1
     lines = []
-    for kind, group in solutions.groupby("solution_type", sort=False):
-        for _, row in group.iterrows():
-            name = _t(language, *names.get(kind, (kind, kind)))
-            if len(group) > 1:
-                name += f" ({_t(language, 'nr', 'no.')} {int(row['solution'])})"
-            fit = _t(
-                language,
-                f"konsistens {row['consistency']:.2f}, täckning {row['coverage']:.2f}".replace(".", ","),
-                f"consistency {row['consistency']:.2f}, coverage {row['coverage']:.2f}",
-            )
-            lines.append(
-                f"{name}: {_t(language, 'funktionen ' + outcome_sv + ' där', 'the function ' + outcome_en + ' where')} "
-                f"{_expression_words(study, row['expression'], language)} ({fit})."
-            )
+    for (_, row), numbered in zip(sentences.iterrows(), several):
+        name = _t(language, *names.get(row["solution_type"], (row["solution_type"],) * 2))
+        if numbered:
+            name += f" ({_t(language, 'nr', 'no.')} {int(row['solution'])})"
+        fit = fits.loc[(row["solution_type"], row["solution"])]
+        measures = _t(
+            language,
+            f"konsistens {fit['consistency']:.2f}, täckning {fit['coverage']:.2f}".replace(".", ","),
+            f"consistency {fit['consistency']:.2f}, coverage {fit['coverage']:.2f}",
+        )
+        lines.append(f"{name} ({measures}): {row['sentence']}")
     return " ".join(text) + ("\n\n" if text else "") + _bullets(lines)
 
 
