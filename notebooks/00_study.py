@@ -144,10 +144,10 @@ chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 # %% [markdown] tags=["lang-sv"]
 # ## Vad som skulle ändras om ett antagande var fel
 #
-# För varje rekonstruerat värde räknar vi om hela fyndtabellen med de andra möjliga värdena och
-# listar vilka fynd som då ändras. Ett fynd som dyker upp ofta vilar på antaganden och ska läsas
-# med försiktighet. Värdena prövas ett i taget, och gruppmedelvärden och QCA-lösningar är inga
-# fynd: att ett resultat saknas i listan betyder alltså inte att det är robust.
+# För varje rekonstruerat värde räknar vi om hela resultattabellen med de andra möjliga värdena
+# och listar vilka resultat som då ändras. Ett resultat som dyker upp ofta vilar på antaganden och
+# ska läsas med försiktighet. Värdena prövas ett i taget, och gruppmedelvärden och QCA-lösningar
+# finns inte i resultattabellen: att något saknas i listan betyder alltså inte att det är robust.
 
 # %% [markdown] tags=["lang-en"]
 # ## What would change if an assumption were wrong
@@ -211,7 +211,7 @@ chapter.commentary("limits")
 chapter.commentary("exercises")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Fynd
+# ## Resultat
 #
 # Varje räknat påstående i kapitlet, med antal och källa, och hur det är belagt. Ett påstående är
 # *angivet* bara om alla dess värden är angivna i en publicerad källa; vilar det på något

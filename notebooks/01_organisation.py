@@ -123,7 +123,7 @@ chapter.table(organisation.management_group_seats(chapter.study), "management_gr
 chapter.table(organisation.expert_teams(chapter.study), "expert_teams")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Fynd
+# ## Resultat
 #
 # Varje räknat påstående i kapitlet, med antal, nämnare och källa, och hur det är belagt. Antal
 # som kan läsas på två sätt – heltid, deltid och vad tjänsten kombineras med – anges både per
@@ -159,10 +159,10 @@ chapter.commentary("limits")
 # %% [markdown] tags=["lang-sv"]
 # ### Övningar
 # 1. Ändra `q2_share_of_post_pct` för en samordnare i en kopia av studien och kör om
-#    anteckningsboken med `study` satt till kopian. Vilka fynd ändras?
+#    anteckningsboken med `study` satt till kopian. Vilka resultat ändras?
 # 2. Sätt `language = "sv"` i parametercellen och kör om: rubriker, etiketter och meningar byter
 #    språk, siffrorna gör det inte.
-# 3. Jämför fynden om deltid per samordnare och per kommun. Varför skiljer de sig, och vilket
+# 3. Jämför resultaten om deltid per samordnare och per kommun. Varför skiljer de sig, och vilket
 #    av dem svarar på frågan hur många kommuner som har en samordnare på heltid?
 
 # %% [markdown] tags=["lang-en"]

@@ -78,8 +78,8 @@ chapter.codebook_table("quality_areas", ["quality_area_id", "definition"])
 # %% [markdown] tags=["lang-sv"]
 # ## Varje indikator räknad
 #
-# För varje indikator: hur många *ja*, *delvis*, *nej* och *okänt*, nämnaren och enheten. Fynden
-# längre ned räknar *ja*; ett okänt värde räknas aldrig som nej.
+# För varje indikator: hur många *ja*, *delvis*, *nej* och *okänt*, nämnaren och enheten.
+# Resultaten längre ned räknar *ja*; ett okänt värde räknas aldrig som nej.
 
 # %% [markdown] tags=["lang-en"]
 # ## Every indicator counted
@@ -163,7 +163,7 @@ chapter.commentary("groups")
 chapter.table(quality_areas.quality_area_by_group(chapter.study, partly_score=partly_score), "quality_area_by_group")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Fynd
+# ## Resultat
 
 # %% [markdown] tags=["lang-en"]
 # ## Findings

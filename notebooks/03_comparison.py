@@ -157,7 +157,7 @@ chapter.commentary("level_change")
 chapter.table(case_statistics.level_change_model(chapter.study), "level_change_model")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Fynd
+# ## Resultat
 
 # %% [markdown] tags=["lang-en"]
 # ## Findings

@@ -153,7 +153,7 @@ chapter.table(failure.truth_table, "truth_table_failure_explanations")
 chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Fynd
+# ## Resultat
 
 # %% [markdown] tags=["lang-en"]
 # ## Findings

@@ -413,12 +413,12 @@ def sensitivity_summary(study, by_finding: pd.DataFrame, language: str = "sv", r
     if reconstructed == 0:
         return _t(
             language,
-            "Studien har inga rekonstruerade värden, så inget fynd vilar på ett antagande och tabellen är tom.",
+            "Studien har inga rekonstruerade värden, så inget resultat vilar på ett antagande och tabellen är tom.",
             "The study has no reconstructed values, so no finding rests on an assumption and the table is empty.",
         )
     return _t(
         language,
-        f"I den här studien ändras {_n(len(by_finding), language, True)} fynd av minst ett rekonstruerat värde.",
+        f"I den här studien ändras {_n(len(by_finding), language, True)} resultat av minst ett rekonstruerat värde.",
         f"In this study, {_n(len(by_finding), language)} findings change with at least one reconstructed value.",
     )
 
@@ -460,7 +460,7 @@ def study_limits(study, language: str = "sv", reveal_names: bool = False) -> str
             + _t(
                 language,
                 f"{capitalise(_n(reconstructed, language))} av studiens {_n(rows, language)} rader vilar helt eller "
-                "delvis på ett antagande; varje fynd som bygger på ett sådant värde är märkt.",
+                "delvis på ett antagande; varje resultat som bygger på ett sådant värde är märkt.",
                 f"{capitalise(_n(reconstructed, language))} of the study's {_n(rows, language)} rows rest wholly or "
                 "partly on an assumption; every finding that uses such a value is marked.",
             )
