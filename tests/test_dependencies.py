@@ -77,3 +77,37 @@ def test_lock_file_pins_every_dependency_within_its_range():
     for name, spec in pyproject_requirements().items():
         assert name in pins, f"requirements.lock does not pin {name}; regenerate it (see its header)"
         assert SpecifierSet(spec).contains(pins[name]), f"{name}=={pins[name]} is outside {spec}"
+
+
+def test_environment_yml_pip_section_is_a_valid_pip_requirements_list(tmp_path):
+    """`conda env create` hands the pip section to `pip install -r`; pip must accept every line.
+
+    pip's own parser (a dry run, offline, no dependencies) reads the section exactly as conda's
+    pip step would, from the folder of environment.yml. `--no-deps`, for example, is refused there.
+    """
+    import subprocess
+    import sys
+
+    with open(paths.PROJECT_ROOT / "environment.yml", encoding="utf-8") as handle:
+        environment = yaml.safe_load(handle)
+    pip_section = [entry for entry in environment["dependencies"] if isinstance(entry, dict)][0]["pip"]
+    requirements = tmp_path / "condaenv.requirements.txt"
+    requirements.write_text("\n".join(pip_section) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-index", "--no-deps"]
+    command += ["--no-build-isolation", "--disable-pip-version-check", "-r", str(requirements)]
+    completed = subprocess.run(command, cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_pip_refuses_an_option_it_does_not_allow_in_a_requirements_list(tmp_path):
+    """The check above can fail: the `--no-deps` line environment.yml used to hold is refused."""
+    import subprocess
+    import sys
+
+    requirements = tmp_path / "condaenv.requirements.txt"
+    requirements.write_text("--no-deps\n-e .\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-index", "--no-deps"]
+    command += ["--no-build-isolation", "--disable-pip-version-check", "-r", str(requirements)]
+    completed = subprocess.run(command, cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode != 0
+    assert "--no-deps" in completed.stdout + completed.stderr
