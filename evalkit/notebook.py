@@ -155,7 +155,12 @@ class ChapterSession:
         """Show an analysis table with localised labels; also save it as CSV when an output folder is set.
 
         The CSV keeps the codes (machine-readable); the display shows labels.
+        Small case counts and identifying attributes are protected in both
+        (:func:`evalkit.privacy.protect_table`).
         """
+        from evalkit.privacy import protect_table
+
+        frame = protect_table(frame, self.study, self.language, self.reveal_names)
         self.save_table(frame, name)
         _display(self.display_table(frame))
 

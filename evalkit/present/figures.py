@@ -125,11 +125,32 @@ def case_series_figure(
             )
         ax.set_xticks(sorted(own["year"].unique()))
         ax.legend(title="", frameon=False)
+    _annotate_protected(ax, series, municipality_id, study)
     ax.set_xlabel(_t("year", language))
     ax.set_ylabel(_t("count", language))
     ax.set_title(municipality_label(municipality_id, language, study, reveal_names))
     figure.tight_layout()
     return figure
+
+
+def _annotate_protected(ax, series: pd.DataFrame, municipality_id: str, study) -> None:
+    """Mark counts withheld by :func:`evalkit.privacy.protect_series` with "< 3" at their year (safety)."""
+    if "protected" not in series.columns:
+        return
+    from evalkit.privacy import below, small_cell_threshold
+
+    rows = series[(series["municipality_id"] == municipality_id) & series["protected"].astype(bool)]
+    for year in sorted({int(y) for y in rows["year"]}):
+        ax.annotate(
+            below(small_cell_threshold(study)),
+            xy=(year, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            color="0.2",
+        )
 
 
 def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figure:
@@ -176,9 +197,11 @@ def case_series_figures(study, language: str = "en", reveal_names: bool = False)
         the study has no case statistics.
     """
     from evalkit.analysis.case_statistics import case_series
+    from evalkit.privacy import protect_series
 
-    series = case_series(study)
-    with_data = sorted(series.loc[series["value"].notna(), "municipality_id"].astype(str).unique())
+    series = protect_series(case_series(study), study)  # safety: small counts are not drawn, only marked
+    shown = series["value"].notna() | series["protected"]
+    with_data = sorted(series.loc[shown, "municipality_id"].astype(str).unique())
     return {
         municipality: case_series_figure(series, study, municipality, language=language, reveal_names=reveal_names)
         for municipality in with_data

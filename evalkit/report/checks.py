@@ -118,8 +118,37 @@ def published_claims(context: RunContext) -> Refusal | None:
     return Refusal(mismatch_message(table, display_path(context.study_dir)), exit_code=1)
 
 
+SHOWN_PERSONAL_DATA = 50
+
+
+def personal_data(context: RunContext) -> Refusal | None:
+    """Refuse a study whose free text holds personal data, naming each cell (see :mod:`evalkit.privacy`)."""
+    from evalkit.study.validate import inspect_study, personal_data
+
+    found = personal_data(inspect_study(context.study_dir))
+    if not found:
+        return None
+    lines = [hit.render() for hit in found[:SHOWN_PERSONAL_DATA]]
+    if len(found) > SHOWN_PERSONAL_DATA:
+        lines.append(f"... and {len(found) - SHOWN_PERSONAL_DATA} more")
+    study = display_path(context.study_dir)
+    return Refusal(
+        f"the study {study} holds personal data in {len(found)} cell{'s' if len(found) != 1 else ''}; nothing was "
+        "run and no report was changed. Reports name roles, never people.\n"
+        + "\n".join(lines)
+        + "\nRemove the names, personal identity numbers, e-mail addresses and phone numbers, then check with: "
+        f"evalkit validate {study}"
+    )
+
+
 PRE_RUN_CHECKS: list[PreRunCheck] = [
     PreRunCheck("validation", validation),
+    PreRunCheck(  # safety: personal-data scan (evalkit.privacy)
+        "personal-data",
+        personal_data,
+        override="--allow-personal-data",
+        override_help="run although free text holds personal data (names, personnummer, e-mail, phone)",
+    ),
     PreRunCheck(
         "readiness",
         readiness,

@@ -2093,6 +2093,22 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     )
 
 
+def personal_data(inspection: StudyInspection) -> list:
+    """Personal data in the free-text cells of a study (see :mod:`evalkit.privacy`).
+
+    Returns
+    -------
+    list of evalkit.privacy.PersonalData
+        Every hit, located by file, row and column, shown masked; in file order.
+    """
+    from evalkit import privacy
+
+    found = privacy.scan_descriptor(inspection.descriptor)
+    for table in inspection.tables.values():
+        found += privacy.scan_rows(table.file, table.columns, table.rows, privacy.free_text_columns(table.resource))
+    return found
+
+
 def validate_study(study_dir: Path | str, use_cache: bool = True) -> list[Problem]:
     """Check a study folder and return every problem (an empty list if it is valid).
 
@@ -2130,6 +2146,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output as readable lines (text, default) or as JSON",
     )
+    parser.add_argument(
+        "--allow-personal-data",
+        action="store_true",
+        help="list personal data found in free text as a note instead of failing (as evalkit run --allow-personal-data)",
+    )
 
 
 def cli_validate(args: argparse.Namespace) -> int:
@@ -2139,6 +2160,8 @@ def cli_validate(args: argparse.Namespace) -> int:
     study_dir = Path(getattr(args, "study", None) or paths.DEFAULT_STUDY_DIR)
     inspection = inspect_study(study_dir)
     problems = inspection.problems
+    personal = personal_data(inspection)
+    allowed = bool(getattr(args, "allow_personal_data", False))
     table_count = len(inspection.tables)
     row_count = sum(len(table.rows) for table in inspection.tables.values())
     checks = completeness(study_dir, inspection) if not problems else None
@@ -2156,24 +2179,36 @@ def cli_validate(args: argparse.Namespace) -> int:
                         "problems": [problem.to_dict() for problem in problems],
                         "notes": [note.to_dict() for note in inspection.notes],
                         **(checks.to_dict() if checks is not None else {}),
+                        "personal_data": [{**asdict(hit), "text": hit.render()} for hit in personal],
                     },
                     ensure_ascii=False,
                     indent=2,
                 )
             )
         )
-        return 1 if problems else 0
+        return 1 if problems or (personal and not allowed) else 0
     if inspection.notes:
         print(f"Read with {note_count_phrase(len(inspection.notes))} (not problems; check they are what you meant):")
         for note in inspection.notes:
-            print("  note: " + note.render())
+            print(safe_text("  note: " + note.render(), keep_newlines=False))
+    for problem in problems:
+        print(problem.render())
+    for hit in personal:
+        print(safe_text(f"personal data: {hit.render()}", keep_newlines=False))
+    if personal:
+        verdict = "allowed by --allow-personal-data" if allowed else "evalkit run refuses the study"
+        print(
+            f"{len(personal)} cell{'s' if len(personal) != 1 else ''} with personal data ({verdict}). Outputs "
+            "name roles, never people: remove names, personal identity numbers, e-mail addresses and phone "
+            "numbers from the free text."
+        )
     if problems:
-        for problem in problems:
-            print(problem.render())
         print(safe_text(f"{problem_count_phrase(len(problems))} found in {study_dir}; the study is not valid."))
+    elif personal and not allowed:
+        print(safe_text(f"{study_dir} is a valid study but holds personal data."))
     else:
         print(safe_text(f"OK: {study_dir} is a valid study ({table_count} tables, {row_count} rows)"))
     if checks is not None:
         print()
         print(safe_text(checks.render(str(study_dir))))
-    return 1 if problems else 0
+    return 1 if problems or (personal and not allowed) else 0

@@ -1,0 +1,418 @@
+"""Personal data and small cells: what must not reach a report.
+
+Two protections, both pure functions on strings and DataFrames (the rules are
+described for users in ``docs/privacy.md``):
+
+**Personal data in free text.** :func:`find_personal_data` looks in one text
+for Swedish personal identity numbers (*personnummer*, and *samordningsnummer*
+whose day is raised by 60) with their Luhn check digit, e-mail addresses,
+Swedish phone numbers and personal names (a common Swedish first name from
+``evalkit/data/swedish_first_names.txt`` followed by a capitalised word, or
+standing inside a sentence). :func:`scan_rows` applies it to the free-text
+columns of a table and locates every hit by file, row and column.
+``evalkit run`` refuses a study with hits unless ``--allow-personal-data``;
+``evalkit validate`` lists them. Hits are shown masked, never in full.
+
+**Small cells.** Case statistics are counts of people. For a municipality
+that is small (or of unknown size), a count below the threshold (default
+:data:`SMALL_CELL_THRESHOLD`, set per study with ``"evalkit:small_cell_threshold"``
+in ``datapackage.json``) is shown as ``< 3``: in findings
+(:func:`protect_findings`), tables (:func:`protect_table`) and figures
+(:func:`protect_series`); statistics computed from such a series are not
+shown. And an attribute that is public knowledge (the size band) is not
+printed next to a pseudonymous municipality when its value is shared by fewer
+than :data:`MIN_GROUP` municipalities, since it would tell who that is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from evalkit import paths
+
+#: Counts below this are shown as "< 3" for small municipalities (default).
+SMALL_CELL_THRESHOLD = 3
+#: Descriptor key that sets another threshold for a study.
+THRESHOLD_KEY = "evalkit:small_cell_threshold"
+#: A public attribute value must be shared by at least this many municipalities to be printed.
+MIN_GROUP = 2
+#: Size bands that are not small; every other band (small, unknown, empty) is protected.
+NOT_SMALL = ("medium", "large")
+#: Attributes of a municipality that are public knowledge (quasi-identifiers).
+PUBLIC_ATTRIBUTES = ("size_band",)
+#: Columns of the study format holding structured values, not free text (never scanned).
+STRUCTURED_COLUMNS = frozenset(
+    {"reconstructed_fields", "q1_municipalities", "evidence", "columns", "code", "respondent_role", "document_type"}
+)
+#: Municipality names are not personal data (they are hidden by the pseudonyms instead).
+NOT_SCANNED = frozenset({("municipalities", "name")})
+#: Capitalised words that are first names in the list but usually something else inside a sentence.
+NOT_NAMES_ALONE = frozenset({"May", "Maj", "August", "April", "June", "Juni", "Mark", "Will", "Bill", "Per", "Bo"})
+
+# --------------------------------------------------------------------------- personal data
+
+PERSONNUMMER = re.compile(
+    r"(?<![\d-])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+ ]?)(?P<serial>\d{3})(?P<check>\d)(?![\d])"
+)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+46|0046)[\s-]?(?:\(0\))?\s?[1-9]\d{0,2}[\s-]?\d{2,4}(?:[ ]?\d{2,3}){1,3}(?!\d)"
+    r"|(?<![\w+])0[1-9]\d{0,2}[\s-]?\d{2,4}(?:[ ]?\d{2,3}){1,3}(?!\d)"
+)
+WORD = re.compile(r"[A-ZÅÄÖÉÜ][a-zåäöéüè]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüè]+)?")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;,(\[\"“”'\n]\s*|\s[-–—]\s)$")
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One piece of personal data found in a cell.
+
+    Attributes
+    ----------
+    file, row, column : str, int, str
+        Where: file relative to the study folder, spreadsheet row (header = 1), column.
+    kind : str
+        ``personnummer``, ``samordningsnummer``, ``personnummer-like number``,
+        ``e-mail address``, ``phone number`` or ``personal name``.
+    shown : str
+        The hit, masked (``19800101-****``, ``a***@example.se``, ``Anna A***``).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    kind: str
+    shown: str
+
+    def render(self) -> str:
+        """One line: ``interviews.csv, row 5, column source: a personal name (Anna A***).``"""
+        location = self.file + (f", row {self.row}" if self.row is not None else "")
+        location += f", column {self.column}" if self.column else ""
+        return f"{location}: {with_article(self.kind)} ({self.shown})."
+
+
+def with_article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check (as the last digit of a personnummer does).
+
+    Examples
+    --------
+    >>> luhn_valid("8112189876")
+    True
+    >>> luhn_valid("8112189875")
+    False
+    """
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _real_day(date: str) -> tuple[bool, bool]:
+    """(date-shaped, samordningsnummer) for ``YYMMDD``."""
+    month, day = int(date[2:4]), int(date[4:6])
+    coordination = 61 <= day <= 91
+    day = day - 60 if coordination else day
+    return 1 <= month <= 12 and 1 <= day <= 31, coordination
+
+
+def personnummer_hits(text: str) -> list[tuple[str, str]]:
+    """Personal identity numbers in ``text`` as ``(kind, matched text)``.
+
+    A date-shaped number with a valid Luhn digit is a personnummer (or a
+    samordningsnummer when the day is 61-91). One written with the usual
+    separator (``-`` or ``+``) but a wrong check digit is still reported, as
+    a personnummer-like number: it is most likely a mistyped one.
+    """
+    hits = []
+    for match in PERSONNUMMER.finditer(text):
+        century, date, separator = match.group("century"), match.group("date"), match.group("sep")
+        if century is not None and century not in ("18", "19", "20"):
+            continue
+        shaped, coordination = _real_day(date)
+        if not shaped:
+            continue
+        digits = date + match.group("serial") + match.group("check")
+        if luhn_valid(digits):
+            hits.append(("samordningsnummer" if coordination else "personnummer", match.group()))
+        elif separator in ("-", "+"):
+            hits.append(("personnummer-like number", match.group()))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The shipped list of common Swedish first names."""
+    text = (paths.PACKAGE_DIR / "data" / "swedish_first_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def name_hits(text: str, names: frozenset[str] | None = None) -> list[str]:
+    """Personal names in ``text``: a listed first name followed by a capitalised word, or inside a sentence.
+
+    Examples
+    --------
+    >>> name_hits("Intervju med Anna Andersson, samordnare.")
+    ['Anna Andersson']
+    >>> name_hits("Samordnaren och Maria gick igenom rutinen.")
+    ['Maria']
+    >>> name_hits("Kap. 2, Rätt person på rätt plats")
+    []
+    """
+    names = first_names() if names is None else names
+    hits = []
+    words = list(WORD.finditer(text))
+    for index, word in enumerate(words):
+        if word.group() not in names:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and text[word.end() : following.start()] == " ":
+            hits.append(f"{word.group()} {following.group()}")
+        elif word.group() not in NOT_NAMES_ALONE and not SENTENCE_START.search(text[: word.start()]):
+            hits.append(word.group())
+    return hits
+
+
+def mask(kind: str, text: str) -> str:
+    """Show a hit without revealing it: keep its shape, hide the identifying part."""
+    if kind == "e-mail address":
+        local, _, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if kind == "personal name":
+        first, _, rest = text.partition(" ")
+        return f"{first} {rest[:1]}***" if rest else f"{first[:1]}***"
+    digits = [char for char in text]
+    shown = len(digits) - 4 if kind != "phone number" else min(4, len(digits))
+    return "".join(char if i < shown or not char.isdigit() else "*" for i, char in enumerate(digits))
+
+
+def find_personal_data(text: str) -> list[tuple[str, str]]:
+    """Every piece of personal data in ``text`` as ``(kind, masked text)``, in order of kind."""
+    if not text:
+        return []
+    found = [(kind, mask(kind, hit)) for kind, hit in personnummer_hits(text)]
+    numbers = {hit for _, hit in personnummer_hits(text)}
+    found += [("e-mail address", mask("e-mail address", m.group())) for m in EMAIL.finditer(text)]
+    found += [
+        ("phone number", mask("phone number", m.group()))
+        for m in PHONE.finditer(text)
+        if not any(m.group() in number or number in m.group() for number in numbers) and _phone_digits_ok(m.group())
+    ]
+    found += [("personal name", mask("personal name", hit)) for hit in name_hits(text)]
+    return found
+
+
+def _phone_digits_ok(text: str) -> bool:
+    """A Swedish number has 7 to 9 digits after the trunk 0 (or the country code)."""
+    digits = re.sub(r"\D", "", text)
+    national = digits[2:] if digits.startswith("46") else digits[4:] if digits.startswith("0046") else digits[1:]
+    return 7 <= len(national) <= 9
+
+
+def free_text_columns(resource: dict) -> list[str]:
+    """The columns of a Table Schema resource that hold free text (string, no code list, no id pattern)."""
+    columns = []
+    for spec in resource["schema"]["fields"]:
+        constraints = spec.get("constraints", {})
+        if spec.get("type", "string") != "string" or "enum" in constraints or "pattern" in constraints:
+            continue
+        if spec["name"] in STRUCTURED_COLUMNS or (resource["name"], spec["name"]) in NOT_SCANNED:
+            continue
+        columns.append(spec["name"])
+    return columns
+
+
+def scan_rows(
+    file: str, columns: Sequence[str], rows: Iterable[Sequence[str]], scanned: Iterable[str], first_row: int = 2
+) -> list[PersonalData]:
+    """Scan the ``scanned`` columns of a table's rows (spreadsheet row ``first_row`` first)."""
+    positions = [(position, name) for position, name in enumerate(columns) if name in set(scanned)]
+    found = []
+    for number, row in enumerate(rows, start=first_row):
+        for position, name in positions:
+            cell = row[position] if position < len(row) else ""
+            for kind, shown in find_personal_data(cell):
+                found.append(PersonalData(file, number, name, kind, shown))
+    return found
+
+
+def scan_descriptor(descriptor: dict, file: str = "datapackage.json") -> list[PersonalData]:
+    """Scan the descriptor's title and description (they are printed on every report page)."""
+    found = []
+    for key in ("title", "description"):
+        value = descriptor.get(key)
+        if isinstance(value, str):
+            found += [PersonalData(file, None, key, kind, shown) for kind, shown in find_personal_data(value)]
+    return found
+
+
+# --------------------------------------------------------------------------- small cells
+
+
+def small_cell_threshold(study) -> int:
+    """The study's small-cell threshold: ``"evalkit:small_cell_threshold"`` in its descriptor, default 3."""
+    value = (getattr(study, "descriptor", None) or {}).get(THRESHOLD_KEY, SMALL_CELL_THRESHOLD)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else SMALL_CELL_THRESHOLD
+
+
+def small_municipalities(study) -> set[str]:
+    """Municipalities that are small or of unknown size (every size band but medium and large)."""
+    table = study.tables["municipalities"]
+    return {
+        str(m)
+        for m, band in zip(table["municipality_id"], table["size_band"])
+        if pd.isna(band) or str(band) not in NOT_SMALL
+    }
+
+
+def below(threshold: int) -> str:
+    """How a protected count is shown: ``"< 3"``."""
+    return f"< {threshold}"
+
+
+def protected_cells(study, threshold: int | None = None) -> set[tuple[str, str, int]]:
+    """``(municipality, measure, year)`` of every case count that must not be shown."""
+    threshold = small_cell_threshold(study) if threshold is None else threshold
+    stats = study.tables["case_statistics"]
+    small = small_municipalities(study)
+    return {
+        (str(m), str(measure), int(year))
+        for m, measure, year, value in zip(stats["municipality_id"], stats["measure"], stats["year"], stats["value"])
+        if str(m) in small and not pd.isna(value) and value < threshold
+    }
+
+
+def protect_series(series: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
+    """A case series (``municipality_id, measure, year, value``) with protected counts removed.
+
+    The returned copy has ``value`` set to missing for protected counts and a
+    boolean column ``protected`` marking them, so a figure can leave the point
+    out and annotate ``< 3`` instead.
+    """
+    cells = protected_cells(study, threshold)
+    out = series.copy()
+    flags = [
+        (str(m), str(measure), int(year)) in cells
+        for m, measure, year in zip(out["municipality_id"], out["measure"], out["year"])
+    ]
+    out["protected"] = flags
+    out.loc[out["protected"], "value"] = pd.NA
+    return out
+
+
+def protect_findings(findings: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
+    """Findings with every protected case count shown as ``< 3`` (numerator removed, statement rewritten).
+
+    Case findings have ids ``cases.<municipality>.<measure>.<year>``; their
+    statements end "... was <number> in <year>." and are rewritten to "... was
+    < 3 in <year>." (Swedish: "... var < 3 år <year>.").
+    """
+    threshold = small_cell_threshold(study) if threshold is None else threshold
+    cells = protected_cells(study, threshold)
+    if not cells or findings.empty:
+        return findings
+    out = findings.copy()
+    out["numerator"] = out["numerator"].astype(object)
+    for index, finding_id in out["finding_id"].items():
+        parts = str(finding_id).split(".")
+        if len(parts) != 4 or parts[0] != "cases" or not parts[3].isdigit():
+            continue
+        if (parts[1], parts[2], int(parts[3])) not in cells:
+            continue
+        out.at[index, "numerator"] = None
+        out.at[index, "statement_en"] = re.sub(
+            r" was .+? in (\d{4})\.$", rf" was {below(threshold)} in \1.", str(out.at[index, "statement_en"])
+        )
+        out.at[index, "statement_sv"] = re.sub(
+            r" var .+? år (\d{4})\.$", rf" var {below(threshold)} år \1.", str(out.at[index, "statement_sv"])
+        )
+    return out
+
+
+#: How a statistic computed from a protected series is shown, per language.
+NOT_SHOWN = {"sv": "ej redovisat (få fall)", "en": "not shown (few cases)"}
+WITHHELD = {"sv": "ej redovisad (skulle peka ut kommunen)", "en": "not shown (would identify the municipality)"}
+
+
+def protect_table(
+    frame: pd.DataFrame, study, language: str = "en", reveal_names: bool = False, threshold: int | None = None
+) -> pd.DataFrame:
+    """A table safe to print: no small case counts, no municipality singled out by a public attribute.
+
+    * A table of case counts (columns ``municipality_id``, ``measure``,
+      ``year``, ``value``) shows protected counts as ``< 3``.
+    * A table with one row per ``municipality_id`` and ``measure`` (summaries,
+      trends, model estimates) shows every number of a protected series as
+      "not shown (few cases)".
+    * Unless names are revealed, a public attribute (:data:`PUBLIC_ATTRIBUTES`)
+      whose value is shared by fewer than :data:`MIN_GROUP` municipalities of
+      the table is shown as "not shown (would identify the municipality)".
+
+    Other tables are returned unchanged (the same object).
+    """
+    threshold = small_cell_threshold(study) if threshold is None else threshold
+    out = frame
+    index_name = frame.index.name
+    flat = frame.reset_index() if index_name is not None else frame
+    if "municipality_id" in flat.columns and "measure" in flat.columns:
+        cells = protected_cells(study, threshold)
+        if cells:
+            out = _protect_case_rows(flat, cells, threshold, language)
+    if not reveal_names and "municipality_id" in flat.columns:
+        out = _withhold_rare_attributes(out if out is not frame else flat, study, language)
+    if out is frame:
+        return frame
+    return out.set_index(index_name) if index_name is not None and index_name in out.columns else out
+
+
+def _protect_case_rows(flat: pd.DataFrame, cells: set, threshold: int, language: str) -> pd.DataFrame:
+    series = {(m, measure) for m, measure, _ in cells}
+    out = flat.copy()
+    keys = [(str(m), str(measure)) for m, measure in zip(out["municipality_id"], out["measure"])]
+    if "year" in out.columns and "value" in out.columns:
+        hit = [
+            (m, measure, int(year)) in cells if not pd.isna(year) else False
+            for (m, measure), year in zip(keys, out["year"])
+        ]
+        if any(hit):
+            out["value"] = out["value"].astype(object)
+            out.loc[hit, "value"] = below(threshold)
+        return out
+    affected = [key in series for key in keys]
+    if not any(affected):
+        return flat
+    numeric = [
+        c
+        for c in out.columns
+        if pd.api.types.is_numeric_dtype(out[c].dtype) and "year" not in c and not c.startswith("n_") and c != "df"
+    ]
+    for column in numeric:
+        values = out[column].astype(object)
+        values = values.where(~pd.Series(affected, index=out.index), NOT_SHOWN[language])
+        out[column] = [round(v, 2) + 0.0 if isinstance(v, float) else v for v in values]
+    return out
+
+
+def _withhold_rare_attributes(flat: pd.DataFrame, study, language: str) -> pd.DataFrame:
+    """Withhold public-attribute values that fewer than MIN_GROUP municipalities of the study share."""
+    out = flat
+    municipalities = study.tables["municipalities"]
+    for column in PUBLIC_ATTRIBUTES:
+        if column not in flat.columns or column not in municipalities.columns:
+            continue
+        counts = municipalities[column].astype(object).value_counts(dropna=True)
+        rare = {value for value, count in counts.items() if count < MIN_GROUP}
+        if not rare:
+            continue
+        out = out.copy() if out is flat else out
+        out[column] = [WITHHELD[language] if value in rare else value for value in out[column].astype(object)]
+    return out
