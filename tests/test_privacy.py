@@ -195,18 +195,26 @@ def test_figure_leaves_the_point_out_and_marks_it(small_count_study):
 
 
 def test_the_only_large_municipality_is_not_singled_out():
-    """Chapter 00's table: A is the only large municipality; its size band is withheld unless names are shown."""
+    """Chapter 00's table: a size band only one municipality has is withheld unless names are shown."""
     study = load_study(paths.DEFAULT_STUDY_DIR)
+    municipalities = study.tables["municipalities"].copy()
+    municipalities.loc[municipalities["municipality_id"] == "A", "size_band"] = "large"
+    study = type(study)(**{**study.__dict__, "tables": {**study.tables, "municipalities": municipalities}})
     table = study.tables["municipalities"][["municipality_id", "size_band", "model"]]
     shown = privacy.protect_table(table, study, "en")
-    assert (
-        shown.loc[shown["municipality_id"] == "A", "size_band"].item() == "not shown (would identify the municipality)"
+    assert shown.loc[shown["municipality_id"] == "A", "size_band"].item() == (
+        "not shown (would identify the municipality)"
     )
-    assert (
-        shown.loc[shown["municipality_id"] != "A", "size_band"]
-        == table.loc[table["municipality_id"] != "A", "size_band"]
-    ).all()
+    others = shown["municipality_id"] != "A"
+    assert (shown.loc[others, "size_band"] == table.loc[others, "size_band"]).all()
     assert privacy.protect_table(table, study, "en", reveal_names=True) is table
+
+
+def test_a_size_band_shared_by_several_municipalities_is_printed():
+    study = load_study(paths.DEFAULT_STUDY_DIR)
+    table = study.tables["municipalities"][["municipality_id", "size_band"]]
+    assert table["size_band"].value_counts().min() >= privacy.MIN_GROUP
+    assert privacy.protect_table(table, study, "en") is table
 
 
 def test_the_threshold_can_be_set_per_study(small_count_study):
