@@ -78,3 +78,23 @@ def test_new_reports_an_unwritable_place_without_traceback(tmp_path, capsys):
     assert main(["new", str(blocker / "inside")]) == 1
     out = capsys.readouterr().out
     assert out.startswith("error: cannot create the study folder") and "Traceback" not in out
+
+
+def test_output_cut_short_by_a_pipe_gives_no_traceback(hostile_study):
+    """`evalkit validate STUDY | head -1` stops quietly, also when the output is longer than a pipe buffer."""
+    import subprocess
+    import sys
+
+    path = hostile_study / "documents.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    header = lines[0].split(",")
+    extra = []
+    for number in range(400):
+        cells = lines[1].split(",")
+        cells[header.index("document_id")] = f"X{number}"
+        cells[header.index("year")] = "not-a-year"
+        extra.append(",".join(cells))
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    command = f"{sys.executable} -m evalkit.cli validate {hostile_study} | head -1"
+    completed = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in completed.stderr and "BrokenPipeError" not in completed.stderr

@@ -1409,7 +1409,9 @@ def check_survey_municipalities(checked: Checked) -> Iterator[Problem]:
     if not checked.has("survey_responses", "coordinator_id", "q1_municipalities"):
         return
     known = (
-        checked.ids("municipalities", "municipality_id") if checked.has("municipalities", "municipality_id") else None
+        checked.ids("municipalities", "municipality_id")
+        if checked.has("municipalities", "municipality_id") and checked.rows("municipalities")
+        else None  # a municipalities table without rows is reported once by check_references
     )
     served = (
         municipalities_by_coordinator(checked)
@@ -1596,10 +1598,13 @@ def check_start_dates(checked: Checked) -> Iterator[Problem]:
 def population_members(checked: Checked) -> dict[str, tuple[str, set[str] | None, set[str] | None]]:
     """For each population: (subject table, all ids of that table, member ids).
 
-    Id sets are ``None`` when the table needed to decide them is unusable.
+    Id sets are ``None`` when the table needed to decide them is unusable, or
+    has no rows at all (reported once by :func:`check_references`).
     """
     municipalities = (
-        checked.rows("municipalities") if checked.has("municipalities", "municipality_id", "model") else None
+        checked.rows("municipalities")
+        if checked.has("municipalities", "municipality_id", "model") and checked.rows("municipalities")
+        else None
     )
 
     def municipality_ids(models: tuple[str, ...] | None) -> set[str] | None:
@@ -1612,9 +1617,15 @@ def population_members(checked: Checked) -> dict[str, tuple[str, set[str] | None
         }
 
     coordinators = (
-        checked.ids("coordinators", "coordinator_id") if checked.has("coordinators", "coordinator_id") else None
+        checked.ids("coordinators", "coordinator_id")
+        if checked.has("coordinators", "coordinator_id") and checked.rows("coordinators")
+        else None
     )
-    interviews = checked.rows("interviews") if checked.has("interviews", "interview_id", "respondent_group") else None
+    interviews = (
+        checked.rows("interviews")
+        if checked.has("interviews", "interview_id", "respondent_group") and checked.rows("interviews")
+        else None
+    )
     interview_ids = {r["interview_id"] for r in interviews if r.get("interview_id")} if interviews is not None else None
     partner_ids = (
         {
