@@ -126,7 +126,8 @@ def test_validate_lists_each_cell_and_fails(study_with_personal_data, capsys):
 def test_run_refuses_before_anything_is_written(study_with_personal_data, tmp_path, capsys):
     reports = tmp_path / "reports"
     code = main(["run", str(study_with_personal_data), "--no-pdf", "--language", "en", "--reports-root", str(reports)])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
     assert code == 2
     assert "holds personal data in 8 cells; nothing was run and no report was changed" in out
     assert "coordinators.csv, row 2, column source: a personal name (Anna A***)." in out
