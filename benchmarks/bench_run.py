@@ -1,24 +1,29 @@
-"""Benchmark ``evalkit run`` against plain Python scripts.
+"""Benchmark ``evalkit run`` against a one-process floor.
 
-Measures, each as the median of ``--repeat`` runs:
+Measures, each as the median of ``--repeat`` runs, in a temporary folder
+(reports, cache and analysis store included; ``reports/`` and
+``.evalkit-cache/`` are never touched):
 
 cold
-    ``evalkit run`` into a fresh reports folder with an empty cache.
+    a full run (every chapter, ``--language`` languages, HTML and, unless
+    ``--no-pdf``, PDF) in a fresh Python process with an empty cache.
 cached
-    the same command again, unchanged (served from cache).
-floor
-    the same chapters converted with jupytext to ``.py`` scripts, the same
-    parameters injected, run with ``python`` one after another (``floor``)
-    and ``--jobs`` at a time (``floor-parallel``).
+    the same run again, unchanged (served from the cache).
+one chapter changed
+    the same run after a change to one chapter's notebook source (a sentence
+    appended to its last markdown cell): only that chapter is executed again
+    (in every language); the benchmark prints how many notebooks ran.
+one-process floor
+    every chapter's code for every language exec'd one after another in ONE
+    Python process: imports once, no kernels, no papermill, no HTML or PDF,
+    each shared analysis computed once (an empty analysis store).
 
-and prints the ratios to the floors. Nothing is written to ``reports/`` or
-``.evalkit-cache/``: everything goes to a temporary folder.
+and prints cold / floor, cached / cold and the one-chapter figures.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_run.py                 # default study and notebooks
-    .venv/bin/python benchmarks/bench_run.py --fixtures      # tests/fixtures notebooks on a tiny study
-    .venv/bin/python benchmarks/bench_run.py --repeat 5 --jobs 2 --no-pdf
+    .venv/bin/python benchmarks/bench_run.py                 # default study, sv and en, with PDF
+    .venv/bin/python benchmarks/bench_run.py --repeat 3 --jobs 2 --no-pdf --json
 """
 
 from __future__ import annotations
@@ -26,116 +31,86 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.chapters import CHAPTERS, Chapter
+from evalkit.chapters import CHAPTERS
 from evalkit.report.plan import language_parameters, parse_languages
 
-FIXTURE_NOTEBOOKS = paths.PROJECT_ROOT / "tests" / "fixtures" / "notebooks"
-FIXTURE_CHAPTERS = (Chapter("10_table", "Tabell", "Table"), Chapter("11_plot", "Figur", "Figure"))
+CHANGED_CHAPTER = "02_quality_areas"
+DRIVER = """\
+import sys
+from pathlib import Path
+from evalkit.report.pipeline import run_study
+if __name__ == "__main__":
+    result = run_study({study!r}, languages={language!r}, jobs={jobs}, pdf={pdf}, reports_root={reports!r},
+                       notebooks_dir={notebooks!r}, cache_dir={cache!r})
+    print("\\n".join(result.messages))
+    sys.exit(0 if result.ok else 1)
+"""
+FLOOR = """\
+import os, sys, time
+started = time.perf_counter()
+from IPython.display import display  # what the notebooks' display() falls back to outside a kernel
+for cwd, name, code in {jobs!r}:
+    os.chdir(cwd)
+    exec(compile(code, name, "exec"), {{"__name__": "__main__", "display": display}})
+"""
 
 
-def timed(command: list[str], env: dict, cwd: Path | None = None) -> float:
-    """Run ``command``; return its wall time in seconds; raise with its output when it fails."""
+def timed(command: list[str], env: dict) -> tuple[float, str]:
+    """Run ``command``; return its wall time and output; stop with its output when it fails."""
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(
-            f"command failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+            f"failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
-    return seconds
+    return seconds, done.stdout
 
 
-def run_command(args, reports_root: Path) -> list[str]:
-    """The ``evalkit run`` command (a tiny driver for fixture chapters, which the CLI cannot select)."""
-    if not args.fixtures:
-        command = [
-            sys.executable,
-            "-m",
-            "evalkit.cli",
-            "run",
-            str(args.study),
-            "--language",
-            args.language,
-            "--jobs",
-            str(args.jobs),
-            "--reports-root",
-            str(reports_root),
-        ]
-        return command + (["--no-pdf"] if args.no_pdf else [])
-    driver = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from evalkit.chapters import Chapter\n"
-        "from evalkit.report.pipeline import run_study\n"
-        "if __name__ == '__main__':\n"
-        f"    chapters = {[(c.id, c.title_sv, c.title_en) for c in FIXTURE_CHAPTERS]!r}\n"
-        f"    result = run_study({str(args.study)!r}, languages={args.language!r}, jobs={args.jobs}, pdf={not args.no_pdf},\n"
-        f"        reports_root={str(reports_root)!r}, chapters=[Chapter(*c) for c in chapters],\n"
-        f"        notebooks_dir={str(args.notebooks_dir)!r}, artefacts=(), checks=())\n"
-        "    sys.exit(0 if result.ok else 1)\n"
-    )
-    script = reports_root.parent / "driver.py"
-    script.write_text(driver, encoding="utf-8")
-    return [sys.executable, str(script)]
-
-
-def floor_scripts(args, chapters, work: Path) -> list[tuple[Path, Path]]:
-    """Convert each (chapter, language) to a parameterised plain script; return (script, cwd) pairs.
-
-    The working directory has the same depth as a report language folder, so
-    the relative ``study`` parameter resolves the same way.
-    """
+def floor_jobs(study: Path, notebooks: Path, languages, work: Path) -> list[tuple[str, str, str]]:
+    """(working folder, name, code) for every chapter and language, parameters injected as papermill does."""
     import jupytext
-    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from evalkit.report.execute import materialise_notebook
-
+    report_dir = work / "floor" / study.name
     jobs = []
-    report_dir = work / "floor" / Path(args.study).resolve().name
-    for language in parse_languages(args.language):
+    for language in languages:
         cwd = report_dir / language
         cwd.mkdir(parents=True, exist_ok=True)
-        parameters = language_parameters(Path(args.study).resolve(), report_dir, language, False)
-        for chapter in chapters:
-            source = materialise_notebook(chapter.notebook_path(args.notebooks_dir), work / "sources")
-            nb = parameterize_notebook(load_notebook_node(str(source)), parameters)
-            script = cwd / f"{chapter.id}.py"
-            text = jupytext.writes(nb, fmt="py:percent")
-            script.write_text("from IPython.display import display\n" + text, encoding="utf-8")
-            jobs.append((script, cwd))
+        parameters = language_parameters(study, report_dir, language, False)
+        for chapter in CHAPTERS:
+            nb = parameterize_notebook(jupytext.read(notebooks / f"{chapter.id}.py"), parameters)
+            code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+            jobs.append((str(cwd), f"{chapter.id} [{language}]", code))
     return jobs
 
 
-def run_floor(jobs: list[tuple[Path, Path]], env: dict, parallel: int) -> float:
-    """Run all floor scripts, ``parallel`` at a time; return the wall time."""
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        list(pool.map(lambda job: timed([sys.executable, str(job[0])], env, cwd=job[1]), jobs))
-    return time.perf_counter() - started
+def change_one_chapter(notebooks: Path) -> None:
+    """Append a sentence to the last markdown cell of one chapter's source (its output is unchanged)."""
+    source = notebooks / f"{CHANGED_CHAPTER}.py"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.rstrip("\n") + "\n# Benchmark: one changed sentence.\n", encoding="utf-8")
 
 
-def make_fixture_study(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "values.csv").write_text("name,count\na,3\nb,5\nc,2\n", encoding="utf-8")
-    return folder
+def executed_count(output: str, total: int) -> int:
+    """How many chapter notebooks the run executed (the rest came from the chapter cache)."""
+    match = re.search(r"(\d+) of (\d+) chapter notebooks unchanged", output)
+    return total - int(match.group(1)) if match else total
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--study", type=Path, default=paths.DEFAULT_STUDY_DIR)
-    parser.add_argument("--notebooks-dir", type=Path, default=paths.NOTEBOOKS_DIR)
-    parser.add_argument("--fixtures", action="store_true", help="benchmark the test fixture notebooks on a tiny study")
     parser.add_argument("--language", default="sv,en")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
@@ -146,47 +121,69 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    study = args.study.resolve()
+    languages = parse_languages(args.language)
     work = Path(tempfile.mkdtemp(prefix="evalkit-bench-"))
     try:
-        if args.fixtures:
-            args.study = make_fixture_study(work / "data" / "fixture-study")
-            args.notebooks_dir = FIXTURE_NOTEBOOKS
-        chapters = FIXTURE_CHAPTERS if args.fixtures else CHAPTERS
+        notebooks = work / "notebooks"
+        notebooks.mkdir()
+        for chapter in CHAPTERS:
+            shutil.copy(paths.NOTEBOOKS_DIR / f"{chapter.id}.py", notebooks)
+        pristine = {p.name: p.read_bytes() for p in notebooks.iterdir()}
         env = {**os.environ, "EVALKIT_CACHE_DIR": str(work / "cache"), "MPLBACKEND": "Agg"}
-        reports_root = work / "reports"
-        command = run_command(args, reports_root)
-        cold, cached = [], []
+        env.pop("EVALKIT_ANALYSIS_STORE", None)
+        driver = work / "driver.py"
+        driver.write_text(
+            DRIVER.format(
+                study=str(study),
+                language=args.language,
+                jobs=args.jobs,
+                pdf=not args.no_pdf,
+                reports=str(work / "reports"),
+                notebooks=str(notebooks),
+                cache=str(work / "cache"),
+            ),
+            encoding="utf-8",
+        )
+        total = len(CHAPTERS) * len(languages)
+        cold, cached, changed, executed, floor = [], [], [], [], []
         for _ in range(args.repeat):
-            shutil.rmtree(reports_root, ignore_errors=True)
+            for name, data in pristine.items():
+                (notebooks / name).write_bytes(data)
+            shutil.rmtree(work / "reports", ignore_errors=True)
             shutil.rmtree(work / "cache", ignore_errors=True)
-            cold.append(timed(command, env))
-            cached.append(timed(command, env))
-        scripts = floor_scripts(args, chapters, work)
-        floor = [run_floor(scripts, env, 1) for _ in range(args.repeat)]
-        floor_parallel = [run_floor(scripts, env, args.jobs) for _ in range(args.repeat)]
+            cold.append(timed([sys.executable, str(driver)], env)[0])
+            cached.append(timed([sys.executable, str(driver)], env)[0])
+            change_one_chapter(notebooks)
+            seconds, output = timed([sys.executable, str(driver)], env)
+            changed.append(seconds)
+            executed.append(executed_count(output, total))
+        for name, data in pristine.items():
+            (notebooks / name).write_bytes(data)
+        script = work / "floor.py"
+        script.write_text(FLOOR.format(jobs=floor_jobs(study, notebooks, languages, work)), encoding="utf-8")
+        for index in range(args.repeat):
+            store = work / f"floor-store-{index}"
+            floor_env = {**env, "EVALKIT_ANALYSIS_STORE": str(store)}
+            floor.append(timed([sys.executable, str(script)], floor_env)[0])
         result = {
             name: round(statistics.median(values), 2)
-            for name, values in (
-                ("cold", cold),
-                ("cached", cached),
-                ("floor", floor),
-                ("floor_parallel", floor_parallel),
-            )
+            for name, values in (("cold", cold), ("cached", cached), ("one_chapter", changed), ("floor", floor))
         }
-        notebooks = len(scripts)
+        result["one_chapter_executed"] = max(executed)
         print(
-            f"evalkit run benchmark: {notebooks} notebooks ({len(chapters)} chapters × {args.language}), "
-            f"--jobs {args.jobs}, {'no PDF' if args.no_pdf else 'with PDF'}, median of {args.repeat}"
+            f"evalkit run benchmark: {total} notebooks ({len(CHAPTERS)} chapters × {', '.join(languages)}), "
+            f"--jobs {args.jobs}, {'no PDF' if args.no_pdf else 'HTML and PDF'}, median of {args.repeat}"
+        )
+        print(f"  cold run               {result['cold']:7.2f} s   {result['cold'] / result['floor']:5.2f} × floor")
+        print(
+            f"  unchanged re-run       {result['cached']:7.2f} s   {100 * result['cached'] / result['cold']:5.1f} % of cold"
         )
         print(
-            f"  cold run            {result['cold']:7.2f} s   {result['cold'] / result['floor']:5.2f} × floor   "
-            f"{result['cold'] / result['floor_parallel']:5.2f} × parallel floor"
+            f"  one chapter changed    {result['one_chapter']:7.2f} s   {100 * result['one_chapter'] / result['cold']:5.1f} % "
+            f"of cold; notebooks executed: {result['one_chapter_executed']} of {total}"
         )
-        print(
-            f"  unchanged re-run    {result['cached']:7.2f} s   {100 * result['cached'] / result['cold']:5.1f} % of cold"
-        )
-        print(f"  floor (scripts, 1 at a time)     {result['floor']:7.2f} s")
-        print(f"  floor (scripts, {args.jobs} at a time)     {result['floor_parallel']:7.2f} s")
+        print(f"  one-process floor      {result['floor']:7.2f} s   (every chapter × language exec'd in one process)")
         if args.json:
             print(json.dumps(result, sort_keys=True))
     finally:

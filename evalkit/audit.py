@@ -361,6 +361,7 @@ def reexecute(plan, report_dir: Path, jobs: int, console) -> tuple[list[Differen
     from evalkit.report import publish
     from evalkit.report.pipeline import execute_run
     from evalkit.report.plan import RunContext
+    from evalkit.report.store import STORE_ENV
 
     work_dir = publish.sibling(report_dir, AUDIT_SUFFIX)
     shutil.rmtree(work_dir, ignore_errors=True)
@@ -368,7 +369,7 @@ def reexecute(plan, report_dir: Path, jobs: int, console) -> tuple[list[Differen
     store = tempfile.mkdtemp(prefix="evalkit-audit-store-")
     try:
         execution = execute_run(
-            plan, RunContext(plan), work_dir, jobs, None, console, environment={"EVALKIT_ANALYSIS_STORE": store}
+            plan, RunContext(plan, store=Path(store)), work_dir, jobs, None, console, {STORE_ENV: store}
         )
     finally:
         shutil.rmtree(store, ignore_errors=True)

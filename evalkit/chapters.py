@@ -207,3 +207,26 @@ def parse_parameter(name: str, text: str, declared: dict[str, object]) -> object
             f"parameter {name!r} takes a {kind} (its default is {declared[name]!r}), not {text!r}"
         ) from None
     return text
+
+
+def select_chapters(specs, chapters: tuple[Chapter, ...] = CHAPTERS) -> tuple[Chapter, ...]:
+    """Return the chapters named by ``specs`` (ids or number prefixes, comma lists allowed), in report order.
+
+    ``["02"]``, ``["2"]``, ``["02_quality_areas"]`` and ``["00,3"]`` all work.
+
+    Raises
+    ------
+    KeyError
+        For a name that is no chapter, listing the known ones.
+    """
+    wanted = set()
+    for spec in specs or ():
+        for token in (part.strip() for part in str(spec).split(",")):
+            if not token:
+                continue
+            number = token.zfill(2) if token.isdigit() else None
+            matches = [c for c in chapters if c.id == token or (number is not None and c.id.split("_", 1)[0] == number)]
+            if not matches:
+                raise KeyError(f"no chapter {token!r}; known: {', '.join(c.id for c in chapters)}")
+            wanted.update(c.id for c in matches)
+    return tuple(c for c in chapters if c.id in wanted)

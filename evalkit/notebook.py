@@ -212,12 +212,23 @@ class ChapterSession:
         if text.strip():
             _display_markdown(text)
 
+    def shared(self, function, **params):
+        """Return ``function(self.study, **params)``, computed once per study content and shared.
+
+        The result comes from the run's analysis store (:mod:`evalkit.report.store`):
+        computed once for every chapter and language of a run, or by the first
+        notebook that needs it when a notebook runs on its own.
+        """
+        from evalkit.report.store import shared
+
+        return shared(function, self.study, **params)
+
     def findings(self) -> None:
         """Show this chapter's findings (statement in the session's language, count, source, basis)."""
         from evalkit.analysis.findings import findings_table
 
         if self._findings is None:
-            self._findings = findings_table(self.study)
+            self._findings = self.shared(findings_table)
         chapter = self.chapter_id.split("_", 1)[1]
         shown = display_findings(self._findings, self.study, self.language, chapter=chapter)
         _display(shown.set_index(shown.columns[0]))

@@ -1,109 +1,169 @@
-"""Refresh the reference outputs stored in ``notebooks/*.ipynb``.
+"""Generate the per-language notebooks and the nbval references from the bilingual sources.
 
-``pytest --nbval`` re-executes the chapter notebooks and compares every cell's
-output with the output stored in the ``.ipynb``. After an intended change to a
-notebook, the analysis or the default study, regenerate the stored outputs::
+``notebooks/<id>.py`` (jupytext percent format) is the one source of each
+chapter: code and both languages' prose, cells tagged ``lang-sv`` / ``lang-en``.
+From it this module makes, for each language,
 
-    python -m evalkit.refresh          # rebuild and re-execute every chapter
-    python -m evalkit.refresh --check  # only report notebooks out of step with their .py twin
+``notebooks/<language>/<id>.ipynb``
+    the notebook a student opens: one language's prose, ``language`` set to it,
+    executed on the shipped study so the results show at once;
+``tests/references/<language>/<id>.ipynb``
+    the same executed notebook, kept apart as the reference ``pytest --nbval``
+    re-executes and compares cell by cell (a notebook saved in JupyterLab
+    never touches it).
 
-The ``.py`` files (jupytext percent format) are the readable sources. Each
-chapter notebook is rebuilt from its ``.py`` twin, executed with its default
-parameters (the shipped study, English) in ``notebooks/``, normalised (no
-timing metadata, stable cell ids) and written atomically. Review the diff, then
-commit.
+::
+
+    python -m evalkit.refresh          # regenerate and execute every chapter in both languages
+    python -m evalkit.refresh --check  # report generated notebooks out of step with their source
+
+After an intended change to a notebook source, the analysis or the default
+study, run it, review the diff, and commit the sources and the generated
+notebooks together (the pre-commit hook runs ``--check``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.chapters import CHAPTERS, Chapter
+from evalkit.chapters import CHAPTERS, LANGUAGES, Chapter
+
+REFERENCES_DIR = paths.PROJECT_ROOT / "tests" / "references"
+_LANGUAGE_DEFAULT = re.compile(r'^(language\s*(?::\s*\w+)?\s*=\s*)"[a-z]{2}"', re.M)
 
 
 def text_twin(chapter: Chapter, notebooks_dir: Path) -> Path:
-    """Return the jupytext ``.py`` twin of a chapter notebook."""
+    """Return the bilingual jupytext source ``notebooks/<id>.py`` of a chapter."""
     return Path(notebooks_dir) / f"{chapter.id}.py"
 
 
+def student_notebook(chapter: Chapter, language: str, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> Path:
+    """Return ``notebooks/<language>/<id>.ipynb``, the notebook a student opens."""
+    return Path(notebooks_dir) / language / chapter.notebook
+
+
+def reference_notebook(chapter: Chapter, language: str, references_dir: Path = REFERENCES_DIR) -> Path:
+    """Return ``tests/references/<language>/<id>.ipynb``, the nbval reference."""
+    return Path(references_dir) / language / chapter.notebook
+
+
 def source_notebook(twin: Path):
-    """Read a jupytext ``.py`` twin as a notebook with stable cell ids and no outputs."""
+    """Read a jupytext ``.py`` source as a notebook with stable cell ids and no outputs."""
     import jupytext
 
     nb = jupytext.read(twin)
+    nb.metadata.pop("jupytext", None)  # the generated notebooks are not paired with the source
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:03d}"
     return nb
 
 
+def language_notebook(twin: Path, language: str):
+    """Return the one-language notebook made from a bilingual source.
+
+    Cells tagged for the other language are dropped and the default of the
+    ``language`` parameter is set to ``language``.
+    """
+    nb = source_notebook(twin)
+    drop = {f"lang-{other}" for other in LANGUAGES if other != language}
+    nb.cells = [c for c in nb.cells if drop.isdisjoint(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = _LANGUAGE_DEFAULT.sub(rf'\1"{language}"', cell["source"])
+    return nb
+
+
 def cell_sources(nb) -> list[tuple[str, str, tuple]]:
-    """Cell type, source and tags of every cell: what must agree between a notebook and its twin."""
+    """Cell type, source and tags of every cell: what must agree between a generated notebook and its source."""
     return [(cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", []))) for cell in nb.cells]
 
 
-def out_of_step(chapters=CHAPTERS, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> list[str]:
-    """Return the chapter ids whose ``.ipynb`` cells differ from their ``.py`` twin (or are missing)."""
+def out_of_step(
+    chapters=CHAPTERS,
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR,
+    references_dir: Path = REFERENCES_DIR,
+) -> list[str]:
+    """Return one line per generated notebook whose cells differ from its source (or that is missing)."""
     import nbformat
 
     stale = []
     for chapter in chapters:
-        notebook = Path(notebooks_dir) / chapter.notebook
-        if not notebook.exists():
-            stale.append(chapter.id)
-            continue
-        stored = nbformat.read(notebook, as_version=4)
-        if cell_sources(stored) != cell_sources(source_notebook(text_twin(chapter, notebooks_dir))):
-            stale.append(chapter.id)
+        twin = text_twin(chapter, notebooks_dir)
+        for language in LANGUAGES:
+            expected = cell_sources(language_notebook(twin, language))
+            for path in (
+                student_notebook(chapter, language, notebooks_dir),
+                reference_notebook(chapter, language, references_dir),
+            ):
+                if not path.exists() or cell_sources(nbformat.read(path, as_version=4)) != expected:
+                    stale.append(f"{path}: not in step with {twin.name}")
     return stale
 
 
-def refresh(chapters=CHAPTERS, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> list[dict]:
-    """Rebuild every chapter notebook from its twin and execute it in place.
+def refresh(
+    chapters=CHAPTERS,
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR,
+    references_dir: Path = REFERENCES_DIR,
+    languages=LANGUAGES,
+) -> list[dict]:
+    """Regenerate and execute every chapter in every language; write student notebooks and references.
 
     Returns
     -------
     list of dict
-        One result per chapter (see :func:`evalkit.report.execute.execute_notebook`);
-        a failed chapter leaves the stored notebook untouched.
+        One result per chapter and language (see
+        :func:`evalkit.report.execute.execute_notebook`); a failed one leaves
+        the stored notebooks untouched.
     """
+    import shutil
+
     from evalkit.report.execute import execute_notebook, prepare_kernel_home, write_notebook_atomic
 
-    notebooks_dir = Path(notebooks_dir)
     results = []
     with tempfile.TemporaryDirectory(prefix="evalkit-refresh-") as scratch:
         os.environ.update(prepare_kernel_home(Path(scratch) / "kernel"))
         for chapter in chapters:
-            source = Path(scratch) / chapter.notebook
-            write_notebook_atomic(source_notebook(text_twin(chapter, notebooks_dir)), source)
-            result = execute_notebook(
-                {
-                    "key": chapter.id,
-                    "notebook": str(source),
-                    "output": str(Path(scratch) / f"executed-{chapter.notebook}"),
-                    "cwd": str(notebooks_dir),
-                    "parameters": {},
-                    "timeout": None,
-                }
-            )
-            if result["status"] == "ok":
-                os.replace(Path(scratch) / f"executed-{chapter.notebook}", notebooks_dir / chapter.notebook)
-            results.append(result)
+            for language in languages:
+                source = Path(scratch) / language / chapter.notebook
+                source.parent.mkdir(parents=True, exist_ok=True)
+                write_notebook_atomic(language_notebook(text_twin(chapter, notebooks_dir), language), source)
+                executed = Path(scratch) / language / f"executed-{chapter.notebook}"
+                reference = reference_notebook(chapter, language, references_dir)
+                reference.parent.mkdir(parents=True, exist_ok=True)
+                result = execute_notebook(
+                    {
+                        "key": f"{chapter.id} [{language}]",
+                        "notebook": str(source),
+                        "output": str(executed),
+                        "cwd": str(reference.parent),
+                        "parameters": {},
+                        "timeout": None,
+                    }
+                )
+                if result["status"] == "ok":
+                    student = student_notebook(chapter, language, notebooks_dir)
+                    student.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(executed, student.with_name(f".{student.name}.tmp"))
+                    os.replace(student.with_name(f".{student.name}.tmp"), student)
+                    os.replace(executed, reference)
+                results.append(result)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evalkit.refresh", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report notebooks out of step with their .py twin")
+    parser.add_argument("--check", action="store_true", help="only report generated notebooks out of step")
     args = parser.parse_args(argv)
     if args.check:
         stale = out_of_step()
-        for chapter_id in stale:
-            print(f"{chapter_id}: notebook differs from {chapter_id}.py; run python -m evalkit.refresh")
+        for line in stale:
+            print(f"{line}; run python -m evalkit.refresh", file=sys.stderr)
         return 1 if stale else 0
     failed = 0
     for result in refresh():

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.chapters import LANGUAGES
+from evalkit.chapters import CHAPTERS, LANGUAGES, select_chapters
 from evalkit.paths import display_path
 from evalkit.report.checks import PRE_RUN_CHECKS
 from evalkit.report.pipeline import DEFAULT_JOBS, RunError, run_study
@@ -61,6 +61,23 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="fail a cell that runs longer than this (default: no limit)",
     )
+    parser.add_argument(
+        "--chapter",
+        "-c",
+        action="append",
+        metavar="ID",
+        help="run only this chapter (id or number, e.g. 02; repeat or comma-separate); "
+        "the report goes to a scratch folder under reports/.scratch/",
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a chapter notebook parameter (papermill style, e.g. -p partly_score 0); "
+        "typed from the notebook's default; the report goes to a scratch folder",
+    )
     for check in PRE_RUN_CHECKS:
         if check.override:
             parser.add_argument(check.override, dest=check.dest, action="store_true", help=check.override_help)
@@ -82,8 +99,17 @@ def cli_run(args: argparse.Namespace) -> int:
         errors.print("evalkit run: --jobs must be at least 1", style="red", markup=False)
         return 2
     try:
+        chapters = select_chapters(args.chapter) if args.chapter else CHAPTERS
+        parameters = dict(args.parameter or [])
+    except KeyError as error:
+        errors.print(f"evalkit run: --chapter: {error.args[0]}", style="red", markup=False, soft_wrap=True)
+        return 2
+    try:
         result = run_study(
             args.study,
+            chapters=chapters,
+            parameters=parameters,
+            scratch=bool(args.chapter or args.parameter),
             languages=args.language,
             jobs=args.jobs,
             force=args.force,

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -31,10 +30,10 @@
 # typed into the code.
 
 # %% tags=["parameters"]
-study = None  # path of the study folder; None = the shipped Västmanland 2019 study
-language = "en"  # "sv" or "en"
-output_dir = None  # folder for tables and figures; None = show only
-reveal_names = False  # show real municipality names (only if the study holds them)
+study = None  # type: Optional[str] path of the study folder (None: the shipped Västmanland 2019 study)
+language: str = "en"  # language of the text, tables and figures: "sv" or "en"
+output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
+reveal_names: bool = False  # show real municipality names (only if the study holds them)
 
 # %%
 from evalkit.analysis import sensitivity, study_overview
@@ -158,7 +157,7 @@ chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 # not findings: a result missing from the list is therefore not shown to be robust.
 
 # %%
-sensitivity_by_value = sensitivity.sensitivity_table(chapter.study)
+sensitivity_by_value = chapter.shared(sensitivity.sensitivity_table)
 sensitivity_by_finding = sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)
 chapter.say(narrative.sensitivity_summary, sensitivity_by_finding)
 chapter.commentary("sensitivity")

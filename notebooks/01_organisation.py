@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -37,10 +36,10 @@
 # explains differences in results by exactly this organisation.
 
 # %% tags=["parameters"]
-study = None  # path of the study folder; None = the shipped Västmanland 2019 study
-language = "en"  # "sv" or "en"
-output_dir = None  # folder for tables and figures; None = show only
-reveal_names = False  # show real municipality names (only if the study holds them)
+study = None  # type: Optional[str] path of the study folder (None: the shipped Västmanland 2019 study)
+language: str = "en"  # language of the text, tables and figures: "sv" or "en"
+output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
+reveal_names: bool = False  # show real municipality names (only if the study holds them)
 
 # %%
 from evalkit.analysis import organisation

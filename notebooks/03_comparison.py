@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -33,11 +32,11 @@
 # follows one municipality over time, before and after its coordinator started.
 
 # %% tags=["parameters"]
-study = None  # path of the study folder; None = the shipped Västmanland 2019 study
-language = "en"  # "sv" or "en"
-output_dir = None  # folder for tables and figures; None = show only
-reveal_names = False  # show real municipality names (only if the study holds them)
-partly_score = 0.5  # how much a 'partly' counts (yes = 1, no = 0)
+study = None  # type: Optional[str] path of the study folder (None: the shipped Västmanland 2019 study)
+language: str = "en"  # language of the text, tables and figures: "sv" or "en"
+output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
+reveal_names: bool = False  # show real municipality names (only if the study holds them)
+partly_score: float = 0.5  # how much a 'partly' counts, between no (0) and yes (1)
 
 # %%
 from evalkit.analysis import case_statistics, comparison

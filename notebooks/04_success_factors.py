@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -49,12 +48,12 @@
 # The solutions are never better than the condition values they rest on.
 
 # %% tags=["parameters"]
-study = None  # path of the study folder; None = the shipped Västmanland 2019 study
-language = "en"  # "sv" or "en"
-output_dir = None  # folder for tables and figures; None = show only
-reveal_names = False  # show real municipality names (only if the study holds them)
-partly_as = 1  # how 'partly' enters the crisp sets: 1 = present, 0 = absent
-consistency_cut = 1.0  # a configuration counts as sufficient from this consistency on
+study = None  # type: Optional[str] path of the study folder (None: the shipped Västmanland 2019 study)
+language: str = "en"  # language of the text, tables and figures: "sv" or "en"
+output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
+reveal_names: bool = False  # show real municipality names (only if the study holds them)
+partly_as: int = 1  # how 'partly' enters the crisp sets: 1 as present, 0 as absent
+consistency_cut: float = 1.0  # a configuration counts as sufficient from this consistency on
 
 # %%
 from evalkit.analysis import success_factors
@@ -102,8 +101,8 @@ chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as
 # outcome, and *relevance* (RoN) whether the condition is trivial (present almost everywhere).
 
 # %%
-success = success_factors.qca_analysis(
-    chapter.study, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
+success = chapter.shared(
+    success_factors.qca_analysis, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
 )
 chapter.commentary("necessity")
 chapter.table(success.necessity, "necessity_success_factors")
@@ -143,8 +142,12 @@ chapter.table(success.solutions_frame(), "solutions_success_factors")
 # The same analysis for the outcome *works poorly*, with the explanations of failure as conditions.
 
 # %%
-failure = success_factors.qca_analysis(
-    chapter.study, kind="failure_explanation", partly_as=partly_as, consistency_cut=consistency_cut, outcome="~outcome"
+failure = chapter.shared(
+    success_factors.qca_analysis,
+    kind="failure_explanation",
+    partly_as=partly_as,
+    consistency_cut=consistency_cut,
+    outcome="~outcome",
 )
 chapter.say(narrative.qca_solutions_summary, failure, "~outcome")
 chapter.commentary("failure_solutions")

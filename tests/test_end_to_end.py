@@ -30,7 +30,7 @@ def notebook_titles(language: str) -> list[str]:
     """The '# ' title of each chapter notebook in ``language`` (what the report shows as chapter heading)."""
     titles = []
     for chapter in CHAPTERS:
-        nb = nbformat.read(paths.NOTEBOOKS_DIR / chapter.notebook, as_version=4)
+        nb = nbformat.read(paths.NOTEBOOKS_DIR / language / chapter.notebook, as_version=4)
         cell = next(
             c for c in nb.cells if f"lang-{language}" in c.metadata.get("tags", []) and c.source.startswith("# ")
         )

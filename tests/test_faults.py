@@ -238,6 +238,6 @@ def test_a_run_whose_pdf_failed_is_not_served_from_the_cache(tmp_path, monkeypat
     first = run(study, tmp_path, pdf=True)
     assert first.status == "ran"
     assert "PDF not made for en: Chromium did not write report.pdf" in capsys.readouterr().out
-    assert not (tmp_path / "cache" / "fixture-study").exists(), "an incomplete report is not cached"
+    assert not (tmp_path / "cache" / "reports" / "fixture-study").exists(), "an incomplete report is not cached"
     second = run(study, tmp_path, pdf=True)
     assert second.status == "ran", "the incomplete report is made again, not served"

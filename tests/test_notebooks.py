@@ -1,4 +1,4 @@
-"""The chapter notebooks: in step with their text twins, parameterised, bilingual, checked by nbval."""
+"""The chapter notebooks: generated in step with their bilingual sources, parameterised, checked by nbval."""
 
 from __future__ import annotations
 
@@ -10,43 +10,97 @@ import pandas as pd
 import pytest
 
 from evalkit import paths
-from evalkit.chapters import CHAPTERS, PARAMETER_NAMES
+from evalkit.chapters import CHAPTERS, LANGUAGES, PARAMETER_NAMES, declared_parameters
 from evalkit.notebook import open_chapter
-from evalkit.refresh import out_of_step
+from evalkit.refresh import language_notebook, out_of_step, reference_notebook, student_notebook, text_twin
 
 DEMO_STUDY = paths.PROJECT_ROOT / "tests" / "fixtures" / "demo-county"
 
 
-def read(chapter):
-    return nbformat.read(paths.NOTEBOOKS_DIR / chapter.notebook, as_version=4)
+def read(chapter, language="en"):
+    """The stored nbval reference of a chapter."""
+    return nbformat.read(reference_notebook(chapter, language), as_version=4)
 
 
-def test_every_notebook_matches_its_text_twin():
-    assert out_of_step() == [], "run `python -m evalkit.refresh` after editing a notebook's .py twin"
+def source(chapter):
+    """The bilingual jupytext source ``notebooks/<id>.py``."""
+    import jupytext
+
+    return jupytext.read(text_twin(chapter, paths.NOTEBOOKS_DIR))
+
+
+def test_every_generated_notebook_matches_its_source():
+    assert out_of_step() == [], "run `python -m evalkit.refresh` after editing a notebook's .py source"
+
+
+def test_a_notebook_saved_in_jupyterlab_is_caught_and_never_the_reference(tmp_path):
+    """A student notebook edited and saved is reported out of step; the nbval reference lives elsewhere."""
+    import shutil
+
+    notebooks, references = tmp_path / "notebooks", tmp_path / "references"
+    chapter = CHAPTERS[2]
+    shutil.copy(text_twin(chapter, paths.NOTEBOOKS_DIR), notebooks.mkdir() or notebooks)
+    for language in LANGUAGES:
+        for path in (student_notebook(chapter, language, notebooks), reference_notebook(chapter, language, references)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(language_notebook(text_twin(chapter, notebooks), language), path)
+    assert out_of_step([chapter], notebooks, references) == []
+    edited = nbformat.read(student_notebook(chapter, "sv", notebooks), as_version=4)
+    parameters = next(c for c in edited.cells if "parameters" in c.metadata.get("tags", []))
+    parameters.source = parameters.source.replace("partly_score: float = 0.5", "partly_score: float = 0")
+    nbformat.write(edited, student_notebook(chapter, "sv", notebooks))
+    assert out_of_step([chapter], notebooks, references) == [
+        f"{student_notebook(chapter, 'sv', notebooks)}: not in step with {chapter.id}.py"
+    ]
+    assert student_notebook(chapter, "sv") != reference_notebook(chapter, "sv")
+    assert not reference_notebook(chapter, "sv").is_relative_to(paths.NOTEBOOKS_DIR)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_notebook_has_a_parameters_cell_with_every_parameter(chapter):
-    cells = [c for c in read(chapter).cells if "parameters" in c.metadata.get("tags", [])]
+    cells = [c for c in source(chapter).cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1
-    for name in PARAMETER_NAMES:
-        assert f"{name} =" in cells[0].source
+    declared = declared_parameters(text_twin(chapter, paths.NOTEBOOKS_DIR))
+    assert set(PARAMETER_NAMES) <= set(declared)
+    for language in LANGUAGES:
+        assert declared_parameters(student_notebook(chapter, language))["language"] == language
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_papermill_lists_every_parameter_with_help_and_no_warning(chapter, caplog):
+    """papermill --help-notebook reads the parameters cell; an '=' in a comment used to hide parameters."""
+    from papermill.inspection import _infer_parameters
+    from papermill.iorw import load_notebook_node
+
+    nb = load_notebook_node(str(student_notebook(chapter, "sv")))
+    with caplog.at_level("WARNING", logger="papermill"):
+        inferred = _infer_parameters(nb)
+    assert [p.name for p in inferred] == list(declared_parameters(student_notebook(chapter, "sv")))
+    assert all(p.help and p.inferred_type_name != "None" for p in inferred), inferred
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_every_prose_cell_exists_in_both_languages(chapter):
     tags = [
         next(t for t in c.metadata.get("tags", []) if t.startswith("lang-"))
-        for c in read(chapter).cells
+        for c in source(chapter).cells
         if c.cell_type == "markdown"
     ]
     assert tags == ["lang-sv", "lang-en"] * (len(tags) // 2), "markdown cells come in sv/en pairs"
+    for language in LANGUAGES:
+        student = nbformat.read(student_notebook(chapter, language), as_version=4)
+        shown = {t for c in student.cells for t in c.metadata.get("tags", []) if t.startswith("lang-")}
+        assert shown == {f"lang-{language}"}, "a student notebook shows one language"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
-def test_stored_outputs_are_complete_and_error_free(chapter):
+def test_stored_outputs_are_complete_and_error_free(chapter, language):
     code_cells = [
-        c for c in read(chapter).cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+        c
+        for c in read(chapter, language).cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
     ]
     # A cell that only shows the study's commentary may be empty for a study without commentary there.
     commentary_only = lambda c: all(line.startswith("chapter.commentary(") for line in c.source.splitlines())  # noqa: E731
@@ -57,7 +111,7 @@ def test_stored_outputs_are_complete_and_error_free(chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_notebooks_hold_no_loops_or_function_definitions(chapter):
     """Logic lives in evalkit; a notebook that grows a function or loop must move it to the package."""
-    for cell in read(chapter).cells:
+    for cell in source(chapter).cells:
         if cell.cell_type == "code":
             for line in cell.source.splitlines():
                 assert not line.lstrip().startswith(("def ", "for ", "while ", "class ")), line
@@ -84,7 +138,7 @@ def test_session_rejects_an_unknown_language():
 @pytest.mark.slow
 def test_nbval_detects_a_changed_output(tmp_path):
     """The notebook regression check can fail: tamper with one stored output and nbval must object."""
-    nb = nbformat.read(paths.NOTEBOOKS_DIR / "01_organisation.ipynb", as_version=4)
+    nb = nbformat.read(reference_notebook(CHAPTERS[1], "en"), as_version=4)
     index, cell = next(
         (i, c)
         for i, c in enumerate(nb.cells)

@@ -58,10 +58,10 @@ class ReportArtefact:
 
 
 def findings(context: RunContext):
-    """The findings table of the study (:func:`evalkit.analysis.findings.findings_table`)."""
+    """The findings table of the study (:func:`evalkit.analysis.findings.findings_table`), via the store."""
     from evalkit.analysis.findings import findings_table
 
-    return findings_table(context.study)
+    return context.shared(findings_table)
 
 
 def claims(context: RunContext):
@@ -126,6 +126,20 @@ REPORT_ARTEFACTS: list[ReportArtefact] = [
         "every finding and QCA solution: in how many allocations consistent with the report it holds",
     ),
 ]
+
+
+def precomputed_analyses() -> list[Callable]:
+    """Analyses of the study computed once per run in the parent, before the notebooks need them.
+
+    Each is a function of the study alone; a notebook gets its result with
+    ``chapter.shared(function)`` from the analysis store
+    (:mod:`evalkit.report.store`) instead of computing it again in every
+    chapter and language. The report artefacts are computed the same way.
+    """
+    from evalkit.analysis.findings import findings_table
+    from evalkit.analysis.sensitivity import sensitivity_table
+
+    return [findings_table, sensitivity_table]
 
 
 def register(artefact: ReportArtefact) -> None:

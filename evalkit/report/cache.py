@@ -1,4 +1,4 @@
-"""Serve an unchanged re-run from the finished report or from ``.evalkit-cache``.
+"""Serve an unchanged re-run from the finished report or from ``.evalkit-cache``; cache each chapter.
 
 A run is identified by its *run key*: one SHA-256 over the study's input
 hashes, the chapter notebooks' hashes, the chapter list, the parameters,
@@ -19,6 +19,10 @@ from pathlib import Path
 from evalkit.report.manifest import MANIFEST_NAME, ManifestError, read_manifest, sha256_file
 
 KEEP_PER_STUDY = 4
+KEEP_CHAPTERS = 120
+CHAPTERS_DIRNAME = "chapters"
+REPORTS_DIRNAME = "reports"
+ENTRY_NAME = "entry.json"
 
 
 def report_is_current(report_dir: Path, key: str, pdfs: tuple[str, ...] = ()) -> bool:
@@ -42,13 +46,13 @@ def report_is_current(report_dir: Path, key: str, pdfs: tuple[str, ...] = ()) ->
 
 def cached_copy(cache_dir: Path, study_name: str, key: str, pdfs: tuple[str, ...] = ()) -> Path | None:
     """Return the cached report folder for ``key`` if it is intact and complete, else ``None``."""
-    folder = Path(cache_dir) / study_name / key
+    folder = Path(cache_dir) / REPORTS_DIRNAME / study_name / key
     return folder if report_is_current(folder, key, pdfs) else None
 
 
 def store(report_dir: Path, cache_dir: Path, study_name: str, key: str) -> None:
     """Copy a finished report into the cache (atomically) and keep the newest few entries."""
-    base = Path(cache_dir) / study_name
+    base = Path(cache_dir) / REPORTS_DIRNAME / study_name
     target = base / key
     if report_is_current(target, key):
         return
@@ -72,10 +76,77 @@ def prune(base: Path, keep: int = KEEP_PER_STUDY) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- one chapter in one language
+
+
+def chapter_files(entry: Path) -> dict[str, str] | None:
+    """Return ``{relative path: sha256}`` of an intact chapter entry, or ``None``."""
+    import json
+
+    try:
+        files = json.loads((entry / ENTRY_NAME).read_text(encoding="utf-8"))["files"]
+        for relpath, digest in files.items():
+            if sha256_file(entry / relpath) != digest:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return files
+
+
+def chapter_entry(cache_dir: Path, key: str) -> Path | None:
+    """Return the cached outputs of one chapter run (run key ``key``) if they are intact, else ``None``.
+
+    A chapter's outputs are its executed notebook, its HTML page and the
+    tables and figures it wrote, relative to the language folder.
+    """
+    entry = Path(cache_dir) / CHAPTERS_DIRNAME / key
+    return entry if chapter_files(entry) is not None else None
+
+
+def restore_chapter(entry: Path, target: Path) -> list[str]:
+    """Copy a chapter entry's files into the language folder ``target``; return their relative paths."""
+    files = chapter_files(entry) or {}
+    for relpath in files:
+        destination = Path(target) / relpath
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry / relpath, destination)
+    return sorted(files)
+
+
+def store_chapter(cache_dir: Path, key: str, source: Path, relpaths: list[str]) -> None:
+    """Store the files ``relpaths`` of ``source`` as the chapter entry ``key`` (atomically)."""
+    from evalkit.report.manifest import write_json_atomic
+
+    base = Path(cache_dir) / CHAPTERS_DIRNAME
+    base.mkdir(parents=True, exist_ok=True)
+    temporary = base / f".{key}.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    files = {}
+    for relpath in relpaths:
+        destination = temporary / relpath
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(source) / relpath, destination)
+        files[relpath] = sha256_file(destination)
+    write_json_atomic(temporary / ENTRY_NAME, {"files": files})
+    shutil.rmtree(base / key, ignore_errors=True)
+    os.replace(temporary, base / key)
+    prune(base, KEEP_CHAPTERS)
+
+
 def clear(cache_dir: Path, study_name: str | None = None) -> None:
     """Delete the cache of one study (or the whole cache folder)."""
-    target = Path(cache_dir) / study_name if study_name else Path(cache_dir)
+    target = Path(cache_dir) / REPORTS_DIRNAME / study_name if study_name else Path(cache_dir)
     shutil.rmtree(target, ignore_errors=True)
 
 
-__all__ = ["MANIFEST_NAME", "report_is_current", "cached_copy", "store", "prune", "clear"]
+__all__ = [
+    "MANIFEST_NAME",
+    "report_is_current",
+    "cached_copy",
+    "store",
+    "prune",
+    "clear",
+    "chapter_entry",
+    "restore_chapter",
+    "store_chapter",
+]

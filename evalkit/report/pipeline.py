@@ -35,6 +35,7 @@ The study folder is only read.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -48,7 +49,7 @@ from evalkit.chapters import CHAPTERS, Chapter
 from evalkit.paths import display_path
 from evalkit.report import cache, publish
 from evalkit.report import manifest as manifest_module
-from evalkit.report.artefacts import REPORT_ARTEFACTS, ReportArtefact, write_artefact
+from evalkit.report.artefacts import REPORT_ARTEFACTS, ReportArtefact, precomputed_analyses, write_artefact
 from evalkit.report.checks import PRE_RUN_CHECKS, PreRunCheck, overrides_still_given, run_checks
 from evalkit.report.plan import Plan, RunContext, RunError, chapter_tasks, combine_task, make_plan, parse_languages
 from evalkit.report.pool import run_tasks
@@ -121,6 +122,8 @@ def run_study(
     checks: Sequence[PreRunCheck] | None = None,
     overrides: Sequence[str] = (),
     artefacts: Sequence[ReportArtefact] | None = None,
+    parameters: dict | None = None,
+    scratch: bool = False,
     timeout: float | None = None,
     console=None,
     error_console=None,
@@ -156,6 +159,13 @@ def run_study(
         Names of the checks whose refusal is overridden (``evalkit run --allow-...``).
     artefacts : sequence of ReportArtefact, optional
         Report artefacts (default :data:`evalkit.report.artefacts.REPORT_ARTEFACTS`).
+    parameters : dict, optional
+        Chapter notebook parameters (``evalkit run -p NAME VALUE``): each name must be a
+        parameter of a selected notebook; text is converted to the type of its default.
+        Implies ``scratch``.
+    scratch : bool, optional
+        Write to ``reports/.scratch/<study>-<digest>/`` instead of the published report
+        folder (``evalkit run --chapter`` / ``-p``); the published report is never touched.
     timeout : float, optional
         Seconds a single cell may take (default: no limit).
     console : rich.console.Console, optional
@@ -185,22 +195,33 @@ def run_study(
         reveal_names,
         pdf,
         tuple(REPORT_ARTEFACTS if artefacts is None else artefacts),
+        parameters,
+        scratch,
     )
-    context = RunContext(plan, frozenset(overrides))
     cache_dir = Path(cache_dir or paths.CACHE_DIR)
+    context = RunContext(plan, frozenset(overrides), store=analysis_store(cache_dir))
     result = RunResult("ran", plan.report_dir)
     output = _Output(result, console, error_console)
     with publish.report_lock(plan.report_dir):
         publish.recover_interrupted_swap(plan.report_dir)
+        if plan.scratch:
+            output.say(f"Scratch report (the published report is not changed): {display_path(plan.report_dir)}")
         if not force and serve_from_cache(plan, context, cache_dir, output):
             result.status = "cached"
             return result
         # after the cache: unchanged inputs passed the checks when the cached report was made
         outcomes = run_checks(PRE_RUN_CHECKS if checks is None else checks, context, warn=output.problem)
-        complete = execute_and_publish(plan, context, outcomes, jobs, timeout, output)
+        complete = execute_and_publish(plan, context, outcomes, jobs, timeout, output, cache_dir, reuse=not force)
         if complete:
-            cache.store(plan.report_dir, cache_dir, plan.study_dir.name, plan.run_key)
+            cache.store(plan.report_dir, cache_dir, plan.report_dir.name, plan.run_key)
     return result
+
+
+def analysis_store(cache_dir: Path) -> Path:
+    """The run's analysis store: ``$EVALKIT_ANALYSIS_STORE`` if set, else ``<cache>/analyses``."""
+    from evalkit.report import store
+
+    return Path(os.environ.get(store.STORE_ENV) or Path(cache_dir) / "analyses")
 
 
 def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _Output) -> bool:
@@ -212,7 +233,7 @@ def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _
         publish.clear_failed(plan.report_dir)
         output.say(f"{CACHE_MESSAGE} ({display_path(plan.report_dir)})")
         return True
-    stored = cache.cached_copy(cache_dir, plan.study_dir.name, plan.run_key, plan.expected_pdfs)
+    stored = cache.cached_copy(cache_dir, plan.report_dir.name, plan.run_key, plan.expected_pdfs)
     if stored is None or not overrides_still_given(
         manifest_module.read_manifest(stored).get("checks"), context.overrides
     ):
@@ -252,6 +273,8 @@ class Execution:
         One line per written (or failed) report artefact.
     missing_pdfs : list of str
         ``"<language>: <reason>"`` for each expected PDF that was not made.
+    cached : list of str
+        The chapters (``"<id> [<language>]"``) copied from the chapter cache instead of executed.
     """
 
     results: list
@@ -259,6 +282,7 @@ class Execution:
     artefact_messages: list
     artefact_errors: list
     missing_pdfs: list
+    cached: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -266,23 +290,57 @@ class Execution:
 
 
 def execute_run(
-    plan: Plan, context: RunContext, work_dir: Path, jobs: int, timeout: float | None, console, environment=None
+    plan: Plan,
+    context: RunContext,
+    work_dir: Path,
+    jobs: int,
+    timeout: float | None,
+    console,
+    environment: dict | None = None,
+    cache_dir: Path | None = None,
+    reuse: bool = True,
 ) -> Execution:
     """Execute every chapter of ``plan`` into ``work_dir`` (plus combined reports, PDFs, artefacts).
 
     Used by ``evalkit run`` (into the partial folder) and ``evalkit audit``
-    (into a scratch sibling); nothing is published here.
+    (into a scratch sibling); nothing is published here. With ``cache_dir``, a
+    chapter whose key (:func:`evalkit.report.plan.chapter_key`) is cached is
+    copied from the cache instead of executed, and each executed chapter is
+    cached; the audit passes none and executes everything, and so does
+    ``--force`` (``reuse=False``: executed chapters are still cached).
     """
     for language in plan.languages:
         (work_dir / language).mkdir(parents=True, exist_ok=True)
+    chapters_dir = work_dir.parent / f"{work_dir.name}-chapters"
+    shutil.rmtree(chapters_dir, ignore_errors=True)
     sources_dir = Path(tempfile.mkdtemp(prefix="evalkit-sources-"))
     try:
-        tasks = chapter_tasks(plan, work_dir, sources_dir, timeout=timeout)
         artefacts = ArtefactThread(plan.artefacts, context, work_dir)
-        results, task_by_key = execute_tasks(plan, work_dir, tasks, jobs, console, environment)
+        tasks = chapter_tasks(plan, chapters_dir, sources_dir, timeout=timeout)
+        restored = {}
+        if cache_dir is not None and reuse:
+            for task in tasks:
+                entry = cache.chapter_entry(cache_dir, task["cache_key"])
+                if entry is not None:
+                    cache.restore_chapter(entry, work_dir / task["language"])
+                    restored[task["key"]] = task
+        for task in tasks:
+            if task["key"] not in restored:
+                Path(task["cwd"]).mkdir(parents=True)
+        results, task_by_key = execute_tasks(
+            plan,
+            work_dir,
+            [t for t in tasks if t["key"] not in restored],
+            restored,
+            jobs,
+            console,
+            environment,
+            cache_dir,
+        )
         artefact_outcome = artefacts.join()
     finally:
         shutil.rmtree(sources_dir, ignore_errors=True)
+        shutil.rmtree(chapters_dir, ignore_errors=True)
     failures = [
         {**r, "notebook": task_by_key.get(r["key"], {}).get("source", r["key"])} for r in results if r["status"] != "ok"
     ]
@@ -291,11 +349,20 @@ def execute_run(
         for r in results
         if r.get("combine") and r["status"] == "ok" and plan.pdf and not r.get("pdf")
     ]
-    return Execution(results, failures, artefact_outcome["messages"], artefact_outcome["errors"], missing_pdfs)
+    execution = Execution(results, failures, artefact_outcome["messages"], artefact_outcome["errors"], missing_pdfs)
+    execution.cached = sorted(restored)
+    return execution
 
 
 def execute_and_publish(
-    plan: Plan, context: RunContext, checks: dict, jobs: int, timeout: float | None, output: _Output
+    plan: Plan,
+    context: RunContext,
+    checks: dict,
+    jobs: int,
+    timeout: float | None,
+    output: _Output,
+    cache_dir: Path | None = None,
+    reuse: bool = True,
 ) -> bool:
     """Execute all chapters into the partial folder; publish it if every chapter succeeded.
 
@@ -309,10 +376,19 @@ def execute_and_publish(
     )
     started = time.perf_counter()
     try:
-        execution = execute_run(plan, context, work_dir, jobs, timeout, output.console)
+        from evalkit.report.store import STORE_ENV
+
+        environment = {STORE_ENV: str(context.store)} if context.store else {}
+        execution = execute_run(
+            plan, context, work_dir, jobs, timeout, output.console, environment, cache_dir, reuse=reuse
+        )
     except BaseException:  # interrupted or an I/O error: leave no partial folder behind
         shutil.rmtree(work_dir, ignore_errors=True)
         raise
+    if execution.cached:
+        output.say(
+            f"{len(execution.cached)} of {len(plan.chapters) * len(plan.languages)} chapter notebooks unchanged: taken from the cache"
+        )
     if not execution.ok:
         report_failure(plan, work_dir, execution.failures, execution.artefact_errors, output)
         return False
@@ -333,11 +409,30 @@ def execute_and_publish(
     return not execution.missing_pdfs
 
 
-def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, console, environment=None) -> tuple[list, dict]:
-    """Run the chapter tasks and, as soon as a language's chapters all succeeded, its combined report."""
-    task_by_key = {task["key"]: task for task in tasks}
-    remaining = {language: len(plan.chapters) for language in plan.languages}
+def execute_tasks(
+    plan: Plan,
+    work_dir: Path,
+    tasks: list,
+    restored: dict,
+    jobs: int,
+    console,
+    environment: dict | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[list, dict]:
+    """Run the chapter tasks and, as soon as a language's chapters are all there, its combined report.
+
+    ``restored`` are the chapter tasks served from the chapter cache. Each
+    executed chapter's files are moved from its own folder into the language
+    folder (and cached) as soon as it finishes.
+    """
+    task_by_key = {task["key"]: task for task in [*tasks, *restored.values()]}
+    remaining = {language: sum(1 for t in tasks if t["language"] == language) for language in plan.languages}
     failed_languages: set[str] = set()
+
+    def combine(language: str) -> dict:
+        task = combine_task(plan, work_dir, language)
+        task_by_key[task["key"]] = task
+        return task
 
     def follow_up(done: dict) -> list[dict]:
         task = task_by_key.get(done["key"], {})
@@ -348,20 +443,60 @@ def execute_tasks(plan: Plan, work_dir: Path, tasks: list, jobs: int, console, e
         if done["combine"] or language is None:
             return []
         remaining[language] -= 1
+        collect_chapter(task, done, work_dir / language, cache_dir)
         if done["status"] != "ok":
             failed_languages.add(language)
         if remaining[language] == 0 and language not in failed_languages:
-            combine = combine_task(plan, work_dir, language)
-            task_by_key[combine["key"]] = combine
-            return [combine]
+            return [combine(language)]
         return []
 
-    results = run_tasks(tasks, jobs, console, follow_up=follow_up, environment=environment)
+    ready = [combine(language) for language in plan.languages if remaining[language] == 0]
+    results = run_tasks([*tasks, *ready], jobs, console, follow_up=follow_up, environment=environment)
     return results, task_by_key
 
 
+def collect_chapter(task: dict, done: dict, language_dir: Path, cache_dir: Path | None) -> None:
+    """Move what a finished chapter wrote in its own folder into the language folder (and into the cache).
+
+    A failed chapter's partial notebook is moved next to the language folder's
+    files (hidden), where :func:`evalkit.report.publish.keep_failed` finds it.
+    """
+    folder = Path(task["cwd"])
+    if done["status"] != "ok":
+        partial = done.get("partial")
+        if partial and Path(partial).exists():
+            target = language_dir / f".{task['chapter']}.partial.ipynb"
+            shutil.move(partial, target)
+            done["partial"] = str(target)
+        return
+    relpaths = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    clashes = [relpath for relpath in relpaths if (language_dir / relpath).exists()]
+    if clashes:
+        done.update(status="failed", cell=None, error=f"another chapter already wrote {', '.join(clashes)}")
+        return
+    if cache_dir is not None:
+        try:
+            cache.store_chapter(cache_dir, task["cache_key"], folder, relpaths)
+        except OSError:
+            pass  # a cache that cannot be written only costs time on the next run
+    for relpath in relpaths:
+        (language_dir / relpath).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(folder / relpath, language_dir / relpath)
+
+
 class ArtefactThread:
-    """Compute the report artefacts in a thread while the notebooks run."""
+    """Compute the report artefacts, then warm the shared analyses, in a thread while the notebooks run.
+
+    The shared analyses (:func:`evalkit.report.artefacts.precomputed_analyses`)
+    go into the run's analysis store; a notebook that needs one before it is
+    there waits for it (the store's lock) instead of computing it again. A
+    failing warm-up is not an error here: the notebook that needs the analysis
+    computes it and reports any error itself.
+    """
 
     def __init__(self, artefacts: Sequence[ReportArtefact], context: RunContext, folder: Path):
         self.artefacts, self.context, self.folder = tuple(artefacts), context, folder
@@ -375,6 +510,11 @@ class ArtefactThread:
                 self.outcome["messages"].append(write_artefact(artefact, self.context, self.folder))
             except Exception as error:  # reported as a failed run, with the cause
                 self.outcome["errors"].append(f"{artefact.filename} failed: {type(error).__name__}: {error}")
+        for function in precomputed_analyses():
+            try:
+                self.context.shared(function)
+            except Exception:  # noqa: S112 - the notebook that needs it reports the error
+                continue
 
     def join(self) -> dict:
         self.thread.join()
@@ -413,6 +553,7 @@ def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
         "languages": list(plan.languages),
         "parameters": plan.parameters,
         **({"chapter_parameters": plan.chapter_parameters} if plan.chapter_parameters else {}),
+        **({"scratch": True} if plan.scratch else {}),
         "checks": checks,
         "artefacts": {artefact.name: artefact.filename for artefact in plan.artefacts},
         **plan.environment,

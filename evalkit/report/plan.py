@@ -22,11 +22,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.chapters import LANGUAGES, Chapter, notebook_parameters
+from evalkit.chapters import (
+    LANGUAGES,
+    RUN_PARAMETERS,
+    Chapter,
+    ParameterError,
+    check_parameter,
+    declared_parameters,
+    notebook_parameters,
+    parse_parameter,
+)
 from evalkit.paths import display_path
 from evalkit.report import manifest as manifest_module
 
 REPORT_NAME = "report.html"
+SCRATCH_DIRNAME = ".scratch"
 
 
 class RunError(RuntimeError):
@@ -57,6 +67,9 @@ class Plan:
         ``pdf`` is False when Chromium is missing.
     chromium : str or None
         The Chromium that prints the PDFs (found once, in the parent process).
+    scratch : bool
+        A student's run (some chapters, or ``-p`` parameters): written to
+        ``reports/.scratch/<study>-<digest>/``, never to the published report folder.
     artefacts : tuple of ReportArtefact
         The report artefacts computed once per run (:mod:`evalkit.report.artefacts`).
     parameters : dict
@@ -85,6 +98,7 @@ class Plan:
     environment: dict
     chapter_parameters: dict = field(default_factory=dict)
     chromium: str | None = None
+    scratch: bool = False
     run_key: str = ""
 
     @property
@@ -98,10 +112,12 @@ class RunContext:
     """What pre-run checks and report artefacts see: the plan, the overrides and the loaded study.
 
     The study is loaded once, on first use, and shared (thread-safe).
+    ``store`` is the run's analysis store, also given to the notebooks.
     """
 
     plan: Plan
     overrides: frozenset = frozenset()
+    store: Path | None = None
     _study: object = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -118,6 +134,12 @@ class RunContext:
 
                 self._study = load_study(self.plan.study_dir)
             return self._study
+
+    def shared(self, function, **params):
+        """Return ``function(self.study, **params)`` through the run's analysis store (:mod:`evalkit.report.store`)."""
+        from evalkit.report import store
+
+        return store.shared_in(self.store or store.store_dir(), function, self.study, **params)
 
 
 def parse_languages(text: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -254,6 +276,59 @@ def language_parameters(study_dir: Path, report_dir: Path, language: str, reveal
     )
 
 
+def chapter_parameter_values(chapters: Sequence[Chapter], notebooks_dir: Path, given: dict) -> dict:
+    """Check ``-p`` parameters against the selected notebooks' own; return ``{chapter id: {name: value}}``.
+
+    A value given as text (from the command line) is converted to the type of
+    the parameter's default; any other value must already have that type. Each
+    parameter goes to every selected chapter that declares it.
+
+    Raises
+    ------
+    RunError
+        A name no selected notebook declares (listing the ones they do), a
+        name that ``evalkit run`` sets itself, or a value of the wrong type.
+    """
+    if not given:
+        return {}
+    declared = {c.id: declared_parameters(c.notebook_path(notebooks_dir)) for c in chapters}
+    values: dict[str, dict] = {}
+    for name, value in given.items():
+        if name in RUN_PARAMETERS:
+            raise RunError(
+                f"-p {name}: set by evalkit run itself (use the study argument, --language or --reveal-names)"
+            )
+        owners = [chapter_id for chapter_id, names in declared.items() if name in names]
+        if not owners:
+            known = sorted({n for names in declared.values() for n in names} - RUN_PARAMETERS)
+            raise RunError(
+                f"-p {name}: unknown parameter; the selected chapters' parameters are: "
+                + (
+                    ", ".join(f"{n} ({', '.join(c for c, names in declared.items() if n in names)})" for n in known)
+                    or "(none)"
+                )
+            )
+        for chapter_id in owners:
+            names = declared[chapter_id]
+            try:
+                typed = (
+                    parse_parameter(name, value, names)
+                    if isinstance(value, str)
+                    else check_parameter(name, value, names)
+                )
+                typed = check_parameter(name, typed, names)
+            except ParameterError as error:
+                raise RunError(f"-p {name}: {error}") from None
+            values.setdefault(chapter_id, {})[name] = typed
+    return {chapter_id: dict(sorted(items.items())) for chapter_id, items in values.items()}
+
+
+def scratch_dir_for(study_dir: Path, reports_root: Path | None, material: dict) -> Path:
+    """Return ``<reports root>/.scratch/<study>-<digest>``: one folder per chapter selection and parameters."""
+    digest = manifest_module.digest_of(material)[:10]
+    return (reports_root or paths.REPORTS_DIR) / SCRATCH_DIRNAME / f"{study_dir.name}-{digest}"
+
+
 def make_plan(
     study_dir,
     languages: Sequence[str],
@@ -263,13 +338,34 @@ def make_plan(
     reveal_names: bool,
     pdf: bool,
     artefacts: Sequence = (),
+    parameters: dict | None = None,
+    scratch: bool = False,
 ) -> Plan:
-    """Hash inputs, notebooks and environment and derive the run key (nothing is executed)."""
+    """Hash inputs, notebooks and environment and derive the run key (nothing is executed).
+
+    With ``parameters`` (``-p``) or ``scratch`` the report goes to a scratch
+    folder (:func:`scratch_dir_for`), never to the published one.
+    """
     from evalkit.report.pdf import find_chromium
 
     study_dir = Path(study_dir).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
-    report_dir = paths.report_dir_for(study_dir, Path(reports_root).resolve() if reports_root else None)
+    reports_root = Path(reports_root).resolve() if reports_root else None
+    missing = [c.notebook for c in chapters if not c.notebook_path(notebooks_dir).is_file()]
+    if missing:
+        raise RunError(f"chapter notebook(s) missing in {display_path(notebooks_dir)}: {', '.join(missing)}")
+    chapter_parameters = chapter_parameter_values(chapters, notebooks_dir, dict(parameters or {}))
+    scratch = bool(scratch or chapter_parameters)
+    if scratch:
+        selection = {
+            "chapters": [c.id for c in chapters],
+            "languages": list(languages),
+            "parameters": chapter_parameters,
+            "reveal_names": bool(reveal_names),
+        }
+        report_dir = scratch_dir_for(study_dir, reports_root, selection)
+    else:
+        report_dir = paths.report_dir_for(study_dir, reports_root)
     check_inputs(study_dir, chapters, notebooks_dir, report_dir)
     chromium = find_chromium() if pdf else None
     plan = Plan(
@@ -283,12 +379,34 @@ def make_plan(
         chromium=chromium,
         artefacts=tuple(artefacts),
         parameters={lang: language_parameters(study_dir, report_dir, lang, reveal_names) for lang in languages},
+        chapter_parameters=chapter_parameters,
+        scratch=scratch,
         inputs=manifest_module.hash_tree(study_dir),
         notebooks={c.id: manifest_module.sha256_file(c.notebook_path(notebooks_dir)) for c in chapters},
         environment=manifest_module.environment(),
     )
     plan.run_key = manifest_module.digest_of(key_material(plan))
     return plan
+
+
+def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
+    """Return the key of one chapter in one language: everything that can change its outputs.
+
+    Its outputs (executed notebook, HTML page, the tables and figures it wrote)
+    are cached under this key, so a change to one chapter's notebook executes
+    only that chapter again.
+    """
+    return manifest_module.digest_of(
+        {
+            "inputs": plan.inputs,
+            "notebook": plan.notebooks[chapter.id],
+            "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
+            "language": language,
+            "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
+            "page": [plan.study_dir.name, study_title(plan.study_dir)],
+            "environment": plan.environment,
+        }
+    )
 
 
 def key_material(plan: Plan) -> dict:
@@ -321,10 +439,13 @@ def study_title(study_dir: Path) -> str | None:
 
 
 def chapter_tasks(
-    plan: Plan, work_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None
+    plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None
 ) -> list[dict]:
     """Return one execution task per (language, chapter), language by language.
 
+    Each task runs in its own folder ``chapters_dir/<language>-<chapter>/``, at the
+    depth of a language folder so the relative ``study`` parameter resolves the
+    same way; the pipeline then moves what it wrote into the language folder.
     Chapters kept as jupytext scripts are converted to notebooks in ``sources_dir``.
     """
     from evalkit.report.execute import materialise_notebook
@@ -334,16 +455,18 @@ def chapter_tasks(
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:
+            folder = Path(chapters_dir) / f"{language}-{chapter.id}"
             task = {
                 "key": f"{chapter.id} [{language}]",
                 "chapter": chapter.id,
                 "language": language,
                 "source": str(chapter.notebook_path(plan.notebooks_dir)),
                 "notebook": str(notebooks[chapter.id]),
-                "output": str(work_dir / language / chapter.notebook),
-                "cwd": str(work_dir / language),
+                "output": str(folder / chapter.notebook),
+                "cwd": str(folder),
                 "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
                 "timeout": timeout,
+                "cache_key": chapter_key(plan, chapter, language),
             }
             if html:
                 task["html"] = {
