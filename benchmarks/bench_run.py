@@ -79,8 +79,10 @@ def timed(command: list[str], env: dict) -> tuple[float, str]:
 
 def floor_jobs(study: Path, notebooks: Path, languages, work: Path) -> list[tuple[str, str, str]]:
     """(working folder, name, code) for every chapter and language, parameters injected as papermill does."""
-    import jupytext
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
+
+    from evalkit.report.execute import materialise_notebook
 
     report_dir = work / "floor" / study.name
     jobs = []
@@ -89,7 +91,8 @@ def floor_jobs(study: Path, notebooks: Path, languages, work: Path) -> list[tupl
         cwd.mkdir(parents=True, exist_ok=True)
         parameters = language_parameters(study, report_dir, language, False)
         for chapter in CHAPTERS:
-            nb = parameterize_notebook(jupytext.read(notebooks / f"{chapter.id}.py"), parameters)
+            source = materialise_notebook(notebooks / f"{chapter.id}.py", work / "sources")
+            nb = parameterize_notebook(load_notebook_node(str(source)), parameters)
             code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
             jobs.append((str(cwd), f"{chapter.id} [{language}]", code))
     return jobs

@@ -56,7 +56,7 @@ def store_dir() -> Path:
 
 
 def _frame_digest(frame) -> str:
-    text = frame.to_csv(lineterminator="\n") + json.dumps([str(t) for t in frame.dtypes])
+    text = frame.to_json(orient="split", default_handler=str) + json.dumps([str(t) for t in frame.dtypes])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
