@@ -64,14 +64,15 @@ chapter.commentary("introduction")
 # how the row is backed.
 
 # %%
-chapter.say(narrative.municipalities_summary)
-chapter.commentary("municipalities")
-chapter.table(
-    chapter.study.tables["municipalities"][
-        ["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]
-    ],
-    "municipalities",
-)
+with chapter.part("municipalities"):
+    chapter.say(narrative.municipalities_summary)
+    chapter.commentary("municipalities")
+    chapter.table(
+        chapter.study.tables["municipalities"][
+            ["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]
+        ],
+        "municipalities",
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## Intervjuerna
@@ -88,10 +89,11 @@ chapter.table(
 # Interviewees are always described by role, never by name.
 
 # %%
-chapter.say(narrative.interviews_summary)
-chapter.commentary("interviews")
-chapter.table(study_overview.interviews_by_group(chapter.study), "interviews_by_group")
-chapter.table(study_overview.interviews_by_role(chapter.study), "interviews_by_role")
+with chapter.part("interviews"):
+    chapter.say(narrative.interviews_summary)
+    chapter.commentary("interviews")
+    chapter.table(study_overview.interviews_by_group(chapter.study), "interviews_by_group")
+    chapter.table(study_overview.interviews_by_role(chapter.study), "interviews_by_role")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Enkäten och dokumenten
@@ -110,12 +112,14 @@ chapter.table(study_overview.interviews_by_role(chapter.study), "interviews_by_r
 # competence development plans, follow-ups and the like.
 
 # %%
-chapter.say(narrative.survey_summary)
-chapter.say(narrative.documents_summary)
-chapter.commentary("survey")
-chapter.codebook_table("survey_questions", ["question_id", "text"])
-chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
-chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_type")
+with chapter.part("survey"):
+    chapter.say(narrative.survey_summary)
+    chapter.commentary("survey")
+    chapter.codebook_table("survey_questions", ["question_id", "text"])
+    chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
+with chapter.part("documents"):
+    chapter.say(narrative.documents_summary)
+    chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_type")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Hur varje uppgift är belagd
@@ -136,9 +140,10 @@ chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_typ
 # assumptions.
 
 # %%
-chapter.say(narrative.provenance_summary)
-chapter.commentary("provenance")
-chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
+with chapter.part("provenance"):
+    chapter.say(narrative.provenance_summary)
+    chapter.commentary("provenance")
+    chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Vad som skulle ändras om ett antagande var fel
@@ -157,12 +162,34 @@ chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 # not findings: a result missing from the list is therefore not shown to be robust.
 
 # %%
-sensitivity_by_value = chapter.shared(sensitivity.sensitivity_table)
-sensitivity_by_finding = sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)
-chapter.say(narrative.sensitivity_summary, sensitivity_by_finding)
-chapter.commentary("sensitivity")
-chapter.table(sensitivity_by_finding[["finding_id", "n_cells"]], "sensitivity_by_finding")
-chapter.save_table(sensitivity_by_value, "sensitivity_by_value")
+with chapter.part("sensitivity"):
+    sensitivity_by_value = chapter.shared(sensitivity.sensitivity_table)
+    sensitivity_by_finding = sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)
+    chapter.say(narrative.sensitivity_summary, sensitivity_by_finding)
+    chapter.commentary("sensitivity")
+    chapter.table(sensitivity_by_finding[["finding_id", "n_cells"]], "sensitivity_by_finding")
+    chapter.save_table(sensitivity_by_value, "sensitivity_by_value")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Publicerade påståenden
+#
+# När en studie återger en publicerad utvärdering innehåller `published_claims.csv` den
+# utvärderingens räknade påståenden, vart och ett kopplat till det resultat som ska återge det.
+# Varje påstående räknas om från studiens data vid varje körning: vad källan anger, vad data ger
+# och om de stämmer. `evalkit run` avbryter när ett påstående inte stämmer (utom med
+# `--allow-claim-mismatch`), och tabellen sparas också som `claims.csv` i rapporten.
+
+# %% [markdown] tags=["lang-en"]
+# ## Published claims
+#
+# When a study re-encodes a published evaluation, `published_claims.csv` holds that evaluation's
+# counted statements, each tied to the finding that must reproduce it. Every claim is recomputed
+# from the study's data on each run: what the source states, what the data give, and whether they
+# agree. `evalkit run` stops when a claim disagrees (unless `--allow-claim-mismatch`), and the
+# table is also saved as `claims.csv` in the report.
+
+# %%
+chapter.claims()
 
 # %% [markdown] tags=["lang-sv"]
 # ## Begränsningar att ha i minnet

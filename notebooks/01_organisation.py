@@ -64,12 +64,11 @@ chapter.commentary("introduction")
 # between them; the share per municipality is in the next table. Full time means 100 percent.
 
 # %%
-chapter.say(narrative.posts_summary)
-chapter.commentary("posts")
-chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
-
-# %%
-chapter.table(organisation.posts_by_municipality(chapter.study), "posts_by_municipality")
+with chapter.part("posts"):
+    chapter.say(narrative.posts_summary)
+    chapter.commentary("posts")
+    chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
+    chapter.table(organisation.posts_by_municipality(chapter.study), "posts_by_municipality")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Vad tiden går till
@@ -87,11 +86,12 @@ chapter.table(organisation.posts_by_municipality(chapter.study), "posts_by_munic
 # meant for.
 
 # %%
-chapter.say(narrative.time_split_summary)
-chapter.commentary("time_split")
-time_split = organisation.time_split(chapter.study)
-chapter.figure(figures.time_split_figure(time_split, chapter.study, language=chapter.language), "time_split")
-chapter.table(organisation.time_split(chapter.study, wide=True), "time_split")
+with chapter.part("time_split"):
+    chapter.say(narrative.time_split_summary)
+    chapter.commentary("time_split")
+    time_split = organisation.time_split(chapter.study)
+    chapter.figure(figures.time_split_figure(time_split, chapter.study, language=chapter.language), "time_split")
+    chapter.table(organisation.time_split(chapter.study, wide=True), "time_split")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Placering, kombination, roll och mandat
@@ -114,12 +114,13 @@ chapter.table(organisation.time_split(chapter.study, wide=True), "time_split")
 # Expert teams per municipality come from the condition table.
 
 # %%
-chapter.commentary("placement")
-chapter.table(organisation.placement_summary(chapter.study), "placement")
-chapter.table(organisation.combination_summary(chapter.study), "combination")
-chapter.table(organisation.role_summary(chapter.study), "role")
-chapter.table(organisation.management_group_seats(chapter.study), "management_group")
-chapter.table(organisation.expert_teams(chapter.study), "expert_teams")
+with chapter.part("organisation_features"):
+    chapter.commentary("placement")
+    chapter.table(organisation.placement_summary(chapter.study), "placement")
+    chapter.table(organisation.combination_summary(chapter.study), "combination")
+    chapter.table(organisation.role_summary(chapter.study), "role")
+    chapter.table(organisation.management_group_seats(chapter.study), "management_group")
+    chapter.table(organisation.expert_teams(chapter.study), "expert_teams")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Resultat

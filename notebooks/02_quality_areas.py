@@ -87,9 +87,10 @@ chapter.codebook_table("quality_areas", ["quality_area_id", "definition"])
 # The findings further down count *yes*; an unknown value is never counted as no.
 
 # %%
-chapter.say(narrative.assessment_summary)
-chapter.commentary("indicators")
-chapter.table(quality_areas.indicator_tally(chapter.study), "indicator_tally")
+with chapter.part("quality_areas"):
+    chapter.say(narrative.assessment_summary)
+    chapter.commentary("indicators")
+    chapter.table(quality_areas.indicator_tally(chapter.study), "indicator_tally")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Överensstämmelse mellan kodare
@@ -133,14 +134,17 @@ chapter.say(agreement.agreement_markdown)
 # known.
 
 # %%
-chapter.say(narrative.shared_post_note)
-chapter.commentary("heatmap")
-matrix = quality_areas.quality_area_matrix(chapter.study, partly_score=partly_score)
-chapter.figure(
-    figures.quality_area_heatmap(matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
-    "quality_area_heatmap",
-)
-chapter.table(matrix, "quality_area_matrix")
+with chapter.part("quality_areas"):
+    chapter.say(narrative.shared_post_note)
+    chapter.commentary("heatmap")
+    matrix = quality_areas.quality_area_matrix(chapter.study, partly_score=partly_score)
+    chapter.figure(
+        figures.quality_area_heatmap(
+            matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names
+        ),
+        "quality_area_heatmap",
+    )
+    chapter.table(matrix, "quality_area_matrix")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Efter grupp: väl fungerande, sämre fungerande, team
@@ -157,9 +161,12 @@ chapter.table(matrix, "quality_area_matrix")
 # the team municipalities is in chapter 3.
 
 # %%
-chapter.say(narrative.group_sizes)
-chapter.commentary("groups")
-chapter.table(quality_areas.quality_area_by_group(chapter.study, partly_score=partly_score), "quality_area_by_group")
+with chapter.part("quality_areas"):
+    chapter.say(narrative.group_sizes)
+    chapter.commentary("groups")
+    chapter.table(
+        quality_areas.quality_area_by_group(chapter.study, partly_score=partly_score), "quality_area_by_group"
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## Resultat

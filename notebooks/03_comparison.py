@@ -67,11 +67,12 @@ chapter.commentary("introduction")
 # the difference with care: the groups are small.
 
 # %%
-team_comparison = comparison.team_vs_coordinator(chapter.study, partly_score=partly_score)
-chapter.say(narrative.team_summary)
-chapter.say(narrative.comparison_reconstruction, team_comparison)
-chapter.commentary("team_vs_coordinator")
-chapter.table(team_comparison, "team_vs_coordinator")
+with chapter.part("team_comparison"):
+    team_comparison = comparison.team_vs_coordinator(chapter.study, partly_score=partly_score)
+    chapter.say(narrative.team_summary)
+    chapter.say(narrative.comparison_reconstruction, team_comparison)
+    chapter.commentary("team_vs_coordinator")
+    chapter.table(team_comparison, "team_vs_coordinator")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Vad teammodellen ger och vad den saknar
@@ -88,10 +89,11 @@ chapter.table(team_comparison, "team_vs_coordinator")
 # without known values it is *unknown*.
 
 # %%
-team_profile = comparison.team_model_profile(chapter.study, partly_score=partly_score)
-chapter.say(narrative.team_model_summary, team_profile)
-chapter.commentary("team_model")
-chapter.table(team_profile, "team_model_profile")
+with chapter.part("team_comparison"):
+    team_profile = comparison.team_model_profile(chapter.study, partly_score=partly_score)
+    chapter.say(narrative.team_model_summary, team_profile)
+    chapter.commentary("team_model")
+    chapter.table(team_profile, "team_model_profile")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Ärendestatistik före och efter samordnaren
@@ -107,13 +109,14 @@ chapter.table(team_profile, "team_model_profile")
 # are left out.
 
 # %%
-chapter.say(narrative.case_statistics_summary)
-chapter.commentary("case_statistics")
-chapter.figures(
-    figures.case_series_figures(chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
-    "case_series",
-)
-chapter.table(case_statistics.before_after_summary(chapter.study), "before_after")
+with chapter.part("case_statistics"):
+    chapter.say(narrative.case_statistics_summary)
+    chapter.commentary("case_statistics")
+    chapter.figures(
+        figures.case_series_figures(chapter.study, language=chapter.language, reveal_names=chapter.reveal_names),
+        "case_series",
+    )
+    chapter.table(case_statistics.before_after_summary(chapter.study), "before_after")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Fanns ökningen redan före samordnaren?
@@ -131,8 +134,9 @@ chapter.table(case_statistics.before_after_summary(chapter.study), "before_after
 # years before the start, the slope is uncertain.
 
 # %%
-chapter.commentary("pre_trend")
-chapter.table(case_statistics.pre_existing_trend(chapter.study), "pre_existing_trend")
+with chapter.part("pre_existing_trend"):
+    chapter.commentary("pre_trend")
+    chapter.table(case_statistics.pre_existing_trend(chapter.study), "pre_existing_trend")
 
 # %% [markdown] tags=["lang-sv"]
 # ## En utforskande nivåförändringsmodell
@@ -151,9 +155,10 @@ chapter.table(case_statistics.pre_existing_trend(chapter.study), "pre_existing_t
 # of this kind can say, not that the coordinator had an effect.
 
 # %%
-chapter.say(narrative.longest_series)
-chapter.commentary("level_change")
-chapter.table(case_statistics.level_change_model(chapter.study), "level_change_model")
+with chapter.part("level_change_model"):
+    chapter.say(narrative.longest_series)
+    chapter.commentary("level_change")
+    chapter.table(case_statistics.level_change_model(chapter.study), "level_change_model")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Resultat

@@ -83,8 +83,9 @@ chapter.commentary("introduction")
 # value shows as `?`.
 
 # %%
-chapter.commentary("conditions")
-chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as), "condition_table")
+with chapter.part("condition_table"):
+    chapter.commentary("conditions")
+    chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as), "condition_table")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Nödvändiga villkor
@@ -101,11 +102,12 @@ chapter.table(success_factors.condition_table(chapter.study, partly_as=partly_as
 # outcome, and *relevance* (RoN) whether the condition is trivial (present almost everywhere).
 
 # %%
-success = chapter.shared(
-    success_factors.qca_analysis, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
-)
-chapter.commentary("necessity")
-chapter.table(success.necessity, "necessity_success_factors")
+with chapter.part("success_factor_qca"):
+    success = chapter.shared(
+        success_factors.qca_analysis, kind="success_factor", partly_as=partly_as, consistency_cut=consistency_cut
+    )
+    chapter.commentary("necessity")
+    chapter.table(success.necessity, "necessity_success_factors")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Sanningstabell och lösningar: framgångsfaktorerna
@@ -126,10 +128,11 @@ chapter.table(success.necessity, "necessity_success_factors")
 # factors help). Where several equally simple solutions exist, all are shown.
 
 # %%
-chapter.say(narrative.qca_solutions_summary, success, "outcome")
-chapter.commentary("success_solutions")
-chapter.table(success.truth_table, "truth_table_success_factors")
-chapter.table(success.solutions_frame(), "solutions_success_factors")
+with chapter.part("success_factor_qca"):
+    chapter.say(narrative.qca_solutions_summary, success, "outcome")
+    chapter.commentary("success_solutions")
+    chapter.table(success.truth_table, "truth_table_success_factors")
+    chapter.table(success.solutions_frame(), "solutions_success_factors")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Förklaringarna till svårigheter
@@ -142,18 +145,19 @@ chapter.table(success.solutions_frame(), "solutions_success_factors")
 # The same analysis for the outcome *works poorly*, with the explanations of failure as conditions.
 
 # %%
-failure = chapter.shared(
-    success_factors.qca_analysis,
-    kind="failure_explanation",
-    partly_as=partly_as,
-    consistency_cut=consistency_cut,
-    outcome="~outcome",
-)
-chapter.say(narrative.qca_solutions_summary, failure, "~outcome")
-chapter.commentary("failure_solutions")
-chapter.table(failure.necessity, "necessity_failure_explanations")
-chapter.table(failure.truth_table, "truth_table_failure_explanations")
-chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
+with chapter.part("failure_qca"):
+    failure = chapter.shared(
+        success_factors.qca_analysis,
+        kind="failure_explanation",
+        partly_as=partly_as,
+        consistency_cut=consistency_cut,
+        outcome="~outcome",
+    )
+    chapter.say(narrative.qca_solutions_summary, failure, "~outcome")
+    chapter.commentary("failure_solutions")
+    chapter.table(failure.necessity, "necessity_failure_explanations")
+    chapter.table(failure.truth_table, "truth_table_failure_explanations")
+    chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Resultat

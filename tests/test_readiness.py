@@ -56,6 +56,8 @@ def test_tiny_study_statuses_worked_out_by_hand():
         "interviews": R.READY,
         "survey": R.READY,
         "documents": R.READY,
+        "provenance": R.READY,
+        "sensitivity": R.READY,
         "posts": R.READY,
         "time_split": R.READY,
         "organisation_features": R.READY,

@@ -20,7 +20,7 @@ def test_an_untouched_scaffold_is_refused_naming_what_is_missing(tmp_path, capsy
     code = main(["run", str(study), "--no-pdf", "--language", "en", "--reports-root", str(tmp_path / "reports")])
     out = capsys.readouterr().err  # refusals go to stderr (ux.md §3)
     assert code == 1
-    assert "lacks what 15 parts of the report need; nothing was run and no report was changed." in out
+    assert "lacks what 17 parts of the report need; nothing was run and no report was changed." in out
     assert "00_study / municipalities: municipalities.csv: no municipalities (0 rows)" in out
     assert "01_organisation / posts: coordinators.csv: no coordinators (0 rows)" in out
     assert "03_comparison / case_statistics: case_statistics.csv: no case counts (0 rows with a value)" in out
@@ -60,3 +60,43 @@ def test_the_run_command_offers_both_overrides():
     from evalkit.runner import overrides
 
     assert overrides(args) == ["readiness", "published-claims"]
+
+
+@pytest.mark.slow
+def test_allow_incomplete_renders_a_box_for_each_missing_part_in_both_languages(tmp_path):
+    import io
+
+    import nbformat
+    from rich.console import Console
+
+    from evalkit.chapters import CHAPTERS
+    from evalkit.report import manifest
+
+    study = create_study(tmp_path / "data" / "new-county-2026")
+    result = run_study(
+        study,
+        languages="sv,en",
+        pdf=False,
+        reports_root=tmp_path / "reports",
+        cache_dir=tmp_path / "cache",
+        overrides=["readiness"],
+        console=Console(file=io.StringIO(), width=200),
+    )
+    assert result.status == "ran", "\n".join(result.messages)
+    report = tmp_path / "reports" / "new-county-2026"
+    assert manifest.read_manifest(report)["checks"]["readiness"] == "overridden"
+    titles = {"sv": "Underlaget räcker inte: ", "en": "Not enough data: "}
+    for language in ("sv", "en"):
+        shown = []
+        for chapter in CHAPTERS:
+            notebook = nbformat.read(report / language / chapter.notebook, as_version=4)
+            outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+            assert not [o for o in outputs if o.get("output_type") == "error"], chapter.id
+            shown += [str(o.get("data", {}).get("text/plain", "")) for o in outputs]
+        boxes = [text for text in shown if text.startswith("[" + titles[language])]
+        from evalkit.study.readiness import PARTS
+
+        expected = {"[" + titles[language] + part.title(language) + "]" for part in PARTS}
+        assert {box.splitlines()[0] for box in boxes} == expected, language
+        html = (report / language / "report.html").read_text(encoding="utf-8")
+        assert html.count("evalkit-notice-not-enough-data") >= len(PARTS)

@@ -293,6 +293,22 @@ def check_documents(study) -> list[Shortfall]:
     return [_cannot("documents.csv", "inga dokument (0 rader)", "no documents (0 rows)")]
 
 
+def check_provenance(study) -> list[Shortfall]:
+    """How each value is backed (and the sensitivity to reconstructions): some row in some table."""
+    from evalkit.study.model import DATA_TABLES
+
+    counted = [name for name in DATA_TABLES if name != "published_claims" and name in study.tables]
+    if any(len(study.tables[name]) for name in counted):
+        return []
+    return [
+        _cannot(
+            "municipalities.csv",
+            f"inga rader i någon av studiens {len(counted)} tabeller",
+            f"no rows in any of the study's {len(counted)} tables",
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- 01 organisation
 
 
@@ -771,6 +787,20 @@ PARTS: tuple[Part, ...] = (
     Part("00_study", "interviews", "Intervjuerna", "The interviews", check_interviews),
     Part("00_study", "survey", "Enkäten", "The survey", check_survey),
     Part("00_study", "documents", "Dokumenten", "The documents", check_documents),
+    Part(
+        "00_study",
+        "provenance",
+        "Hur uppgifterna är belagda",
+        "How each value is backed",
+        check_provenance,
+    ),
+    Part(
+        "00_study",
+        "sensitivity",
+        "Vad som skulle ändras om ett antagande var fel",
+        "What would change if an assumption were wrong",
+        check_provenance,
+    ),
     Part("01_organisation", "posts", "Tjänsterna", "The posts", check_posts),
     Part("01_organisation", "time_split", "Tidsfördelningen", "The time split", check_time_split),
     Part(
@@ -922,7 +952,7 @@ def refusal_message(table: pd.DataFrame, study_label: str) -> str:
     for chapter, part, missing in zip(blocked["chapter"], blocked["part"], blocked["missing_en"]):
         lines.append(f"  {chapter} / {part}: {missing}")
     lines.append(
-        f"Add the missing data (see: evalkit validate {study_label}), or run with --allow-incomplete to show "
-        'these parts as "not enough data" boxes.'
+        f"Add the missing data; `evalkit validate {study_label}` shows what each part needs. With "
+        '--allow-incomplete these parts show a "not enough data" box instead.'
     )
     return "\n".join(lines)
