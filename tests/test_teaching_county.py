@@ -60,13 +60,21 @@ def test_the_readme_table_matches_the_data(study):
         "external_partner": 5,
         "coordinator": 4,
     }
-    assert len(tables["assessments"]) == 139 and len(tables["documents"]) == 12
-    values = set(tables["assessments"]["value"])
+    agreed = tables["assessments"]
+    assert len(agreed) == 139 and len(study.coder_assessments) == 60 and len(tables["documents"]) == 12
+    values = set(agreed["value"])
     assert {"yes", "partly", "no", "unknown"} <= values
     indicators = set(study.codebook["indicators"]["indicator_id"])
     assert set(tables["assessments"]["indicator_id"]) == indicators, "every indicator of the standard codebook"
     shared = tables["coordinator_municipalities"].groupby("coordinator_id")["municipality_id"].count()
     assert shared.to_dict() == {"K1": 1, "K2": 1, "K3": 1, "K4": 3}
+
+
+def test_two_coders_agree_as_the_readme_says(study):
+    from evalkit.analysis.agreement import agreement_table
+
+    overall = agreement_table(study).set_index("quality_area_id").loc["all"]
+    assert round(float(overall["alpha"]), 2) == 0.88 and int(overall["units"]) == 28
 
 
 def test_it_uses_the_codebook_evalkit_new_writes(tmp_path):
