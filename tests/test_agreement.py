@@ -12,6 +12,7 @@ import pytest
 from evalkit import paths
 from evalkit.analysis import agreement
 from evalkit.present.agreement import agreement_markdown, agreement_statement
+from evalkit.present.labels import quality_area_label
 from evalkit.study import load_study
 from evalkit.study.coders import BY_RULE, cautious_value, split_assessments
 from evalkit.study.storage import convert_study
@@ -189,18 +190,22 @@ def test_the_run_writes_agreement_and_disagreements_and_warns(tmp_path):
     second = {(i, s): flipped.get(v, v) for i, s, v in zip(frame["indicator_id"], frame["subject_id"], frame["value"])}
     folder = two_coder_study(tmp_path, second)
     (folder / "values.csv").write_text("name,count\na,1\n", encoding="utf-8")  # read by the fixture notebook
-    with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value="0" * 64):
-        result = run_study(
-            folder,
-            languages="en",
-            pdf=False,
-            chapters=(Chapter("10_table", "Tabell", "Table"),),
-            notebooks_dir=paths.PROJECT_ROOT / "tests" / "fixtures" / "notebooks",
-            reports_root=tmp_path / "reports",
-            cache_dir=tmp_path / "cache",
-            artefacts=[a for a in REPORT_ARTEFACTS if a.name in ("agreement", "disagreements")],
-            checks=(),
-        )
+
+    def run():
+        with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value="0" * 64):
+            return run_study(
+                folder,
+                languages="en",
+                pdf=False,
+                chapters=(Chapter("10_table", "Tabell", "Table"),),
+                notebooks_dir=paths.PROJECT_ROOT / "tests" / "fixtures" / "notebooks",
+                reports_root=tmp_path / "reports",
+                cache_dir=tmp_path / "cache",
+                artefacts=[a for a in REPORT_ARTEFACTS if a.name in ("agreement", "disagreements")],
+                checks=(),
+            )
+
+    result = run()
     assert result.ok
     report = result.report_dir
     table = pd.read_csv(report / "agreement.csv")
@@ -213,3 +218,12 @@ def test_the_run_writes_agreement_and_disagreements_and_warns(tmp_path):
     assert set(listed.columns) == {"indicator_id", "subject_id", "coder1", "coder2", "used", "how"}
     warnings = [m for m in result.messages if "Warning: coder agreement is below the threshold 0.667" in m]
     assert len(warnings) == 1 and "overall" in warnings[0]
+    areas = set(expected.loc[expected["below_threshold"].astype(bool), "quality_area_id"]) - {"all"}
+    assert areas
+    for area in areas:  # named by the codebook's label, not the id
+        assert quality_area_label(study, area, "en") in warnings[0] and f" {area} " not in warnings[0]
+    again = run()  # unchanged study: served from the cache, and the warning is printed again
+    assert again.status == "cached"
+    assert [m for m in again.messages if m.startswith("Warning: coder agreement")] == [
+        warnings[0][warnings[0].index("Warning: ") :]
+    ]

@@ -224,3 +224,17 @@ def test_the_threshold_can_be_set_per_study(small_count_study):
     )
     assert privacy.small_cell_threshold(study) == 5
     assert privacy.small_cell_threshold(small_count_study) == 3
+
+
+def test_coded_interview_excerpts_are_scanned(tmp_path):
+    """A QDA excerpt stays in the study folder, but a name or number in it still stops the run."""
+    study = tmp_path / "vastmanland-2019"
+    shutil.copytree(paths.DEFAULT_STUDY_DIR, study)
+    (study / "coded_segments.csv").write_text(
+        "segment_id,interview_id,indicator_id,value,coder,code,start,end,excerpt,basis,source\n"
+        "S1,I01,knowledge_improved,yes,,Kunskap,0,40,Ring Karin på 070-123 45 67 om rutinen,judgement,QDA\n",
+        encoding="utf-8",
+    )
+    found = personal_data(inspect_study(study))
+    assert {(hit.file, hit.column) for hit in found} == {("coded_segments.csv", "excerpt")}
+    assert {hit.kind for hit in found} == {"personal name", "phone number"}

@@ -676,3 +676,12 @@ def test_cli_json_output(study, capsys):
 def test_cli_missing_folder(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere")]) == 1
     assert "the study folder does not exist" in capsys.readouterr().out
+
+
+def test_separators_inside_a_quoted_header_are_text():
+    from evalkit.study.csvio import detect_delimiter
+
+    assert detect_delimiter('municipality_id;"name, as written, in full";notes') == ";"
+    assert detect_delimiter('municipality_id,"a;b;c",notes') == ","
+    assert detect_delimiter('"x ""quoted"", with commas";y;z') == ";"
+    assert detect_delimiter("a;b,c,d") == ","

@@ -180,6 +180,20 @@ def test_new_excel_study_validates_and_has_no_csv_tables(tmp_path, capsys):
     assert '"own_coordinator,shared_coordinator,team,none"' in model_list
 
 
+def test_readiness_names_the_sheet_of_a_workbook_study(tmp_path, capsys):
+    """An empty workbook study is not ready; what is missing is named where the evaluator types it."""
+    from evalkit.study.readiness import readiness_table
+
+    assert main(["new", str(tmp_path / "uppsala-2026"), "--excel"]) == 0
+    table = readiness_table(load_study(tmp_path / "uppsala-2026"))
+    tables = ", ".join(table["tables"])
+    assert "uppsala-2026.xlsx, sheet municipalities" in tables
+    assert "municipalities.csv" not in tables and "municipalities.csv" not in " ".join(table["missing_en"])
+    assert main(["run", str(tmp_path / "uppsala-2026"), "--no-pdf", "--reports-root", str(tmp_path / "r")]) != 0
+    out = capsys.readouterr()
+    assert "uppsala-2026.xlsx, sheet municipalities" in out.out + out.err
+
+
 def test_convert_never_overwrites(tmp_path):
     target = tmp_path / "taken"
     target.mkdir()

@@ -150,7 +150,9 @@ def disagreements(study) -> pd.DataFrame:
     return wide
 
 
-def agreement_warning(table: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> str | None:
+def agreement_warning(
+    table: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, area_names: dict | None = None
+) -> str | None:
     """The run's warning when alpha, overall or in a quality area, is below ``threshold`` (``None`` otherwise).
 
     Parameters
@@ -159,12 +161,17 @@ def agreement_warning(table: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD)
         :func:`agreement_table`.
     threshold : float
         The study's threshold (:func:`study_threshold`).
+    area_names : dict, optional
+        Quality-area id -> the name the warning shows (the codebook's label); an
+        area missing from it is shown by its id.
     """
     low = table[table["alpha"].notna() & (table["alpha"] < threshold)]
     if low.empty:
         return None
+    names = area_names or {}
     parts = [
-        f"{'overall' if row.quality_area_id == OVERALL else row.quality_area_id} {row.alpha:.2f} ({row.units} units)"
+        f"{'overall' if row.quality_area_id == OVERALL else names.get(row.quality_area_id, row.quality_area_id)} "
+        f"{row.alpha:.2f} ({row.units} units)"
         for row in low.itertuples()
     ]
     return (

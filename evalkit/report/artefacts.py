@@ -81,8 +81,10 @@ def coder_agreement(context: RunContext):
 def low_agreement(context: RunContext, frame) -> str | None:
     """The run's warning when alpha is below the study's threshold."""
     from evalkit.analysis.agreement import agreement_warning, study_threshold
+    from evalkit.present.labels import quality_area_label
 
-    return agreement_warning(frame, study_threshold(context.study))
+    names = {area: quality_area_label(context.study, area, "en") for area in frame["quality_area_id"]}
+    return agreement_warning(frame, study_threshold(context.study), names)
 
 
 def coder_disagreements(context: RunContext):
@@ -152,6 +154,26 @@ def write_csv_atomic(frame, target: Path) -> None:
     from evalkit.safeio import write_csv
 
     write_csv(frame, Path(target))
+
+
+def published_warnings(context: RunContext, report_dir: Path) -> list[str]:
+    """The warnings of the artefacts a published report holds, read back from its CSV files.
+
+    A run served from the cache prints them again, so a low coder agreement is
+    not forgotten on the second run of an unchanged study.
+    """
+    import pandas as pd
+
+    warnings = []
+    for artefact in context.plan.artefacts:
+        path = Path(report_dir) / artefact.filename
+        if artefact.warning is None or not path.is_file():
+            continue
+        frame = pd.read_csv(path)
+        warning = artefact.warning(context, frame)
+        if warning:
+            warnings.append(f"Warning: {warning}")
+    return warnings
 
 
 def write_artefact(artefact: ReportArtefact, context: RunContext, folder: Path) -> str:

@@ -49,7 +49,13 @@ from evalkit.chapters import CHAPTERS, Chapter
 from evalkit.paths import display_path
 from evalkit.report import cache, publish
 from evalkit.report import manifest as manifest_module
-from evalkit.report.artefacts import REPORT_ARTEFACTS, ReportArtefact, precomputed_analyses, write_artefact
+from evalkit.report.artefacts import (
+    REPORT_ARTEFACTS,
+    ReportArtefact,
+    precomputed_analyses,
+    published_warnings,
+    write_artefact,
+)
 from evalkit.report.checks import PRE_RUN_CHECKS, PreRunCheck, overrides_still_given, run_checks
 from evalkit.report.plan import Plan, RunContext, RunError, chapter_tasks, combine_task, make_plan, parse_languages
 from evalkit.report.pool import run_tasks
@@ -232,6 +238,7 @@ def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _
         refresh_git_state(plan.report_dir)
         publish.clear_failed(plan.report_dir)
         output.say(f"{CACHE_MESSAGE} ({display_path(plan.report_dir)})")
+        say_published_warnings(context, plan.report_dir, output)
         return True
     stored = cache.cached_copy(cache_dir, plan.report_dir.name, plan.run_key, plan.expected_pdfs)
     if stored is None or not overrides_still_given(
@@ -244,7 +251,14 @@ def serve_from_cache(plan: Plan, context: RunContext, cache_dir: Path, output: _
     publish.swap_into_place(staging, plan.report_dir)
     refresh_git_state(plan.report_dir)
     output.say(f"{CACHE_MESSAGE} (restored {display_path(plan.report_dir)} from {display_path(stored)})")
+    say_published_warnings(context, plan.report_dir, output)
     return True
+
+
+def say_published_warnings(context: RunContext, report_dir: Path, output: _Output) -> None:
+    """Print again the warnings the served report's artefacts give (e.g. low coder agreement)."""
+    for warning in published_warnings(context, report_dir):
+        output.say(warning)
 
 
 def refresh_git_state(report_dir: Path) -> None:

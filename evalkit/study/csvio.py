@@ -42,6 +42,8 @@ DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 MAX_FIELD_CHARS = 1_000_000
 #: A cell's first line-break-separated part that looks like the start of a row: an id.
 ROW_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: A double-quoted CSV field (doubled quotes inside it are part of the field).
+QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
 #: Signatures of files that are not text: (leading bytes, what the file is, how to fix it).
 FOREIGN_SIGNATURES = (
     (
@@ -215,8 +217,13 @@ def decode_utf8(path: Path, data: bytes) -> tuple[str, bool]:
 
 
 def detect_delimiter(header_line: str) -> str:
-    """Return ``";"`` if the header line has more semicolons than commas, else ``","``."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """Return ``";"`` if the header line has more semicolons than commas, else ``","``.
+
+    Commas and semicolons inside a quoted header (``"Kommun, namn";id``) are text,
+    not separators, so they are not counted.
+    """
+    separators = QUOTED_FIELD.sub("", header_line)
+    return ";" if separators.count(";") > separators.count(",") else ","
 
 
 def detect_foreign_format(path: Path, data: bytes) -> None:

@@ -26,7 +26,7 @@ Everything here is a pure function of a :class:`~evalkit.study.Study`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -866,10 +866,45 @@ def part_by_id(part_id: str, parts: tuple[Part, ...] = PARTS) -> Part:
     raise KeyError(f"no readiness part {part_id!r}; known: {', '.join(p.part for p in parts)}")
 
 
+def table_location(study, file: str) -> str:
+    """Where the study keeps the table a shortfall names, as the evaluator would open it.
+
+    Parameters
+    ----------
+    study : Study
+    file : str
+        The table's file in the CSV layout (``"municipalities.csv"``,
+        ``"codebook/indicators.csv"``).
+
+    Returns
+    -------
+    str
+        ``file`` unchanged for a CSV study; for a table kept in a workbook sheet,
+        the workbook and sheet the way validate names them
+        (``"study.xlsx, sheet municipalities"``).
+    """
+    from evalkit.study import workbook
+    from evalkit.study.validate import sheet_label
+
+    name = file.rsplit("/", 1)[-1].removesuffix(".csv")
+    for resource in (getattr(study, "descriptor", None) or {}).get("resources", []):
+        if not isinstance(resource, dict) or resource.get("name") != name:
+            continue
+        sheet = workbook.resource_sheet(resource)
+        if sheet is not None and isinstance(resource.get("path"), str):
+            return sheet_label(resource["path"], sheet)
+    return file
+
+
+def checked_part(study, part: Part) -> PartReadiness:
+    """Run ``part``'s check on ``study``; shortfalls name tables where this study keeps them."""
+    shortfalls = tuple(replace(s, table=table_location(study, s.table)) for s in part.check(study))
+    return PartReadiness(part, shortfalls)
+
+
 def part_readiness(study, part_id: str) -> PartReadiness:
     """Check one part of the report for ``study``."""
-    part = part_by_id(part_id)
-    return PartReadiness(part, tuple(part.check(study)))
+    return checked_part(study, part_by_id(part_id))
 
 
 def require(study, part_id: str) -> None:
@@ -897,8 +932,8 @@ def readiness_table(study, parts: tuple[Part, ...] = PARTS) -> pd.DataFrame:
     """
     rows = []
     for part in parts:
-        shortfalls = tuple(part.check(study))
-        readiness = PartReadiness(part, shortfalls)
+        readiness = checked_part(study, part)
+        shortfalls = readiness.shortfalls
         rows.append(
             {
                 "chapter": part.chapter,
