@@ -154,15 +154,16 @@ class ChapterSession:
     def table(self, frame: pd.DataFrame, name: str) -> None:
         """Show an analysis table with localised labels; also save it as CSV when an output folder is set.
 
-        The CSV keeps the codes (machine-readable); the display shows labels.
-        Small case counts and identifying attributes are protected in both
-        (:func:`evalkit.privacy.protect_table`).
+        The CSV keeps the codes (machine-readable); the display shows labels. A table without
+        rows is saved but not shown (the sentences above it say why it is empty). Small case
+        counts and identifying attributes are protected in both (:func:`evalkit.privacy.protect_table`).
         """
         from evalkit.privacy import protect_table
 
         frame = protect_table(frame, self.study, self.language, self.reveal_names)
         self.save_table(frame, name)
-        _display(self.display_table(frame))
+        if len(frame):
+            _display(self.display_table(frame))
 
     def figure(self, figure, name: str) -> None:
         """Show a matplotlib figure; also save it as SVG when an output folder is set."""

@@ -36,7 +36,7 @@ output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SV
 reveal_names: bool = False  # show real municipality names (only if the study holds them)
 
 # %%
-from evalkit.analysis import sensitivity, study_overview
+from evalkit.analysis import robustness, study_overview
 from evalkit.notebook import open_chapter
 from evalkit.present import narrative
 
@@ -146,29 +146,32 @@ with chapter.part("provenance"):
     chapter.table(study_overview.provenance_summary(chapter.study), "provenance")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Vad som skulle ändras om ett antagande var fel
+# ## Vilka resultat som vilar på rekonstruktionen
 #
-# För varje rekonstruerat värde räknar vi om hela resultattabellen med de andra möjliga värdena
-# och listar vilka resultat som då ändras. Ett resultat som dyker upp ofta vilar på antaganden och
-# ska läsas med försiktighet. Värdena prövas ett i taget, och gruppmedelvärden och QCA-lösningar
-# finns inte i resultattabellen: att något saknas i listan betyder alltså inte att det är robust.
+# Där källan lämnar ett värde öppet väljer studien ett och skriver ner antagandet. Ofta tillåter
+# källans egna antal och studiens nedskrivna villkor (`constraints.csv`) också andra val. Vi tar
+# fram alla fördelningar av de rekonstruerade värdena som stämmer med dem och räknar om varje
+# resultat och varje QCA-lösning i var och en. Ett resultat som gäller i alla fördelningar beror
+# inte på studiens val; ett som inte gör det vilar på rekonstruktionen, och tabellen visar i hur
+# stor andel av fördelningarna det gäller. Hela tabellen sparas som `robustness.csv` i rapporten.
 
 # %% [markdown] tags=["lang-en"]
-# ## What would change if an assumption were wrong
+# ## Which findings rest on the reconstruction
 #
-# For each reconstructed value we recompute the whole findings table with the other possible
-# values and list the findings that change. A finding that appears often rests on assumptions and
-# should be read with care. Values are tried one at a time, and group means and QCA solutions are
-# not findings: a result missing from the list is therefore not shown to be robust.
+# Where the source leaves a value open, the study picks one and writes the assumption down. The
+# source's own counts and the study's written constraints (`constraints.csv`) often allow other
+# choices too. We work out every allocation of the reconstructed values that agrees with them and
+# recompute every finding and every QCA solution in each. A finding that holds in every allocation
+# does not depend on the study's choice; one that does not rests on the reconstruction, and the
+# table shows in what share of the allocations it holds. The full table is saved as
+# `robustness.csv` in the report.
 
 # %%
-with chapter.part("sensitivity"):
-    sensitivity_by_value = chapter.shared(sensitivity.sensitivity_table)
-    sensitivity_by_finding = sensitivity.finding_sensitivity(chapter.study, sensitivity_by_value)
-    chapter.say(narrative.sensitivity_summary, sensitivity_by_finding)
-    chapter.commentary("sensitivity")
-    chapter.table(sensitivity_by_finding[["finding_id", "n_cells"]], "sensitivity_by_finding")
-    chapter.save_table(sensitivity_by_value, "sensitivity_by_value")
+with chapter.part("robustness"):
+    robust = chapter.shared(robustness.robustness_analysis)
+    chapter.say(narrative.robustness_summary, robust)
+    chapter.commentary("robustness")
+    chapter.table(robustness.resting_findings(robust, language), "findings_resting_on_reconstruction")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Publicerade påståenden

@@ -27,7 +27,8 @@
 # **Varför underlaget svarar på frågan:** när flera grupper i samma kommun – chefer och
 # socialsekreterare – beskriver samma förändring och knyter den till samordnaren, är det ett
 # rimligt tecken på en effekt. Det är inget bevis: vi vet inte hur det hade sett ut utan
-# samordnare, och grupperna är inte alltid oberoende av varandra.
+# samordnare, och grupperna är inte fristående källor när samma chefer väljer vilka medarbetare
+# som intervjuas.
 
 # %% [markdown] tags=["lang-en"]
 # # The six quality areas
@@ -46,7 +47,8 @@
 # **Why the evidence answers it:** when several groups in one municipality – managers and social
 # workers – describe the same change and tie it to the coordinator, that is a reasonable sign of
 # an effect. It is not proof: we do not know how things would have gone without a coordinator,
-# and the groups are not always independent of each other.
+# and the groups are not separate sources when the same managers choose which staff are
+# interviewed.
 
 # %% tags=["parameters"]
 study = None  # type: Optional[str] path of the study folder (None: the shipped Västmanland 2019 study)

@@ -17,7 +17,7 @@
 # i stället har ett familjefridsteam? (2) Syns samordnaren i ärendestatistiken?
 #
 # **Metoden:** två jämförelser. Den första ställer teamkommunerna mot kommunerna med samordnare,
-# område för område, och visar vad teammodellen ger och vad den saknar. Den andra följer samma kommun
+# indikator för indikator, och visar vad teammodellen ger och vad den saknar. Den andra följer samma kommun
 # över tid, före och efter att samordnaren började.
 
 # %% [markdown] tags=["lang-en"]
@@ -28,7 +28,7 @@
 # show in the case statistics?
 #
 # **The method:** two comparisons. The first sets the team municipalities against those with a
-# coordinator, area by area, and shows what the team model gives and what it lacks. The second
+# coordinator, indicator by indicator, and shows what the team model gives and what it lacks. The second
 # follows one municipality over time, before and after its coordinator started.
 
 # %% tags=["parameters"]

@@ -225,3 +225,25 @@ def test_robustness_of_a_fixed_allocation_matches_the_analysis(study, allocation
     assert set(table["of_allocations"]) == {1}
     rows = table[table["kind"] == "qca"]
     assert rows["in_study"].all() and rows["holds_everywhere"].all()
+
+
+def test_reconstructed_values():
+    cells = A.reconstructed_values(tiny_study())
+    got = set(zip(cells["table"], cells["key"], cells["field"], cells["value"]))
+    assert got == {
+        ("municipalities", "B", "size_band", "small"),
+        ("coordinators", "C2", "role", "strategic"),
+        ("assessments", "know_plan/C", "value", "partly"),
+        ("conditions", "C/closeness", "value", "partly"),
+    }
+    assert cells.set_index("field").loc["role", "assumption"] == "role read from a paraphrase"
+
+
+def test_empty_reconstructed_fields_means_all_value_columns():
+    tables = tiny_tables()
+    c = tables["coordinators"]
+    c.loc[c.coordinator_id == "C2", "reconstructed_fields"] = ""
+    cells = A.reconstructed_values(tiny_study({"coordinators": c}))
+    fields = list(cells.loc[cells["table"] == "coordinators", "field"])
+    assert fields == ["role", "combined_with", "seat_in_management_group", "based_in"]
+    assert A._value_columns("coordinators") == fields

@@ -14,7 +14,6 @@ from evalkit.analysis import case_statistics as cs
 from evalkit.analysis import comparison as cmp
 from evalkit.analysis import organisation as org
 from evalkit.analysis import quality_areas as qa
-from evalkit.analysis import sensitivity as sens
 from evalkit.analysis import success_factors as sf
 from evalkit.analysis.findings import compare_with_published_claims, findings_table
 from evalkit.analysis.populations import FINDINGS_COLUMNS, municipality_groups, population_table
@@ -158,11 +157,3 @@ def test_every_chapter_runs(any_study):
     assert (tally[["yes", "partly", "no", "unknown"]].sum(axis=1) == tally["denominator"]).all()
     result = sf.qca_analysis(s)
     assert result.conservative is not None or result.notes
-
-
-def test_sensitivity_runs(any_study):
-    table = sens.sensitivity_table(any_study)
-    cells = sens.reconstructed_values(any_study)
-    assert set(zip(table["table"], table["key"], table["field"])) == set(
-        zip(cells["table"], cells["key"], cells["field"])
-    )

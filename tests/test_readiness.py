@@ -57,7 +57,7 @@ def test_tiny_study_statuses_worked_out_by_hand():
         "survey": R.READY,
         "documents": R.READY,
         "provenance": R.READY,
-        "sensitivity": R.READY,
+        "robustness": R.READY,
         "posts": R.READY,
         "time_split": R.READY,
         "organisation_features": R.READY,

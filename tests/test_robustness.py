@@ -1,13 +1,22 @@
-"""The robustness table as a report artefact: cached by content, summarised in words, split by reading."""
+"""The robustness analysis: computed once per run, shown in chapters 00 and 04, split by reading."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from evalkit import paths
 from evalkit.analysis import allocations as A
 from evalkit.analysis import robustness as R
+from evalkit.analysis.success_factors import SOLUTION_TYPES, qca_analysis
+from evalkit.present import narrative
+from evalkit.report import store
 from evalkit.study import load_study
+
+DEMO = Path(__file__).parent / "fixtures" / "demo-county"
+TEACHING = paths.PROJECT_ROOT / "data" / "ovningslan-2025"
 
 
 @pytest.fixture(scope="module")
@@ -21,54 +30,87 @@ def allocations(study):
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("cache")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("store")
 
 
 @pytest.fixture(scope="module")
-def table(study, cache):
-    return R.cached_robustness_table(study, cache)
+def analysis(study, folder):
+    return store.shared_in(folder, R.robustness_analysis, study)
 
 
-def test_cached_table_is_computed_once_and_read_back_equal(study, cache, table):
-    tmp_path = cache
-    first = table
-    files = list((tmp_path / "robustness").glob("*.csv"))
-    assert len(files) == 1
-    stamp = files[0].stat().st_mtime_ns
-    second = R.cached_robustness_table(study, tmp_path)
-    assert files[0].stat().st_mtime_ns == stamp  # read, not written again
-    for column in ("finding_id", "kind", "holds_in", "of_allocations", "in_study", "holds_everywhere"):
-        assert list(second[column]) == list(first[column]), column
-    assert second["share"].tolist() == pytest.approx(first["share"].tolist(), rel=1e-12)
-    assert [type(v) for v in second["of_allocations"][:1]] == [int]
-    # Another parameter is another entry (its digest differs; not computed here).
-    assert R.study_digest(study, partly_as=0) != R.study_digest(study)
+def test_the_analysis_is_computed_once_and_shared(study, folder, analysis):
+    entries = list(folder.glob("*.pickle"))
+    assert len(entries) == 1
+    stamp = entries[0].stat().st_mtime_ns
+    # Giving the defaults explicitly (as chapter 04 does) is the same entry as leaving them out
+    # (chapter 00, the run's artefact), so a run computes the analysis once.
+    again = store.shared_in(folder, R.robustness_analysis, study, partly_as=1, consistency_cut=1.0)
+    assert [p.name for p in folder.glob("*.pickle")] == [entries[0].name]
+    assert entries[0].stat().st_mtime_ns == stamp
+    pd.testing.assert_frame_equal(again.table, analysis.table)
+    assert again.allocations == analysis.allocations
 
 
-def test_the_run_registers_robustness_as_a_report_artefact():
-    from evalkit.report.artefacts import REPORT_ARTEFACTS
+def test_the_run_writes_the_shared_table_as_robustness_csv():
+    from evalkit.report.artefacts import REPORT_ARTEFACTS, precomputed_analyses
 
-    assert "robustness.csv" in {artefact.filename for artefact in REPORT_ARTEFACTS}
-
-
-def test_summary_sentences_come_from_the_table(table):
-    english = R.summary(table, "en")
-    swedish = R.summary(table, "sv")
-    assert english[0].startswith(
-        "The report's counts and the written constraints allow 3.88e+32".replace("e+32", " × 10^32")
-    )
-    n_findings = int((table["kind"] == "finding").sum())
-    n_everywhere = int(((table["kind"] == "finding") & table["holds_everywhere"]).sum())
-    assert english[1] == f"{n_everywhere} of {n_findings} findings hold in all of them."
-    assert swedish[1] == f"{n_everywhere} av {n_findings} resultat gäller i alla dessa fördelningar."
-    assert "org.seat_in_management_group" in english[2] and "org.seat_in_management_group" in swedish[2]
-    assert english[-1] == "No QCA solution holds in every allocation."
+    artefact = {a.filename: a for a in REPORT_ARTEFACTS}["robustness.csv"]
+    assert artefact.compute.__module__ == "evalkit.report.artefacts"
+    assert R.robustness_analysis in precomputed_analyses()
 
 
-def test_solutions_under_each_reading(study, allocations):
+def test_table_and_readings_agree_with_a_separate_computation(study, allocations, analysis):
+    assert analysis.allocations == allocations.count
+    assert analysis.variables == len(allocations.model.variables)
     by_reading = R.qca_by_reading(study, allocations)
-    by_model = R.qca_by_model(study, allocations, by_reading)
+    pd.testing.assert_frame_equal(by_reading, analysis.by_reading)
+
+
+def test_every_qca_solution_of_the_study_has_a_row(study, analysis):
+    """Every solution the chapter prints (both analyses, all three types) is a robustness row."""
+    table = analysis.table.set_index("finding_id")
+    for name, kind, outcome in R.ANALYSES:
+        frame = qca_analysis(study, kind=kind, outcome=outcome).solutions_frame()
+        for solution_type in SOLUTION_TYPES:
+            expressions = list(frame.loc[frame["solution_type"] == solution_type, "expression"]) or [R.NO_SOLUTION]
+            for expression in expressions:
+                row = table.loc[f"qca.{name}.{solution_type}.{expression}"]
+                assert row["kind"] == "qca" and bool(row["in_study"])
+                assert 0 < row["holds_in"] <= row["of_allocations"]
+    assert set(R.study_solutions(analysis)["solution_type"]) == set(SOLUTION_TYPES)
+
+
+def test_shares_of_the_qca_rows_sum_to_at_least_one_per_type(analysis):
+    qca_rows = analysis.table[analysis.table["kind"] == "qca"]
+    prefix = qca_rows["finding_id"].str.split(".").str[:3].str.join(".")
+    for _, group in qca_rows.groupby(prefix):
+        # Every allocation returns at least one solution of each type (ties count once each).
+        assert sum(int(v) for v in group["holds_in"]) >= analysis.allocations
+
+
+def test_findings_resting_on_the_reconstruction(analysis):
+    resting = R.resting_findings(analysis, "en")
+    table = analysis.table[analysis.table["kind"] == "finding"]
+    assert len(resting) == int((~table["holds_everywhere"]).sum()) > 0
+    assert resting["holds_pct"].is_monotonic_increasing
+    assert (resting["holds_pct"] < 100).all() and (resting["holds_pct"] > 0).all()
+    assert "org.seat_in_management_group" in set(resting["finding_id"])
+    assert resting["statement"].notna().all()
+    assert set(R.resting_findings(analysis, "sv")["statement"]).isdisjoint(set(resting["statement"]))
+
+
+def test_every_stated_count_holds_everywhere_except_where_the_municipality_is_reconstructed(analysis):
+    """A finding a published claim checks holds in every allocation, unless it is a yearly count of
+    a table the report publishes without naming the municipality."""
+    joined = analysis.table.merge(analysis.findings, on="finding_id")
+    claimed = joined[joined["claimed"]]
+    assert len(claimed) > 40
+    assert claimed.loc[~claimed["holds_everywhere"], "finding_id"].str.startswith("cases.").all()
+
+
+def test_solutions_under_each_reading(study, allocations, analysis):
+    by_model = R.qca_by_model(study, allocations, analysis.by_reading)
     assert set(by_model["models"]) == {"own_coordinator|own_coordinator", "own_coordinator|shared_coordinator"}
     sizes = by_model.drop_duplicates("models").set_index("models")["of_allocations"]
     assert sum(int(v) for v in sizes) == allocations.count
@@ -76,6 +118,54 @@ def test_solutions_under_each_reading(study, allocations):
     own = failure[failure["models"] == "own_coordinator|own_coordinator"]
     shared = failure[failure["models"] == "own_coordinator|shared_coordinator"]
     # The reading decides the failure solution: where the second municipality shares the post, no
-    # solution names a post that is not shared.
+    # solution names a post that is not shared; only the casework post is explained.
     assert own["expression"].str.contains("~shared_post").any()
     assert not shared["expression"].str.contains("~shared_post").any()
+    assert list(shared["expression"]) == ["combined_with_casework"] and float(shared["share"].iloc[0]) == 1.0
+
+
+def test_both_readings_are_shown(study, analysis):
+    readings = R.readings(study, analysis)
+    assert {(r["always"], r["one_of"]) for _, r in readings.iterrows()} == {("E", "A|B"), ("E", "F|G|H")}
+    shown = R.solutions_by_reading(study, analysis)
+    assert set(shown["poorly_one_of"]) == {"A|B", "F|G|H"}
+    assert len(shown) == 2 * 2 * len(SOLUTION_TYPES)
+    assert shown["n_solutions"].min() >= 1
+    for language, words in (("en", ("one of", "Municipality F")), ("sv", ("en av", "kommun F"))):
+        text = narrative.qca_robustness_summary(study, analysis, language=language)
+        assert all(w in text for w in words)
+        assert text.count("\n- ") == 2
+
+
+def test_summary_sentences_come_from_the_table(study, analysis):
+    english = narrative.robustness_summary(study, analysis, language="en")
+    swedish = narrative.robustness_summary(study, analysis, language="sv")
+    findings = analysis.table[analysis.table["kind"] == "finding"]
+    n_everywhere = int(findings["holds_everywhere"].sum())
+    assert "3.88 × 10<sup>32</sup> different allocations" in english
+    assert "3,88 × 10<sup>32</sup> olika fördelningar" in swedish
+    assert f"{n_everywhere} of {len(findings)} findings hold in every one of them" in english
+    assert f"{n_everywhere} av {len(findings)} resultat gäller i varenda en av dem" in swedish
+    assert "None of the study's QCA solutions holds in every allocation" in english
+
+
+@pytest.mark.parametrize("path", [TEACHING, DEMO], ids=["teaching", "demo"])
+def test_other_studies(path):
+    other = load_study(path)
+    result = R.robustness_analysis(other)
+    solved = A.consistent_allocations(other)
+    assert result.allocations == solved.count >= 1
+    table = result.table
+    assert (table["of_allocations"] == result.allocations).all()
+    assert ((table["holds_in"] >= 0) & (table["holds_in"] <= table["of_allocations"])).all()
+    if not solved.model.variables:
+        # No reconstructed cell is modelled: exactly one allocation, nothing to show but a sentence.
+        assert result.allocations == 1 and table["holds_everywhere"].all()
+        assert R.resting_findings(result).empty and R.study_solutions(result).empty
+        assert R.solutions_by_reading(other, result).empty
+        assert "one way only" in narrative.robustness_summary(other, result, language="en")
+        assert "bara fördelas på ett sätt" in narrative.robustness_summary(other, result, language="sv")
+        assert "only ones" in narrative.qca_robustness_summary(other, result, language="en")
+    else:
+        # A case left out of the QCA (an unknown value) still counts in its reading.
+        assert sum(R.allocations_by_poorly_functioning(other, solved).values()) == solved.count

@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import product
 from pathlib import Path
 
@@ -46,6 +46,7 @@ from evalkit.analysis.populations import (
     population_members,
     row_is_reconstructed,
 )
+from evalkit.study.model import DATA_TABLES, PROVENANCE_COLUMNS, resource_schema
 
 #: Fields whose reconstructed cells are variables of the model.
 MODELLED_FIELDS = {
@@ -156,6 +157,99 @@ def _uses_partly(study, table: str, key: str) -> bool:
     return bool((own["value"] == "partly").any())
 
 
+@cache
+def _schema_fields(table: str) -> tuple:
+    return tuple(resource_schema(table)["fields"])
+
+
+def _full_key(table: str) -> list[str]:
+    key = resource_schema(table).get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _primary_key(table: str) -> list[str]:
+    """The key of a loaded table: optional key columns (assessments' coder, always 'agreed' there) left out."""
+    optional = {f["name"] for f in _schema_fields(table) if f.get("evalkit:optional")}
+    return [name for name in _full_key(table) if name not in optional]
+
+
+def _value_columns(table: str) -> list[str]:
+    """Columns of a data table other than its primary key and the provenance columns."""
+    key = set(_full_key(table))
+    return [f["name"] for f in _schema_fields(table) if f["name"] not in key and f["name"] not in PROVENANCE_COLUMNS]
+
+
+def _key_text(row, key: list[str]) -> str:
+    return "/".join(str(row[k]) for k in key)
+
+
+def reconstructed_values(study) -> pd.DataFrame:
+    """Every reconstructed cell of the study's data tables.
+
+    ``reconstructed_fields`` names the reconstructed columns of a row (key
+    columns included when named); empty means every value column. Missing cells are listed only when named
+    explicitly. ``published_claims`` is not input to the findings and is skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table, key (primary-key values joined by '/'), key_columns, row
+        (position in the table), field, value (as text, NA if empty), assumption,
+        source``; tables in ``DATA_TABLES`` order, rows in file order, fields in
+        schema order.
+    """
+    rows = []
+    for table in DATA_TABLES:
+        if table == "published_claims":
+            continue
+        frame = study.tables[table]
+        key = _primary_key(table)
+        columns = _value_columns(table)
+        all_columns = [f["name"] for f in _schema_fields(table) if f["name"] not in PROVENANCE_COLUMNS]
+        for position, row in frame.reset_index(drop=True).iterrows():
+            if row["basis"] != "reconstructed":
+                continue
+            listed = row["reconstructed_fields"]
+            explicit = not pd.isna(listed) and str(listed).strip() != ""
+            # Explicitly listed fields count even when they are key columns.
+            fields = (
+                [f for f in all_columns if f in {x.strip() for x in str(listed).split("|")}] if explicit else columns
+            )
+            for name in fields:
+                if name not in frame.columns:
+                    continue
+                value = row[name]
+                if pd.isna(value) and not explicit:
+                    continue
+                rows.append(
+                    {
+                        "table": table,
+                        "key": _key_text(row, key),
+                        "key_columns": "/".join(key),
+                        "row": int(position),
+                        "field": name,
+                        "value": pd.NA if pd.isna(value) else _text(value),
+                        "assumption": row["assumption"],
+                        "source": row["source"],
+                    }
+                )
+    columns = ["table", "key", "key_columns", "row", "field", "value", "assumption", "source"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"table": "string", "key": "string", "field": "string", "value": "string"}
+    )
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    try:
+        if float(value) == int(float(value)) and not isinstance(value, str):
+            return str(int(float(value)))
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
 def unmodelled_cells(study) -> pd.DataFrame:
     """Reconstructed cells outside the model, each with the reason it is left out.
 
@@ -164,8 +258,6 @@ def unmodelled_cells(study) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``table, field, n_cells, reason``.
     """
-    from evalkit.analysis.sensitivity import reconstructed_values
-
     cells = reconstructed_values(study)
     modelled = {(t, f) for t, fields in MODELLED_FIELDS.items() for f in fields}
     reasons = {

@@ -22,6 +22,7 @@ readings of the second poorly functioning municipality.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -68,8 +69,9 @@ def _finding_rows(study, allocations: Allocations, findings: pd.DataFrame) -> li
 def _case_codes(study, allocations: Allocations, conditions: list, partly_as) -> tuple[list, list, dict]:
     """The cells one QCA analysis reads and, per cell, the bits it sets in its case's code.
 
-    A case's code holds one bit per condition (bit j), the well-functioning outcome (bit n) and
-    a flag (bit n + 1) for a case left out because a value is unknown.
+    A case's code holds one bit per condition (bit j), the well-functioning outcome (bit n), a
+    flag (bit n + 1) for a case left out because a value is unknown and the poorly-functioning
+    outcome (bit n + 2; a case can be poorly functioning and still be left out).
     """
     members = population_members(study, "municipalities_with_coordinator")
     baseline = allocations.model.baseline
@@ -78,7 +80,10 @@ def _case_codes(study, allocations: Allocations, conditions: list, partly_as) ->
     for i, m in enumerate(members):
         cell = ("municipalities", m, "coordinator_functioning")
         cells.append(cell)
-        bits[cell] = (i, lambda code: (1 << n) if code == "well" else (0 if code == "poorly" else 1 << (n + 1)))
+        bits[cell] = (
+            i,
+            lambda code: (1 << n) if code == "well" else (1 << (n + 2) if code == "poorly" else 1 << (n + 1)),
+        )
         for j, c in enumerate(conditions):
             cell = ("conditions", f"{m}/{c}", "value")
             if cell not in baseline:
@@ -93,12 +98,12 @@ def _case_codes(study, allocations: Allocations, conditions: list, partly_as) ->
     missing = [
         i for i, m in enumerate(members) if any(("conditions", f"{m}/{c}", "value") not in baseline for c in conditions)
     ]
-    return members, cells, {"bits": bits, "missing": missing}
+    return members, cells, {"bits": bits, "missing": missing, "n": n}
 
 
 def _signatures(allocations: Allocations, members: list, cells: list, coding: dict) -> Counter:
     """Exact distribution of the case codes (tuple per case, in ``members`` order) over all allocations."""
-    bits, flag = coding["bits"], coding["missing"]
+    bits, flag, n_conditions = coding["bits"], coding["missing"], coding["n"]
     out: Counter = Counter()
     for hub, weight in zip(allocations.hub_solutions, allocations._hub_weights):
         rest, parts = allocations.parts(hub, cells, weight)
@@ -111,7 +116,7 @@ def _signatures(allocations: Allocations, members: list, cells: list, coding: di
                 case, bit = bits[cell]
                 base[case] |= bit(hub.get(cell, allocations.model.baseline[cell]))
         for case in flag:
-            base[case] |= 1 << 62
+            base[case] |= 1 << (n_conditions + 1)
         codes = base[None, :]
         weights = np.ones(1, dtype=object)
         for positions, counter in parts:
@@ -148,14 +153,14 @@ def _qca_tallies(study, allocations: Allocations, partly_as, consistency_cut) ->
         for signature, weight in _signatures(allocations, members, cells, coding).items():
             cases = []
             for code in signature:
-                if code >> (n + 1):
+                if (code >> (n + 1)) & 1:
                     continue
                 well = (code >> n) & 1
                 cases.append((tuple((code >> j) & 1 for j in range(n)), 1 - well if negate else well))
             key = truth_table_sets(cases, consistency_cut)
             if key not in memo:
                 memo[key] = qca.solution_expressions(*key, conditions, directional_expectations=expectations)
-            poorly = "|".join(m for m, code in zip(members, signature) if not (code >> n) & 1 and not code >> (n + 1))
+            poorly = "|".join(m for m, code in zip(members, signature) if (code >> (n + 2)) & 1)
             for solution_type in SOLUTION_TYPES:
                 for expression in memo[key][solution_type] or (NO_SOLUTION,):
                     tallies[(name, poorly)][solution_type][expression] += weight
@@ -178,7 +183,11 @@ def _study_solutions(study, partly_as, consistency_cut) -> set:
 
 
 def robustness_table(
-    study, allocations: Allocations | None = None, partly_as: int | None = 1, consistency_cut: float = 1.0
+    study,
+    allocations: Allocations | None = None,
+    partly_as: int | None = 1,
+    consistency_cut: float = 1.0,
+    tallies: dict | None = None,
 ) -> pd.DataFrame:
     """In how many consistent allocations each finding and each QCA solution holds.
 
@@ -189,6 +198,9 @@ def robustness_table(
         From :func:`evalkit.analysis.allocations.consistent_allocations` (computed when not given).
     partly_as, consistency_cut
         As in :func:`evalkit.analysis.success_factors.qca_analysis`.
+    tallies : dict, optional
+        The QCA tallies of these allocations (computed when not given; :func:`robustness_analysis`
+        computes them once for this table and :func:`qca_by_reading`).
 
     Returns
     -------
@@ -203,11 +215,13 @@ def robustness_table(
 
     if allocations is None:
         allocations = consistent_allocations(study)
+    if tallies is None:
+        tallies = _qca_tallies(study, allocations, partly_as, consistency_cut)
     total = allocations.count
     rows = _finding_rows(study, allocations, findings_table(study))
     own = _study_solutions(study, partly_as, consistency_cut)
     merged: dict = defaultdict(Counter)
-    for (name, _), by_type in _qca_tallies(study, allocations, partly_as, consistency_cut).items():
+    for (name, _), by_type in tallies.items():
         for solution_type, counter in by_type.items():
             merged[(name, solution_type)].update(counter)
     order = {name: i for i, (name, _, _) in enumerate(ANALYSES)}
@@ -236,8 +250,24 @@ def robustness_table(
     return frame[list(ROBUSTNESS_COLUMNS)].reset_index(drop=True)
 
 
+BY_READING_COLUMNS = (
+    "poorly_functioning",
+    "models",
+    "analysis",
+    "solution_type",
+    "expression",
+    "holds_in",
+    "of_allocations",
+    "share",
+)
+
+
 def qca_by_reading(
-    study, allocations: Allocations | None = None, partly_as: int | None = 1, consistency_cut: float = 1.0
+    study,
+    allocations: Allocations | None = None,
+    partly_as: int | None = 1,
+    consistency_cut: float = 1.0,
+    tallies: dict | None = None,
 ) -> pd.DataFrame:
     """The QCA solutions under each set of poorly functioning municipalities.
 
@@ -245,52 +275,39 @@ def qca_by_reading(
     -------
     pandas.DataFrame
         Columns ``poorly_functioning ('|'-joined ids), models ('|'-joined organisation models of
-        those municipalities), analysis, solution_type, expression, holds_in, of_allocations
-        (allocations with that set), share``; sorted by set, analysis, type, share descending.
+        those municipalities, sorted), analysis, solution_type, expression, holds_in,
+        of_allocations (allocations with that set), share``; sorted by set, analysis, type,
+        share descending.
     """
     if allocations is None:
         allocations = consistent_allocations(study)
+    if tallies is None:
+        tallies = _qca_tallies(study, allocations, partly_as, consistency_cut)
     models = study.tables["municipalities"].set_index("municipality_id")["model"]
+    sizes = allocations_by_poorly_functioning(study, allocations)
+    order = {name: i for i, (name, _, _) in enumerate(ANALYSES)}
     rows = []
-    for (name, poorly), by_type in sorted(_qca_tallies(study, allocations, partly_as, consistency_cut).items()):
+    for (name, poorly), by_type in sorted(tallies.items(), key=lambda item: (item[0][1], order[item[0][0]])):
         for solution_type in SOLUTION_TYPES:
-            counter = by_type[solution_type]
-            total = sum(counter.values()) if solution_type else 0
-            # Every allocation gives at least one row per type (NO_SOLUTION when undefined), but
-            # tied solutions count an allocation once per solution: the denominator is the
-            # number of allocations in this reading, taken from the conservative tally below.
-            for expression, holds in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+            # Tied solutions count an allocation once per solution; the denominator is the number
+            # of allocations with this set of poorly functioning municipalities.
+            for expression, holds in sorted(by_type[solution_type].items(), key=lambda item: (-item[1], item[0])):
                 rows.append(
                     {
                         "poorly_functioning": poorly,
-                        "models": "|".join(str(models[m]) for m in poorly.split("|") if m),
+                        "models": "|".join(sorted(str(models[m]) for m in poorly.split("|") if m)),
                         "analysis": name,
                         "solution_type": solution_type,
                         "expression": expression,
                         "holds_in": holds,
-                        "_total": total,
+                        "of_allocations": sizes.get(poorly, 0),
                     }
                 )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "poorly_functioning",
-                "models",
-                "analysis",
-                "solution_type",
-                "expression",
-                "holds_in",
-                "of_allocations",
-                "share",
-            ]
-        )
-    sizes = allocations_by_poorly_functioning(study, allocations)
-    frame["of_allocations"] = [sizes[p] for p in frame["poorly_functioning"]]
-    frame["share"] = [float(h) / float(n) for h, n in zip(frame["holds_in"], frame["of_allocations"])]
+    frame = pd.DataFrame(rows, columns=[c for c in BY_READING_COLUMNS if c != "share"])
+    frame["share"] = [float(h) / float(n) if n else 0.0 for h, n in zip(frame["holds_in"], frame["of_allocations"])]
     frame["holds_in"] = frame["holds_in"].astype(object)
     frame["of_allocations"] = frame["of_allocations"].astype(object)
-    return frame.drop(columns="_total").reset_index(drop=True)
+    return frame[list(BY_READING_COLUMNS)].reset_index(drop=True)
 
 
 def allocations_by_poorly_functioning(study, allocations: Allocations) -> dict:
@@ -318,16 +335,21 @@ def qca_by_model(study, allocations: Allocations | None = None, by_reading: pd.D
     """
     if by_reading is None:
         by_reading = qca_by_reading(study, allocations)
-    sizes = (
-        by_reading.drop_duplicates("poorly_functioning")
-        .groupby("models")["of_allocations"]
-        .apply(lambda values: sum(int(v) for v in values))
-    )
-    sets = (
-        by_reading.drop_duplicates("poorly_functioning")
-        .groupby("models")["poorly_functioning"]
-        .apply(lambda values: ", ".join(sorted(values)))
-    )
+    columns = [
+        "models",
+        "poorly_functioning",
+        "analysis",
+        "solution_type",
+        "expression",
+        "holds_in",
+        "of_allocations",
+        "share",
+    ]
+    if by_reading.empty:
+        return pd.DataFrame(columns=columns)
+    sets = by_reading.drop_duplicates("poorly_functioning")
+    sizes = sets.groupby("models")["of_allocations"].apply(lambda values: sum(int(v) for v in values))
+    names = sets.groupby("models")["poorly_functioning"].apply(lambda values: ", ".join(sorted(values)))
     rows = []
     for (models, analysis, solution_type, expression), group in by_reading.groupby(
         ["models", "analysis", "solution_type", "expression"], sort=True
@@ -336,22 +358,25 @@ def qca_by_model(study, allocations: Allocations | None = None, by_reading: pd.D
         rows.append(
             {
                 "models": models,
-                "poorly_functioning": sets[models],
+                "poorly_functioning": names[models],
                 "analysis": analysis,
                 "solution_type": solution_type,
                 "expression": expression,
                 "holds_in": holds,
                 "of_allocations": int(sizes[models]),
-                "share": float(holds) / float(sizes[models]),
+                "share": float(holds) / float(sizes[models]) if int(sizes[models]) else 0.0,
             }
         )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
+    frame = pd.DataFrame(rows, columns=columns)
     order = {name: i for i, (name, _, _) in enumerate(ANALYSES)}
+    types = {t: i for i, t in enumerate(SOLUTION_TYPES)}
     frame = frame.sort_values(
         ["models", "analysis", "solution_type", "share", "expression"],
-        key=lambda column: column.map(order) if column.name == "analysis" else column,
+        key=lambda column: (
+            column.map(order)
+            if column.name == "analysis"
+            else (column.map(types) if column.name == "solution_type" else column)
+        ),
         ascending=[True, True, True, False, True],
     ).reset_index(drop=True)
     frame["holds_in"] = frame["holds_in"].astype(object)
@@ -359,132 +384,209 @@ def qca_by_model(study, allocations: Allocations | None = None, by_reading: pd.D
     return frame
 
 
-def summary(table: pd.DataFrame, language: str = "en") -> list[str]:
-    """Sentences on a robustness table, generated from it (Swedish or English).
+# The analysis a run computes once --------------------------------------------------------
 
-    How many allocations are consistent; how many findings hold in all of them; which rest on
-    the reconstruction, with their share; and whether any QCA solution holds in all of them.
+
+@dataclass(frozen=True)
+class RobustnessAnalysis:
+    """Everything the chapters show about robustness, computed once per run.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        :func:`robustness_table` (also ``robustness.csv`` of a run).
+    by_reading : pandas.DataFrame
+        :func:`qca_by_reading`.
+    allocations : int
+        Number of allocations consistent with the study's counts and constraints (1 when no
+        modelled cell is reconstructed).
+    variables : int
+        Number of reconstructed cells the model lets vary.
+    findings : pandas.DataFrame
+        ``finding_id, chapter, statement_sv, statement_en, claimed`` (a published claim checks
+        the finding), in findings-table order.
     """
-    findings = table[table["kind"] == "finding"]
-    everywhere = findings[findings["holds_everywhere"]]
-    resting = findings[~findings["holds_everywhere"]].sort_values("share")
-    solutions = table[table["kind"] == "qca"]
-    total = int(table["of_allocations"].iloc[0]) if len(table) else 0
-    if language == "sv":
-        out = [
-            f"Rapportens antal och de nedskrivna villkoren tillåter {_big(total, 'sv')} olika fördelningar av de "
-            "rekonstruerade värdena.",
-            f"{len(everywhere)} av {len(findings)} resultat gäller i alla dessa fördelningar.",
-        ]
-        if len(resting):
-            listed = ", ".join(f"{f} ({_percent(s, 'sv')})" for f, s in zip(resting["finding_id"], resting["share"]))
-            out.append(f"Dessa vilar på rekonstruktionen (andel fördelningar där de gäller): {listed}.")
-        robust = solutions[solutions["holds_everywhere"] & ~solutions["finding_id"].str.endswith(NO_SOLUTION)]
-        out.append(
-            "Ingen QCA-lösning gäller i alla fördelningar."
-            if robust.empty
-            else "QCA-lösningar som gäller i alla fördelningar: " + ", ".join(robust["finding_id"]) + "."
-        )
-        return out
-    out = [
-        f"The report's counts and the written constraints allow {_big(total, 'en')} different allocations of the "
-        "reconstructed values.",
-        f"{len(everywhere)} of {len(findings)} findings hold in all of them.",
-    ]
-    if len(resting):
-        listed = ", ".join(f"{f} ({_percent(s, 'en')})" for f, s in zip(resting["finding_id"], resting["share"]))
-        out.append(f"These rest on the reconstruction (share of allocations in which they hold): {listed}.")
-    robust = solutions[solutions["holds_everywhere"] & ~solutions["finding_id"].str.endswith(NO_SOLUTION)]
-    out.append(
-        "No QCA solution holds in every allocation."
-        if robust.empty
-        else "QCA solutions that hold in every allocation: " + ", ".join(robust["finding_id"]) + "."
+
+    table: pd.DataFrame
+    by_reading: pd.DataFrame
+    allocations: int
+    variables: int
+    findings: pd.DataFrame
+
+
+def robustness_analysis(study, partly_as: int | None = 1, consistency_cut: float = 1.0) -> RobustnessAnalysis:
+    """Solve the study's allocations once and count where every finding and QCA solution holds.
+
+    The chapters get it with ``chapter.shared(robustness.robustness_analysis)`` and the run's
+    ``robustness.csv`` is its :attr:`RobustnessAnalysis.table`, so one run computes it once
+    (:mod:`evalkit.report.store`).
+    """
+    from evalkit.analysis.findings import findings_table
+
+    allocations = consistent_allocations(study)
+    tallies = _qca_tallies(study, allocations, partly_as, consistency_cut)
+    findings = findings_table(study)
+    claimed = set(study.tables["published_claims"]["finding_id"]) if "published_claims" in study.tables else set()
+    return RobustnessAnalysis(
+        table=robustness_table(study, allocations, partly_as, consistency_cut, tallies=tallies),
+        by_reading=qca_by_reading(study, allocations, partly_as, consistency_cut, tallies=tallies),
+        allocations=int(allocations.count),
+        variables=len(allocations.model.variables),
+        findings=pd.DataFrame(
+            {
+                "finding_id": findings["finding_id"],
+                "chapter": findings["chapter"],
+                "statement_sv": findings["statement_sv"],
+                "statement_en": findings["statement_en"],
+                "claimed": findings["finding_id"].isin(claimed),
+            }
+        ).reset_index(drop=True),
     )
-    return out
 
 
-def _big(number: int, language: str) -> str:
-    """A count written in digits, or as a power of ten when it is longer than 12 digits."""
-    if number < 10**12:
-        grouped = f"{number:,}"
-        return grouped.replace(",", "\u00a0") if language == "sv" else grouped
-    mantissa, exponent = f"{number:.2e}".split("e")
-    mantissa = mantissa.replace(".", ",") if language == "sv" else mantissa
-    return f"{mantissa} × 10^{int(exponent)}"
+# Tables the chapters show ------------------------------------------------------------------
 
 
-def _percent(share: float, language: str) -> str:
-    text = f"{100 * share:.1f}"
-    if text in ("0.0", "100.0"):
-        text = f"{100 * share:.3g}"
-    return (text.replace(".", ",") + "\u00a0%") if language == "sv" else f"{text}%"
+def resting_findings(analysis: RobustnessAnalysis, language: str = "en") -> pd.DataFrame:
+    """The findings that do not hold in every consistent allocation, least robust first.
 
-
-def study_digest(study, partly_as: int | None = 1, consistency_cut: float = 1.0) -> str:
-    """Digest of everything :func:`robustness_table` depends on.
-
-    The study's tables and codebook, its constraints file, the two parameters and the source of
-    :mod:`evalkit.analysis` (so a change of the analysis code cannot serve a stale table).
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``finding_id, statement (in language), holds_pct`` (share of the consistent
+        allocations in which the finding holds, in percent); empty when every finding holds
+        everywhere (always so for a study with one allocation).
     """
-    import hashlib
-    from pathlib import Path
-
-    from evalkit.analysis import allocations as allocations_module
-
-    digest = hashlib.sha256(f"{partly_as}|{consistency_cut}".encode())
-    for group in (study.tables, study.codebook):
-        for name in sorted(group):
-            digest.update(name.encode("utf-8"))
-            frame = group[name]
-            digest.update(",".join(map(str, frame.columns)).encode("utf-8"))
-            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
-    if study.path is not None:
-        constraints = Path(study.path) / allocations_module.CONSTRAINTS_FILE
-        if constraints.exists():
-            digest.update(constraints.read_bytes())
-    for source in sorted(Path(allocations_module.__file__).parent.glob("*.py")):
-        digest.update(source.name.encode("utf-8"))
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    table = analysis.table
+    resting = table[(table["kind"] == "finding") & ~table["holds_everywhere"]]
+    statements = analysis.findings.set_index("finding_id")["statement_" + language]
+    frame = pd.DataFrame(
+        {
+            "finding_id": resting["finding_id"],
+            "statement": [statements.get(f, pd.NA) for f in resting["finding_id"]],
+            "holds_pct": [100.0 * s for s in resting["share"]],
+        }
+    )
+    return frame.sort_values(["holds_pct", "finding_id"], kind="stable").reset_index(drop=True)
 
 
-def cached_robustness_table(study, cache_dir=None, partly_as: int | None = 1, consistency_cut: float = 1.0):
-    """:func:`robustness_table`, computed once per content and shared by a run and its chapters.
+def study_solutions(analysis: RobustnessAnalysis) -> pd.DataFrame:
+    """The QCA solutions of the study's own allocation, with the share of allocations that return them.
 
-    The table is stored as CSV under ``<cache_dir>/robustness/<digest>.csv`` (default: the
-    evalkit cache folder, see :mod:`evalkit.paths`), written atomically; a second call with the
-    same study, parameters and code reads it back. The counts come back as Python ints.
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind (success_factor or failure_explanation), solution_type, expression,
+        holds_pct``; empty for a study with one allocation (the shares are then all 100).
     """
-    from pathlib import Path
+    columns = ["kind", "solution_type", "expression", "holds_pct"]
+    if analysis.allocations <= 1:
+        return pd.DataFrame(columns=columns)
+    table = analysis.table
+    own = table[(table["kind"] == "qca") & table["in_study"]]
+    parts = own["finding_id"].str.split(".", n=3)
+    kinds = {name: kind for name, kind, _ in ANALYSES}
+    return pd.DataFrame(
+        {
+            "kind": [kinds[p[1]] for p in parts],
+            "solution_type": [p[2] for p in parts],
+            "expression": [p[3] for p in parts],
+            "holds_pct": [100.0 * s for s in own["share"]],
+        },
+        columns=columns,
+    ).reset_index(drop=True)
 
-    from evalkit import paths
-    from evalkit.safeio import write_csv
 
-    folder = Path(cache_dir or paths.CACHE_DIR) / "robustness"
-    target = folder / f"{study_digest(study, partly_as, consistency_cut)}.csv"
-    if target.exists():
-        frame = pd.read_csv(target, dtype=str, keep_default_na=False)
-        frame["holds_in"] = [int(v) for v in frame["holds_in"]]
-        frame["of_allocations"] = [int(v) for v in frame["of_allocations"]]
-        frame["share"] = frame["share"].astype(float)
-        for column in ("in_study", "holds_everywhere"):
-            frame[column] = frame[column] == "True"
-        frame["holds_in"] = frame["holds_in"].astype(object)
-        frame["of_allocations"] = frame["of_allocations"].astype(object)
-        return frame
-    frame = robustness_table(study, partly_as=partly_as, consistency_cut=consistency_cut)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_csv(frame, target)
-    return frame
+def readings(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
+    """The readings of which municipalities function poorly, grouped by their organisation models.
+
+    Sets of poorly functioning municipalities whose models are the same form one reading: for
+    the default study, E with A or B (posts of their own) against E with F, G or H (one of the
+    municipalities that share a post).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``models, always ('|'-joined municipalities poorly functioning in every set of
+        the reading), one_of ('|'-joined municipalities of which one is), varying_models,
+        allocations, share`` (of all consistent allocations); most allocations first.
+    """
+    columns = ["models", "always", "one_of", "varying_models", "allocations", "share"]
+    sets = analysis.by_reading.drop_duplicates("poorly_functioning")
+    if sets.empty:
+        return pd.DataFrame(columns=columns)
+    models = study.tables["municipalities"].set_index("municipality_id")["model"]
+    order = {m: i for i, m in enumerate(study.tables["municipalities"]["municipality_id"])}
+    rows = []
+    for key, group in sets.groupby("models", sort=True):
+        members = [set(filter(None, p.split("|"))) for p in group["poorly_functioning"]]
+        always = set.intersection(*members)
+        varying = set.union(*members) - always
+        count = sum(int(v) for v in group["of_allocations"])
+        rows.append(
+            {
+                "models": key,
+                "always": "|".join(sorted(always, key=order.get)),
+                "one_of": "|".join(sorted(varying, key=order.get)),
+                "varying_models": "|".join(sorted({str(models[m]) for m in varying})),
+                "allocations": count,
+                "share": count / analysis.allocations,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["allocations", "models"], ascending=[False, True], key=None).reset_index(drop=True)
+
+
+def solutions_by_reading(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
+    """Per reading, analysis and solution type: the solution most allocations return, and how many differ.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``poorly_one_of ('|'-joined: the municipalities of which one functions
+        poorly in this reading, besides those that always do), kind, solution_type, expression
+        (the most frequent; ties by expression), holds_pct (share of the reading's allocations
+        that return it), n_solutions (different solutions the reading's allocations return)``.
+        Empty when the study has one allocation or only one reading.
+    """
+    columns = ["poorly_one_of", "kind", "solution_type", "expression", "holds_pct", "n_solutions"]
+    groups = readings(study, analysis)
+    if analysis.allocations <= 1 or len(groups) < 2:
+        return pd.DataFrame(columns=columns)
+    by_model = qca_by_model(study, by_reading=analysis.by_reading)
+    kinds = {name: kind for name, kind, _ in ANALYSES}
+    rows = []
+    for _, reading in groups.iterrows():
+        own = by_model[by_model["models"] == reading["models"]]
+        for name, _, _ in ANALYSES:
+            for solution_type in SOLUTION_TYPES:
+                solutions = own[(own["analysis"] == name) & (own["solution_type"] == solution_type)]
+                if solutions.empty:
+                    continue
+                top = solutions.iloc[0]
+                rows.append(
+                    {
+                        "poorly_one_of": reading["one_of"],
+                        "kind": kinds[name],
+                        "solution_type": solution_type,
+                        "expression": top["expression"],
+                        "holds_pct": 100.0 * float(top["share"]),
+                        "n_solutions": len(solutions),
+                    }
+                )
+    return pd.DataFrame(rows, columns=columns)
 
 
 __all__ = [
     "ROBUSTNESS_COLUMNS",
+    "RobustnessAnalysis",
+    "robustness_analysis",
     "robustness_table",
-    "cached_robustness_table",
-    "study_digest",
     "qca_by_reading",
     "qca_by_model",
-    "summary",
     "allocations_by_poorly_functioning",
+    "readings",
+    "resting_findings",
+    "study_solutions",
+    "solutions_by_reading",
 ]

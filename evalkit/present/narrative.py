@@ -403,24 +403,240 @@ def provenance_summary(study, language: str = "sv", reveal_names: bool = False) 
     return text
 
 
-def sensitivity_summary(study, by_finding: pd.DataFrame, language: str = "sv", reveal_names: bool = False) -> str:
-    """How many findings a reconstructed value can move (from the sensitivity table by finding)."""
-    reconstructed = sum(
-        _reconstructed_cells(study.tables[t], None)
-        for t in DATA_TABLES
-        if t != "published_claims" and t in study.tables
-    )
-    if reconstructed == 0:
+def _big(number: int, language: str) -> str:
+    """A count of allocations: words up to twelve, digits up to 12 digits, else a power of ten (3,88 × 10^32)."""
+    if number < 10**12:
+        text = number_word(number, language)
+        return text.replace(",", "\u00a0") if language == "sv" else text
+    mantissa, exponent = f"{number:.2e}".split("e")
+    mantissa = mantissa.replace(".", ",") if language == "sv" else mantissa
+    return f"{mantissa} × 10<sup>{int(exponent)}</sup>"
+
+
+def _share(percent: float, language: str) -> str:
+    """A share of allocations in percent: one decimal, 'under 0.1' for smaller, exact 0 and 100."""
+    if 0 < percent < 0.05:
+        return _t(language, "under 0,1\u00a0%", "under 0.1%")
+    text = f"{percent:.1f}".rstrip("0").rstrip(".") if percent not in (0, 100) else f"{percent:.0f}"
+    return text.replace(".", ",") + "\u00a0%" if language == "sv" else text + "%"
+
+
+def _expression_words(study, expression: str, language: str) -> str:
+    """A QCA solution in words: condition labels joined by 'and', 'not' for absence, terms by 'or'."""
+    from evalkit.analysis.robustness import NO_SOLUTION
+
+    if expression == NO_SOLUTION:
+        return _t(language, "ingen lösning", "no solution")
+    quote = ("”", "”") if language == "sv" else ("'", "'")
+    terms = []
+    for term in expression.split(" + "):
+        literals = []
+        for literal in term.split("*"):
+            label = f"{quote[0]}{condition_label(study, literal.lstrip('~'), language)}{quote[1]}"
+            literals.append(_t(language, "inte ", "not ") + label if literal.startswith("~") else label)
+        joined = _t(language, " och ", " and ").join(literals)
+        terms.append(f"({joined})" if len(literals) > 1 and " + " in expression else joined)
+    return _t(language, " eller ", " or ").join(terms)
+
+
+def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool = False) -> str:
+    """Which findings hold in every allocation consistent with the study's counts and constraints.
+
+    Parameters
+    ----------
+    analysis : evalkit.analysis.robustness.RobustnessAnalysis
+    """
+    if analysis.allocations <= 1:
         return _t(
             language,
-            "Studien har inga rekonstruerade värden, så inget resultat vilar på ett antagande och tabellen är tom.",
-            "The study has no reconstructed values, so no finding rests on an assumption and the table is empty.",
+            "Inget värde som resultaten eller QCA-lösningarna läser är rekonstruerat i den här studien. Värdena "
+            "kan alltså bara fördelas på ett sätt, och varje resultat gäller som det är räknat.",
+            "No value that the findings or the QCA solutions read is reconstructed in this study. Its values can "
+            "therefore be allocated in one way only, and every finding holds as computed.",
         )
-    return _t(
+    table = analysis.table
+    findings = table[table["kind"] == "finding"].merge(analysis.findings[["finding_id", "claimed"]], on="finding_id")
+    everywhere = findings[findings["holds_everywhere"]]
+    claimed = findings[findings["claimed"]]
+    claimed_resting = claimed[~claimed["holds_everywhere"]]
+    has_claims = "published_claims" in study.tables and len(study.tables["published_claims"]) > 0
+    text = [
+        _t(
+            language,
+            ("De publicerade antalen och studiens" if has_claims else "Studiens")
+            + f" nedskrivna villkor (`constraints.csv`) tillåter {_big(analysis.allocations, 'sv')} olika "
+            f"fördelningar av de {_n(analysis.variables, 'sv', True)} rekonstruerade värden som resultaten och "
+            "QCA-lösningarna läser.",
+            ("The published counts and the study's" if has_claims else "The study's")
+            + f" written constraints (`constraints.csv`) allow {_big(analysis.allocations, 'en')} different "
+            f"allocations of the {_n(analysis.variables, 'en')} reconstructed values that the findings and the QCA "
+            "solutions read.",
+        )
+    ]
+    sentence = _t(
         language,
-        f"I den här studien ändras {_n(len(by_finding), language, True)} resultat av minst ett rekonstruerat värde.",
-        f"In this study, {_n(len(by_finding), language)} findings change with at least one reconstructed value.",
+        f"{capitalise(_n(len(everywhere), 'sv', True))} av {_n(len(findings), 'sv', True)} resultat gäller i "
+        "varenda en av dem",
+        f"{capitalise(_n(len(everywhere), 'en'))} of {_n(len(findings), 'en')} findings hold in every one of them",
     )
+    if len(claimed):
+        sentence += _t(
+            language,
+            f", bland dem {_n(len(claimed) - len(claimed_resting), 'sv', True)} av de {_n(len(claimed), 'sv', True)} "
+            "som ett publicerat påstående kontrollerar",
+            f", among them {_n(len(claimed) - len(claimed_resting), 'en')} of the {_n(len(claimed), 'en')} that a "
+            "published claim checks",
+        )
+    text.append(sentence + ".")
+    if len(claimed_resting) and claimed_resting["finding_id"].str.startswith("cases.").all():
+        text.append(
+            _t(
+                language,
+                f"De övriga {_n(len(claimed_resting), 'sv', True)} är årsvärden ur en tabell som källan publicerar "
+                "utan att säga vilken kommun den gäller: talen är källans, kommunen de hamnar på är rekonstruerad.",
+                f"The other {_n(len(claimed_resting), 'en')} are yearly counts from a table the source publishes "
+                "without saying which municipality it shows: the counts are the source's, the municipality they "
+                "fall on is reconstructed.",
+            )
+        )
+    resting = len(findings) - len(everywhere)
+    if resting:
+        text.append(
+            _t(
+                language,
+                f"{capitalise(_n(resting, 'sv', True))} resultat vilar på rekonstruktionen; tabellen visar i hur stor "
+                "andel av fördelningarna vart och ett gäller. Läs dem som illustrationer, inte som belagda resultat.",
+                f"{capitalise(_n(resting, 'en'))} findings rest on the reconstruction; the table shows in what share "
+                "of the allocations each holds. Read them as illustrations, not as established findings.",
+            )
+        )
+    solutions = table[(table["kind"] == "qca") & table["in_study"]]
+    if len(solutions):
+        robust = int(solutions["holds_everywhere"].sum())
+        text.append(
+            _t(
+                language,
+                "Ingen av studiens QCA-lösningar gäller i alla fördelningar (kapitel 4)."
+                if robust == 0
+                else f"{capitalise(_n(robust, 'sv'))} av studiens {_n(len(solutions), 'sv')} QCA-lösningar gäller "
+                "i alla fördelningar (kapitel 4).",
+                "None of the study's QCA solutions holds in every allocation (chapter 4)."
+                if robust == 0
+                else f"{capitalise(_n(robust, 'en'))} of the study's {_n(len(solutions), 'en')} QCA solutions hold "
+                "in every allocation (chapter 4).",
+            )
+        )
+    return " ".join(text)
+
+
+def qca_robustness_summary(study, analysis, language: str = "sv", reveal_names: bool = False) -> str:
+    """The QCA solutions across the consistent allocations, and under each reading of who functions poorly.
+
+    Parameters
+    ----------
+    analysis : evalkit.analysis.robustness.RobustnessAnalysis
+    """
+    from evalkit.analysis.robustness import ANALYSES, qca_by_model, readings, study_solutions
+
+    if analysis.allocations <= 1:
+        return _t(
+            language,
+            "Inget villkorsvärde eller utfall är rekonstruerat, så lösningarna ovan är de enda som studiens data ger.",
+            "No condition value or outcome is reconstructed, so the solutions above are the only ones the study's "
+            "data give.",
+        )
+    own = study_solutions(analysis)
+    qca_rows = analysis.table[analysis.table["kind"] == "qca"]
+    words = {
+        "success_factor": ("framgångsfaktorerna", "the success factors"),
+        "failure_explanation": ("förklaringarna till svårigheter", "the explanations of failure"),
+    }
+    names = {kind: name for name, kind, _ in ANALYSES}
+    text = [
+        _t(
+            language,
+            f"Lösningarna räknas om i var och en av de {_big(analysis.allocations, 'sv')} fördelningar av "
+            "rekonstruerade värden som stämmer med studiens antal och villkor.",
+            f"The solutions are recomputed in each of the {_big(analysis.allocations, 'en')} allocations of "
+            "reconstructed values consistent with the study's counts and constraints.",
+        )
+    ]
+    for kind in ("success_factor", "failure_explanation"):
+        shares = own.loc[own["kind"] == kind, "holds_pct"]
+        distinct = int(qca_rows["finding_id"].str.startswith(f"qca.{names[kind]}.").sum())
+        if shares.empty:
+            continue
+        low, high = _share(float(shares.min()), language), _share(float(shares.max()), language)
+        span = low if low == high else _t(language, f"{low}–{high}", f"{low}–{high}")
+        text.append(
+            _t(
+                language,
+                f"Lösningarna ovan för {words[kind][0]} kommer ut i {span} av fördelningarna; sammanlagt ger "
+                f"fördelningarna {_n(distinct, 'sv')} olika lösningar.",
+                f"The solutions above for {words[kind][1]} come out in {span} of the allocations; across the "
+                f"allocations, {_n(distinct, 'en')} different solutions occur.",
+            )
+        )
+    groups = readings(study, analysis)
+    if len(groups) >= 2:
+        text.append(
+            _t(
+                language,
+                "Tabellen delar fördelningarna efter vilka kommuner som fungerar dåligt:",
+                "The table splits the allocations by which municipalities function poorly:",
+            )
+        )
+        by_model = qca_by_model(study, by_reading=analysis.by_reading)
+        items = []
+        for _, reading in groups.iterrows():
+            always = [m for m in str(reading["always"]).split("|") if m]
+            one_of = [m for m in str(reading["one_of"]).split("|") if m]
+            models = join_words(
+                [
+                    decapitalise(vocabulary_label(study, "model", m, language))
+                    for m in reading["varying_models"].split("|")
+                ],
+                language,
+            )
+            labels = [_municipality(m, language, reveal_names, study) for m in one_of]
+            who = (
+                labels[-1]
+                if len(labels) == 1
+                else ", ".join(labels[:-1]) + _t(language, " eller ", " or ") + labels[-1]
+            )
+            if len(one_of) > 1:
+                who = _t(language, "en av ", "one of ") + who
+            lead = _t(
+                language,
+                f"Fungerar {who} ({models}) dåligt"
+                + (f" tillsammans med {_municipalities(always, language, reveal_names, study)}" if always else "")
+                + f" – {_share(100 * float(reading['share']), language)} av fördelningarna –",
+                f"If {who} ({models}) functions poorly"
+                + (f" besides {_municipalities(always, language, reveal_names, study)}" if always else "")
+                + f" – {_share(100 * float(reading['share']), language)} of the allocations –",
+            )
+            parts = []
+            for kind in ("success_factor", "failure_explanation"):
+                rows = by_model[
+                    (by_model["models"] == reading["models"])
+                    & (by_model["analysis"] == names[kind])
+                    & (by_model["solution_type"] == "parsimonious")
+                ]
+                if rows.empty:
+                    continue
+                top = rows.iloc[0]
+                parts.append(
+                    _t(
+                        language,
+                        f"den sparsamma lösningen för {words[kind][0]} oftast {_expression_words(study, top['expression'], language)} "
+                        f"({_share(100 * float(top['share']), language)})",
+                        f"the parsimonious solution for {words[kind][1]} is most often "
+                        f"{_expression_words(study, top['expression'], language)} ({_share(100 * float(top['share']), language)})",
+                    )
+                )
+            items.append(lead + _t(language, " är ", " ") + join_words(parts, language) + ".")
+        return " ".join(text) + "\n\n" + _bullets(items)
+    return " ".join(text)
 
 
 def study_limits(study, language: str = "sv", reveal_names: bool = False) -> str:

@@ -129,8 +129,6 @@ COLUMN_LABELS = {
     "key": ("Nyckel", "Key"),
     "field": ("Fält", "Field"),
     "alternative": ("Alternativ", "Alternative"),
-    "n_changed": ("Antal ändrade resultat", "Findings changed"),
-    "changes": ("Ändringar", "Changes"),
     "assumption": ("Antagande", "Assumption"),
     "claim_id": ("Påstående", "Claim"),
     "match": ("Stämmer", "Matches"),
@@ -154,7 +152,9 @@ COLUMN_LABELS = {
     "documents": ("Dokument", "Documents"),
     "county_level": ("Länsnivå", "County level"),
     "evidence": ("Underlag", "Evidence"),
-    "n_cells": ("Rekonstruerade värden som påverkar", "Reconstructed values that affect it"),
+    "holds_pct": ("Gäller i andel av fördelningarna (%)", "Holds in share of allocations (%)"),
+    "n_solutions": ("Olika lösningar", "Different solutions"),
+    "poorly_one_of": ("Läsning: fungerar dåligt (en av)", "Reading: functions poorly (one of)"),
     "size_band": ("Storlek", "Size"),
     "coordinator_functioning": ("Samordnarfunktionen", "Coordinator function"),
     "text_sv": ("Fråga", "Question"),
@@ -265,11 +265,11 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
         return condition_label(study, value, language)
     if column == "measure":
         return measure_label(study, value, language)
-    if column in ("municipalities", "coordinators") and isinstance(value, str):
+    if column in ("municipalities", "poorly_one_of", "coordinators") and isinstance(value, str):
         parts = [p for p in value.split("|") if p]
         make = (
             (lambda p: municipality_label(p, language, study, reveal_names))
-            if column == "municipalities"
+            if column != "coordinators"
             else (lambda p: coordinator_label(p, language))
         )
         return ", ".join(make(p) for p in parts)

@@ -97,12 +97,12 @@ def coder_disagreements(context: RunContext):
 def robustness(context: RunContext):
     """In how many allocations consistent with the report each finding and QCA solution holds.
 
-    :func:`evalkit.analysis.robustness.cached_robustness_table`: computed once per study
-    content and shared with the chapters that show it.
+    The table of :func:`evalkit.analysis.robustness.robustness_analysis`, from the analysis store:
+    computed once per run and shared with the chapters that show it (00 and 04).
     """
-    from evalkit.analysis.robustness import cached_robustness_table
+    from evalkit.analysis.robustness import robustness_analysis
 
-    return cached_robustness_table(context.study)
+    return context.shared(robustness_analysis).table
 
 
 REPORT_ARTEFACTS: list[ReportArtefact] = [
@@ -139,9 +139,9 @@ def precomputed_analyses() -> list[Callable]:
     chapter and language. The report artefacts are computed the same way.
     """
     from evalkit.analysis.findings import findings_table
-    from evalkit.analysis.sensitivity import sensitivity_table
+    from evalkit.analysis.robustness import robustness_analysis
 
-    return [findings_table, sensitivity_table]
+    return [findings_table, robustness_analysis]
 
 
 def register(artefact: ReportArtefact) -> None:

@@ -139,6 +139,25 @@ def _locked(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _with_defaults(function: Callable, params: dict) -> dict:
+    """``params`` completed with ``function``'s defaults, so that leaving a parameter out and giving
+    its default value are the same entry."""
+    import inspect
+
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return dict(params)
+    completed = dict(params)
+    for name, parameter in list(signature.parameters.items())[1:]:
+        if parameter.default is not inspect.Parameter.empty and parameter.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        ):
+            completed.setdefault(name, parameter.default)
+    return completed
+
+
 def shared(function: Callable, study, **params):
     """Return ``function(study, **params)``, computed at most once for the same content.
 
@@ -167,6 +186,7 @@ def shared_in(folder: Path, function: Callable, study, **params):
     changes the result changes nothing for the next one. A store that cannot be written (read-only cache folder) is not an error:
     the value is then computed and kept in this process only.
     """
+    params = _with_defaults(function, params)
     key = analysis_key(function, study, params)
     folder = Path(folder)
     path = folder / f"{key}.pickle"

@@ -294,7 +294,7 @@ def check_documents(study) -> list[Shortfall]:
 
 
 def check_provenance(study) -> list[Shortfall]:
-    """How each value is backed (and the sensitivity to reconstructions): some row in some table."""
+    """How each value is backed (and which findings rest on reconstructions): some row in some table."""
     from evalkit.study.model import DATA_TABLES
 
     counted = [name for name in DATA_TABLES if name != "published_claims" and name in study.tables]
@@ -796,9 +796,9 @@ PARTS: tuple[Part, ...] = (
     ),
     Part(
         "00_study",
-        "sensitivity",
-        "Vad som skulle ändras om ett antagande var fel",
-        "What would change if an assumption were wrong",
+        "robustness",
+        "Vilka resultat som vilar på rekonstruktionen",
+        "Which findings rest on the reconstruction",
         check_provenance,
     ),
     Part("01_organisation", "posts", "Tjänsterna", "The posts", check_posts),
