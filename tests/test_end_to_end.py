@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 from rich.console import Console
-from test_browser import Collector
+from test_browser import A4_WIDTH_PX, Collector, check_printed_report, layout_problems
 
 from evalkit import paths
 from evalkit.audit import audit_report
@@ -97,6 +97,22 @@ def test_combined_report_renders_every_chapter_figure_and_table(report, language
     assert dom.tables >= 30
     assert "Traceback" not in done.stdout and "Error" not in " ".join(dom.cells)
     assert ("Kommun A" if language == "sv" else "Municipality A") in dom.cells
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_chromium() is None, reason="headless Chromium not installed")
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_combined_report_fits_an_a4_page(report, language, tmp_path):
+    found = layout_problems(report / language / "report.html", tmp_path)
+    assert found["width"] <= A4_WIDTH_PX and found["tables"] >= 30, found
+    assert found["problems"] == []
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_chromium() is None, reason="headless Chromium not installed")
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_printed_report_is_a4_numbered_with_bookmarks_and_every_table_cell(report, language):
+    check_printed_report(report / language / "report.html", report / language / "report.pdf", language)
 
 
 def test_unchanged_rerun_is_served_from_cache(workspace):

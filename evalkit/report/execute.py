@@ -341,7 +341,8 @@ def combine_language(task: dict) -> dict:
     ----------
     task : dict
         ``key``, ``language``, ``study_name``, ``output`` (report.html path),
-        ``parts`` (list of [chapter_id, title, executed notebook path]) and
+        ``parts`` (list of [chapter_id, title, executed notebook path]),
+        ``languages`` (the report's languages, linked from the header) and
         ``pdf`` (bool: also print ``report.pdf`` with Chromium).
 
     Returns
@@ -362,7 +363,10 @@ def combine_language(task: dict) -> dict:
         parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in task["parts"]]
         output = Path(task["output"])
         write_text_atomic(
-            output, combined_report(parts, task["language"], task["study_name"], task.get("report_title"))
+            output,
+            combined_report(
+                parts, task["language"], task["study_name"], task.get("report_title"), task.get("languages", ())
+            ),
         )
         if task.get("pdf"):
             try:

@@ -7,6 +7,15 @@ JupyterLab's template without any ``<script>``: pages are self-contained
 and prompts are hidden; cells tagged ``remove-cell`` (and papermill's
 parameter cells) are dropped, cells tagged ``remove-input`` /
 ``remove-output`` lose that part.
+
+One page serves the screen and print (decision 32 in ``docs/decisions.md``).
+``evalkit.css`` fits wide tables and figures to the width and hides what
+only works on screen; :func:`page_style` adds the ``@page`` rule (A4, the
+study title as running header, "page n of N" in the footer) that Chromium
+prints. The combined report has a table of contents of its chapters and
+their sections (:func:`add_section_entries`); chapter pages link to the
+previous and next chapter, the contents and the other language
+(:func:`chapter_navigation`).
 """
 
 from __future__ import annotations
@@ -15,17 +24,60 @@ import copy
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from html import unescape
 
 from evalkit import __version__, paths
 
 TEMPLATE_NAME = "evalkit"
 REMOVE_CELL_TAGS = {"remove-cell", "injected-parameters", "parameters"}
 LABELS = {
-    "sv": {"contents": "Innehåll", "report": "Rapport", "generated": "Skapad med evalkit"},
-    "en": {"contents": "Contents", "report": "Report", "generated": "Generated with evalkit"},
+    "sv": {
+        "contents": "Innehåll",
+        "report": "Rapport",
+        "generated": "Skapad med evalkit",
+        "page": "Sida",
+        "of": "av",
+        "previous": "Föregående kapitel",
+        "next": "Nästa kapitel",
+        "chapters": "Kapitel",
+    },
+    "en": {
+        "contents": "Contents",
+        "report": "Report",
+        "generated": "Generated with evalkit",
+        "page": "Page",
+        "of": "of",
+        "previous": "Previous chapter",
+        "next": "Next chapter",
+        "chapters": "Chapters",
+    },
 }
+#: Each language's name in that language (the link to a page's other language).
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
+#: Anchor of the combined report's table of contents (chapter pages link to it).
+CONTENTS_ID = "evalkit-contents"
+REPORT_PAGE = "report.html"
+#: Where the template leaves room for a chapter's sections in the table of contents.
+SECTIONS_SLOT = "<!--evalkit-sections:{}-->"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _HEADING_ID = re.compile(r'(<h[1-6][^>]*\sid=")([^"]+)("[^>]*>)(.*?)(</h[1-6]>)', re.S)
+_CHAPTER_START = re.compile(r'<section class="evalkit-chapter-start" id="chapter-([^"]+)"')
+_SECTION_HEADING = re.compile(r'<h2[^>]*\sid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_TEXT = re.compile(r">([^<]+)<")
+_LONG_TOKEN = re.compile(r"[^\s<>]{16,}")
+_TOKEN_JOINT = re.compile(r"(?<=[._*/+~])(?=[^\s._*/+~])")
+_TABLE_TAG = re.compile(r"<table\b[^>]*>")
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_COLSPAN = re.compile(r'colspan="?(\d+)')
+#: Width of a character and a cell's padding in em, for estimating a table's narrowest width (bold DejaVu Sans).
+CHAR_EM, CELL_PADDING_EM = 0.65, 1.0
+#: A table narrower than this many em at its normal size fits; wider ones are set smaller ("wide"),
+#: and those that would not fit even then may break words anywhere ("tight").
+WIDE_TABLE_EM, TIGHT_TABLE_EM = 50.0, 62.0
 
 
 @lru_cache(maxsize=4)
@@ -118,11 +170,199 @@ def stable_random_ids(html: str) -> str:
     return _UUID.sub(replace, html)
 
 
+def css_string(text: str) -> str:
+    """Return ``text`` as a CSS string literal (quoted; quotes, backslashes, ``<`` and controls escaped).
+
+    ``<`` is escaped too, so the literal can never close the ``<style>``
+    element it is written into.
+
+    Examples
+    --------
+    >>> css_string('Rapport "A" <b>')
+    '"Rapport \\\\22 A\\\\22  \\\\3c b>"'
+    """
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<' or ord(char) < 0x20 or ord(char) == 0x7F else char for char in text
+    )
+    return f'"{escaped}"'
+
+
+def page_style(language: str, running_header: str) -> str:
+    """Return the ``@page`` rules printed with a page: the running header and "page n of N".
+
+    Page size, margins and the look of the margin boxes are in
+    ``evalkit.css``; these rules add only their text, which depends on the
+    study and the language. The first page (title and contents) has no
+    running header.
+
+    Parameters
+    ----------
+    language : str
+        ``"sv"`` or ``"en"`` (the words around the page number).
+    running_header : str
+        Text at the top of every page but the first, usually the study title.
+    """
+    labels = LABELS[language]
+    number = f"{css_string(labels['page'] + ' ')} counter(page) {css_string(' ' + labels['of'] + ' ')} counter(pages)"
+    return (
+        f"@page {{ @top-center {{ content: {css_string(running_header)}; }} @bottom-right {{ content: {number}; }} }}\n"
+        "@page :first { @top-center { content: none; } }\n"
+    )
+
+
+def language_links(page: str, language: str, languages: Sequence[str]) -> list[dict]:
+    """Return links to the same ``page`` in the report's other languages (``../<lang>/<page>``).
+
+    Parameters
+    ----------
+    page : str
+        File name of the page in its language folder (``"report.html"``).
+    language : str
+        The page's own language (not linked).
+    languages : sequence of str
+        The languages the report is made in.
+    """
+    return [
+        {"href": f"../{other}/{page}", "name": LANGUAGE_NAMES[other], "lang": other}
+        for other in languages
+        if other != language
+    ]
+
+
+def chapter_navigation(
+    chapters: Sequence[tuple[str, str]], index: int, language: str, languages: Sequence[str] = ()
+) -> dict:
+    """Return the links of chapter ``index``'s page: previous and next chapter, contents, other languages.
+
+    Parameters
+    ----------
+    chapters : sequence of (page, title)
+        The report's chapter pages (file names in the language folder) and
+        their titles in ``language``, in report order.
+    index : int
+        Position of the page's chapter in ``chapters``.
+    language : str
+        The page's language.
+    languages : sequence of str, optional
+        The languages the report is made in (links to the others).
+
+    Returns
+    -------
+    dict
+        ``previous`` and ``next`` (``{"href", "title"}`` or None),
+        ``contents`` (href of the combined report's table of contents) and
+        ``languages`` (see :func:`language_links`).
+    """
+
+    def link(position: int) -> dict | None:
+        if not 0 <= position < len(chapters):
+            return None
+        page, title = chapters[position]
+        return {"href": page, "title": title}
+
+    return {
+        "previous": link(index - 1),
+        "next": link(index + 1),
+        "contents": f"{REPORT_PAGE}#{CONTENTS_ID}",
+        "languages": language_links(chapters[index][0], language, languages),
+    }
+
+
+def section_entries(html: str) -> dict[str, list[tuple[str, str]]]:
+    """Return each chapter's sections (level-2 headings) of a rendered combined report.
+
+    Returns
+    -------
+    dict
+        ``{chapter_id: [(heading id, heading HTML text), ...]}`` in document
+        order; the heading text is kept escaped, without its ``¶`` anchor link.
+    """
+    starts = list(_CHAPTER_START.finditer(html))
+    sections = {}
+    for position, start in enumerate(starts):
+        end = starts[position + 1].start() if position + 1 < len(starts) else len(html)
+        sections[start.group(1)] = [
+            (match.group(1), _TAG.sub("", _ANCHOR_LINK.sub("", match.group(2))).strip())
+            for match in _SECTION_HEADING.finditer(html, start.end(), end)
+        ]
+    return sections
+
+
+def add_section_entries(html: str) -> str:
+    """Fill the table of contents' slot of each chapter with a list of its sections (links)."""
+    for chapter_id, sections in section_entries(html).items():
+        items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in sections if text)
+        html = html.replace(SECTIONS_SLOT.format(chapter_id), f"<ol>{items}</ol>" if items else "", 1)
+    return html
+
+
+def table_break_opportunities(html: str) -> str:
+    """Let long tokens in tables (ids, expressions) wrap after ``.``, ``_``, ``*``, ``/``, ``+`` or ``~``.
+
+    A ``<wbr>`` is inserted at those points of every token of 16 or more
+    characters in a table cell, so an identifier such as
+    ``study.staff.former_coordinator`` no longer sets the narrowest width of
+    its column; the text itself is unchanged.
+
+    Examples
+    --------
+    >>> table_break_opportunities("<table><td>study.staff.former_coordinator</td></table>")
+    '<table><td>study.<wbr>staff.<wbr>former_<wbr>coordinator</td></table>'
+    """
+
+    def in_text(match: re.Match) -> str:
+        return ">" + _LONG_TOKEN.sub(lambda token: _TOKEN_JOINT.sub("<wbr>", token.group(0)), match.group(1)) + "<"
+
+    return _TABLE.sub(lambda table: _TEXT.sub(in_text, table.group(0)), html)
+
+
+def narrowest_width_em(table: str) -> float:
+    """Estimate the narrowest width (em) ``table`` can take when it wraps only between words.
+
+    Each column is as wide as its longest word (after :func:`table_break_opportunities`)
+    plus the cell padding; cells spanning several columns are left out.
+    """
+    widths: dict[int, float] = {}
+    for row in _ROW.findall(table):
+        column = 0
+        for _tag, attributes, content in _CELL.findall(row):
+            span = int(match.group(1)) if (match := _COLSPAN.search(attributes)) else 1
+            if span == 1:
+                text = unescape(_TAG.sub(" ", content.replace("<wbr>", " ")))
+                longest = max((len(word) for word in text.split()), default=0)
+                widths[column] = max(widths.get(column, 0.0), longest * CHAR_EM + CELL_PADDING_EM)
+            column += span
+    return sum(widths.values())
+
+
+def mark_wide_tables(html: str) -> str:
+    """Add the class ``evalkit-wide`` or ``evalkit-tight`` to tables too wide for the page at normal size.
+
+    ``evalkit.css`` sets wide tables in a smaller font and lets tight ones
+    break words anywhere, so that no table is wider than an A4 page.
+    """
+
+    def mark(match: re.Match) -> str:
+        table = match.group(0)
+        width = narrowest_width_em(table)
+        label = "evalkit-tight" if width > TIGHT_TABLE_EM else "evalkit-wide" if width > WIDE_TABLE_EM else None
+        if label is None:
+            return table
+        tag = _TABLE_TAG.match(table).group(0)
+        if 'class="' in tag:
+            marked = tag.replace('class="', f'class="{label} ', 1)
+        else:
+            marked = tag[:-1] + f' class="{label}">'
+        return marked + table[len(tag) :]
+
+    return _TABLE.sub(mark, html)
+
+
 def _render(nb, language: str, meta: dict) -> str:
-    """Render ``nb`` with the evalkit template and normalise ids."""
+    """Render ``nb`` with the evalkit template, let table tokens wrap and normalise ids."""
     exporter = _exporter(language)
     body, _ = exporter.from_notebook_node(nb, resources={"evalkit": meta})
-    return stable_random_ids(dedupe_heading_ids(body))
+    return stable_random_ids(dedupe_heading_ids(mark_wide_tables(table_break_opportunities(body))))
 
 
 def _footer(language: str, study_name: str) -> str:
@@ -130,7 +370,13 @@ def _footer(language: str, study_name: str) -> str:
 
 
 def chapter_page(
-    nb, chapter_id: str, title: str, language: str, study_name: str, report_title: str | None = None
+    nb,
+    chapter_id: str,
+    title: str,
+    language: str,
+    study_name: str,
+    report_title: str | None = None,
+    navigation: dict | None = None,
 ) -> str:
     """Return the self-contained HTML page of one executed chapter notebook.
 
@@ -145,16 +391,22 @@ def chapter_page(
     study_name : str
         Shown in the header and footer.
     report_title : str, optional
-        Header line; defaults to the study name.
+        Header line and running header of printed pages; defaults to the study name.
+    navigation : dict, optional
+        Links to the neighbouring chapters (:func:`chapter_navigation`); none when omitted.
     """
     page = for_language(nb, language)
     page.cells.insert(0, chapter_marker(chapter_id, title, show_title=not has_own_title(page)))
     page.metadata["title"] = title
     meta = {
         "title": report_title or study_name,
+        "title_is_heading": False,
         "subtitle": title,
         "toc": [],
         "toc_heading": "",
+        "navigation": navigation,
+        "labels": LABELS[language],
+        "page_style": page_style(language, report_title or study_name),
         "footer": _footer(language, study_name),
     }
     return _render(page, language, meta)
@@ -190,7 +442,11 @@ def combined_notebook(parts: Sequence[tuple[str, str, object]], title: str, lang
 
 
 def combined_report(
-    parts: Sequence[tuple[str, str, object]], language: str, study_name: str, report_title: str | None = None
+    parts: Sequence[tuple[str, str, object]],
+    language: str,
+    study_name: str,
+    report_title: str | None = None,
+    languages: Sequence[str] = (),
 ) -> str:
     """Return the combined report page: all chapters in order with a table of contents.
 
@@ -204,14 +460,24 @@ def combined_report(
         Name of the study folder, shown in header and footer.
     report_title : str, optional
         Title line; defaults to "Report: <study>" in ``language``.
+    languages : sequence of str, optional
+        The languages the report is made in (the header links to the others).
     """
     title = report_title or f"{LABELS[language]['report']}: {study_name}"
-    toc = [{"id": cid, "title": ctitle, "href": f"#chapter-{cid}"} for cid, ctitle, _ in parts]
+    toc = [
+        {"id": cid, "title": ctitle, "href": f"#chapter-{cid}", "sections": SECTIONS_SLOT.format(cid)}
+        for cid, ctitle, _ in parts
+    ]
     meta = {
         "title": title,
+        "title_is_heading": True,
         "subtitle": "",
         "toc": toc,
         "toc_heading": LABELS[language]["contents"],
+        "contents_id": CONTENTS_ID,
+        "navigation": {"languages": language_links(REPORT_PAGE, language, languages)} if languages else None,
+        "labels": LABELS[language],
+        "page_style": page_style(language, title),
         "footer": _footer(language, study_name),
     }
-    return _render(combined_notebook(parts, title, language), language, meta)
+    return add_section_entries(_render(combined_notebook(parts, title, language), language, meta))

@@ -9,14 +9,26 @@ Chromium stamps every PDF with the time of printing (``/CreationDate``,
 (qpdf) with a fixed date, no XMP metadata and a document ``/ID`` derived from
 the content (qpdf's deterministic id), so the same inputs give the same PDF
 bytes and the PDF is hashed in the manifest like every other output.
+
+The page itself says how it prints (``evalkit.css`` and
+:func:`evalkit.report.html.page_style`): A4, margins, the study title as
+running header and "page n of N" in CSS ``@page`` margin boxes, so
+Chromium's own header and footer (date, file URL) are switched off. The
+PDF outline (bookmarks) is made by Chromium from the page's headings
+(``--generate-pdf-document-outline``); Chromium joins a heading's wrapped
+lines without a space, so :func:`repair_outline_titles` gives each bookmark
+its heading's text back.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -36,6 +48,13 @@ CHROMIUM_FLAGS = (
     "--mute-audio",
     "--no-pdf-header-footer",
 )
+#: Flags of ``--print-to-pdf`` runs only.
+PRINT_FLAGS = ("--generate-pdf-document-outline",)
+
+
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 class ChromiumError(RuntimeError):
@@ -69,17 +88,68 @@ def _die_with_parent() -> None:
     die_with_parent()
 
 
-def make_deterministic(source: Path, target: Path) -> Path:
+def heading_texts(page: str) -> list[str]:
+    """Return the text of every ``<h1>``–``<h6>`` of the HTML ``page`` in document order.
+
+    Anchor links (``¶``) and tags are dropped, entities decoded and runs of
+    whitespace made one space.
+    """
+    texts = []
+    for _level, inner in _HEADING.findall(page):
+        text = html.unescape(_TAG.sub("", _ANCHOR_LINK.sub("", inner)))
+        texts.append(" ".join(text.split()))
+    return texts
+
+
+def repair_outline_titles(pdf, headings: Sequence[str]) -> int:
+    """Give each bookmark of ``pdf`` the text of its heading; return how many titles changed.
+
+    Chromium's bookmarks follow the headings in document order, but a heading
+    that wraps loses the space at the line break ("Ett kraftfullt" becomes
+    "Ettkraftfullt"). Bookmarks are matched in order to ``headings`` whose
+    text is the same but for whitespace; unmatched ones are left as they are.
+
+    Parameters
+    ----------
+    pdf : pikepdf.Pdf
+        An open PDF (changed in place).
+    headings : sequence of str
+        The printed page's heading texts (:func:`heading_texts`).
+    """
+
+    def squeezed(text: str) -> str:
+        return "".join(text.split())
+
+    changed, position = 0, 0
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            stack.extend(reversed(item.children))
+            for index in range(position, len(headings)):
+                if squeezed(headings[index]) == squeezed(item.title):
+                    position = index + 1
+                    if item.title != headings[index]:
+                        item.title, changed = headings[index], changed + 1
+                    break
+    return changed
+
+
+def make_deterministic(source: Path, target: Path, headings: Sequence[str] = ()) -> Path:
     """Rewrite the PDF ``source`` as ``target`` with a fixed date and a content-derived document id.
 
     Parameters
     ----------
     source, target : pathlib.Path
         Chromium's PDF and where to write the deterministic copy (may not be the same file).
+    headings : sequence of str, optional
+        The printed page's headings, to repair the bookmark titles (:func:`repair_outline_titles`).
     """
     import pikepdf
 
     with pikepdf.open(source) as pdf:
+        if headings:
+            repair_outline_titles(pdf, headings)
         pdf.docinfo["/CreationDate"] = FIXED_PDF_DATE
         pdf.docinfo["/ModDate"] = FIXED_PDF_DATE
         if "/Metadata" in pdf.Root:  # XMP repeats the dates and holds a random document id
@@ -150,12 +220,14 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
     printed = pdf_path.with_name(f".{pdf_path.name}.chromium.pdf")
     temporary = pdf_path.with_name(f".{pdf_path.name}.tmp.pdf")
     try:
-        done = run_chromium([f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout)
+        done = run_chromium(
+            [*PRINT_FLAGS, f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout
+        )
         if not printed.is_file() or printed.stat().st_size == 0:
             raise ChromiumError(
                 f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
             )
-        make_deterministic(printed, temporary)
+        make_deterministic(printed, temporary, heading_texts(Path(html_path).read_text(encoding="utf-8")))
         os.replace(temporary, pdf_path)
     finally:
         printed.unlink(missing_ok=True)

@@ -404,6 +404,7 @@ def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
             "page": [plan.study_dir.name, study_title(plan.study_dir)],
+            "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
         }
     )
@@ -436,6 +437,14 @@ def study_title(study_dir: Path) -> str | None:
         return None
     title = descriptor.get("title") if isinstance(descriptor, dict) else None
     return str(title) if title else None
+
+
+def chapter_navigation(plan: Plan, chapter: Chapter, language: str) -> dict:
+    """Return the links of ``chapter``'s page: its neighbours in the plan, the contents, other languages."""
+    from evalkit.report.html import chapter_navigation as navigation
+
+    pages = [(f"{Path(c.notebook).stem}.html", c.title(language)) for c in plan.chapters]
+    return navigation(pages, list(plan.chapters).index(chapter), language, plan.languages)
 
 
 def chapter_tasks(
@@ -475,6 +484,7 @@ def chapter_tasks(
                     "language": language,
                     "study_name": plan.study_dir.name,
                     "report_title": title,
+                    "navigation": chapter_navigation(plan, chapter, language),
                 }
             tasks.append(task)
     return tasks
@@ -488,6 +498,7 @@ def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
         "language": language,
         "study_name": plan.study_dir.name,
         "report_title": study_title(plan.study_dir),
+        "languages": list(plan.languages),
         "output": str(work_dir / language / REPORT_NAME),
         "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
         "pdf": plan.pdf,

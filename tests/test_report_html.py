@@ -1,0 +1,73 @@
+"""The pure pieces of the report pages: print style, navigation, contents, wide tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.report import html
+from evalkit.report.pdf import heading_texts
+
+
+def test_css_string_cannot_close_the_string_or_the_style_element():
+    assert html.css_string('Län "X" </style>\\') == '"Län \\22 X\\22  \\3c /style>\\5c "'
+    assert html.css_string("a\nb") == '"a\\a b"'
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("sv", '"Sida " counter(page) " av "'), ("en", '"Page " counter(page) " of "')]
+)
+def test_page_style_numbers_pages_and_repeats_the_title_except_on_the_first_page(language, words):
+    style = html.page_style(language, "Kvinnofrid i Västmanland")
+    assert words in style and "counter(pages)" in style
+    assert '@top-center { content: "Kvinnofrid i Västmanland"; }' in style
+    assert "@page :first { @top-center { content: none; } }" in style
+
+
+def test_chapter_navigation_links_neighbours_contents_and_other_languages():
+    chapters = [("00_a.html", "A"), ("01_b.html", "B"), ("02_c.html", "C")]
+    first = html.chapter_navigation(chapters, 0, "sv", ("sv", "en"))
+    assert first["previous"] is None and first["next"] == {"href": "01_b.html", "title": "B"}
+    assert first["contents"] == "report.html#evalkit-contents"
+    assert first["languages"] == [{"href": "../en/00_a.html", "name": "English", "lang": "en"}]
+    middle = html.chapter_navigation(chapters, 1, "en", ("en",))
+    assert middle["previous"]["href"] == "00_a.html" and middle["next"]["href"] == "02_c.html"
+    assert middle["languages"] == []
+    assert html.chapter_navigation(chapters, 2, "en")["next"] is None
+
+
+def test_section_entries_are_filled_in_per_chapter():
+    page = (
+        "<ol><li>A<!--evalkit-sections:a--></li><li>B<!--evalkit-sections:b--></li></ol>"
+        '<section class="evalkit-chapter-start" id="chapter-a"></section>'
+        '<h1 id="A">A</h1><h2 id="x">Först &amp; sist<a class="anchor-link" href="#x">¶</a></h2>'
+        '<section class="evalkit-chapter-start" id="chapter-b"></section><h3 id="y">not a section</h3>'
+    )
+    assert html.section_entries(page) == {"a": [("x", "Först &amp; sist")], "b": []}
+    filled = html.add_section_entries(page)
+    assert '<li>A<ol><li><a href="#x">Först &amp; sist</a></li></ol></li><li>B</li>' in filled
+    assert "evalkit-sections" not in filled
+
+
+def test_long_tokens_in_tables_may_wrap_and_text_outside_tables_is_untouched():
+    page = "<p>study.staff.former_coordinator</p><table><tr><td>a*b_c.d</td><td>x.y_z+long_token_here</td></tr></table>"
+    out = html.table_break_opportunities(page)
+    assert out.startswith("<p>study.staff.former_coordinator</p>")
+    assert "<td>a*b_c.d</td>" in out  # short tokens stay whole
+    assert "<td>x.<wbr>y_<wbr>z+<wbr>long_<wbr>token_<wbr>here</td>" in out
+
+
+def test_tables_too_wide_for_the_page_are_marked():
+    def table(columns: int, word: str) -> str:
+        return '<table class="dataframe"><tr>' + f"<th>{word}</th>" * columns + "</tr></table>"
+
+    assert html.mark_wide_tables(table(3, "Kommun")) == table(3, "Kommun")
+    assert 'class="evalkit-wide dataframe"' in html.mark_wide_tables(table(6, "Rekonstruerade"))
+    assert 'class="evalkit-tight dataframe"' in html.mark_wide_tables(table(14, "Rekonstruerade"))
+    assert '<table class="evalkit-tight">' in html.mark_wide_tables("<table>" + table(14, "Kommuner")[24:])
+    spanning = '<table><tr><th colspan="20">' + "Rubrik " * 30 + "</th></tr><tr><td>1</td></tr></table>"
+    assert html.narrowest_width_em(spanning) == pytest.approx(1.65)
+
+
+def test_heading_texts_drop_anchor_links_and_tags():
+    page = '<h1 id="a">Ett\n  kraftfullt <em>verktyg</em><a class="anchor-link" href="#a">¶</a></h1><h2>Å &amp; Ä</h2>'
+    assert heading_texts(page) == ["Ett kraftfullt verktyg", "Å & Ä"]
