@@ -169,3 +169,68 @@ def test_other_studies(path):
     else:
         # A case left out of the QCA (an unknown value) still counts in its reading.
         assert sum(R.allocations_by_poorly_functioning(other, solved).values()) == solved.count
+
+
+def _outputs(language: str, chapter: str) -> str:
+    """All text the stored reference notebook of a chapter shows (what a reader sees)."""
+    import json
+
+    notebook = json.loads((paths.PROJECT_ROOT / "tests" / "references" / language / f"{chapter}.ipynb").read_text())
+    texts = []
+    for cell in notebook["cells"]:
+        texts.append("".join(cell["source"]) if cell["cell_type"] == "markdown" else "")
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for kind in ("text/markdown", "text/html", "text/plain"):
+                if kind in data:
+                    texts.append("".join(data[kind]))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", ("Which findings rest on the reconstruction", "findings hold in every one of them", "Holds in share")),
+        (
+            "sv",
+            ("Vilka resultat som vilar på rekonstruktionen", "resultat gäller i varenda en av dem", "Gäller i andel"),
+        ),
+    ],
+)
+def test_chapter_00_shows_robustness_not_sensitivity(language, words):
+    shown = _outputs(language, "00_study")
+    assert all(w in shown for w in words)
+    assert "org.seat_in_management_group" in shown  # a finding resting on the reconstruction, with its share
+    for gone in ("one at a time", "ett i taget", "Reconstructed values that affect it"):
+        assert gone not in shown
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        (
+            "en",
+            (
+                "The solutions across every consistent allocation",
+                "one of Municipality A or Municipality B",
+                "one of Municipality F, Municipality G or Municipality H",
+                "Reading: functions poorly (one of)",
+                "illustrate the method and test nothing",
+            ),
+        ),
+        (
+            "sv",
+            (
+                "Lösningarna i alla fördelningar som stämmer med underlaget",
+                "en av kommun A eller kommun B",
+                "en av kommun F, kommun G eller kommun H",
+                "Läsning: fungerar dåligt (en av)",
+                "illustrerar metoden och prövar ingenting",
+            ),
+        ),
+    ],
+)
+def test_chapter_04_shows_the_solutions_under_both_readings(language, words):
+    shown = _outputs(language, "04_success_factors")
+    missing = [w for w in words if w not in shown]
+    assert not missing

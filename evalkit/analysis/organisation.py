@@ -32,6 +32,8 @@ PLACEMENTS = ("ifo_management", "ifo_unit", "social_services_management", "munic
 COMBINATIONS = ("none", "casework", "other_strategic_tasks", "other", "unknown")
 ROLES = ("operational", "mixed", "strategic", "unknown")
 FULL_TIME_PCT = 100.0
+#: Columns of the coordinator table shown in the posts table, each with its own basis.
+COORDINATOR_FIELDS = ("role", "combined_with", "seat_in_management_group", "based_in")
 
 
 def posts_by_coordinator(study) -> pd.DataFrame:
@@ -46,8 +48,12 @@ def posts_by_coordinator(study) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``coordinator_id, municipalities ('|'-joined), n_municipalities,
         serves_several, share_of_post_pct, link_share_sum_pct, share_source,
-        full_time, role, combined_with, seat_in_management_group, based_in, basis``;
-        sorted by ``coordinator_id``.
+        full_time, role, combined_with, seat_in_management_group, based_in``, then the basis of
+        each column that holds a value from the study (``<column>_basis``: stated, observed,
+        judgement or reconstructed; see :func:`evalkit.analysis.populations.rows_basis`) for
+        ``municipalities, share_of_post_pct, role, combined_with, seat_in_management_group,
+        based_in``; sorted by ``coordinator_id``. The counts and flags derived from these
+        columns (``n_municipalities, serves_several, full_time``) share their basis.
     """
     coordinators = study.tables["coordinators"].sort_values("coordinator_id")
     links = coordinator_links(study)
@@ -64,10 +70,11 @@ def posts_by_coordinator(study) -> pd.DataFrame:
         else:
             share, source = float(q2), "survey_q2"
             survey_rows = survey.loc[[cid]]
-        basis = combine_basis(
-            rows_basis(own, ["share_of_post_pct"] if source == "link_sum" else None),
-            rows_basis(survey_rows, ["q2_share_of_post_pct"]),
+        share_basis = combine_basis(
+            rows_basis(own, ["share_of_post_pct"], study) if source == "link_sum" else None,
+            rows_basis(survey_rows, ["q2_share_of_post_pct"], study),
         )
+        row = coordinators[coordinators["coordinator_id"] == cid]
         municipalities = sorted(own["municipality_id"].astype(str))
         rows.append(
             {
@@ -83,7 +90,9 @@ def posts_by_coordinator(study) -> pd.DataFrame:
                 "combined_with": c["combined_with"],
                 "seat_in_management_group": c["seat_in_management_group"],
                 "based_in": c["based_in"],
-                "basis": basis,
+                "municipalities_basis": rows_basis(own, ["municipality_id", "coordinator_id"], study),
+                "share_of_post_pct_basis": share_basis,
+                **{f"{name}_basis": rows_basis(row, [name], study) for name in COORDINATOR_FIELDS},
             }
         )
     columns = [
@@ -95,11 +104,10 @@ def posts_by_coordinator(study) -> pd.DataFrame:
         "link_share_sum_pct",
         "share_source",
         "full_time",
-        "role",
-        "combined_with",
-        "seat_in_management_group",
-        "based_in",
-        "basis",
+        *COORDINATOR_FIELDS,
+        "municipalities_basis",
+        "share_of_post_pct_basis",
+        *(f"{name}_basis" for name in COORDINATOR_FIELDS),
     ]
     return pd.DataFrame(rows, columns=columns).reset_index(drop=True)
 
@@ -116,12 +124,14 @@ def posts_by_municipality(study) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``municipality_id, coordinators ('|'), n_coordinators, share_of_post_pct,
         shared (served by a coordinator who serves several municipalities), full_time
-        (NA when the share is not known), model, basis``; sorted by ``municipality_id``.
-        Municipalities without any link are not listed.
+        (NA when the share is not known), model``, then the basis of each column that holds a
+        value from the study: ``coordinators_basis, share_of_post_pct_basis, model_basis``;
+        sorted by ``municipality_id``. Municipalities without any link are not listed.
     """
     links = coordinator_links(study)
     serving = links.groupby("coordinator_id")["municipality_id"].nunique()
-    municipalities = study.tables["municipalities"].set_index("municipality_id")
+    own_row = study.tables["municipalities"]
+    municipalities = own_row.set_index("municipality_id")
     rows = []
     for mid, group in links.groupby("municipality_id", sort=True):
         coordinators = sorted(group["coordinator_id"].astype(str))
@@ -135,7 +145,9 @@ def posts_by_municipality(study) -> pd.DataFrame:
                 "shared": bool(any(serving[c] > 1 for c in coordinators)),
                 "full_time": bool(share >= FULL_TIME_PCT) if share == share else pd.NA,
                 "model": municipalities["model"].get(mid, pd.NA),
-                "basis": rows_basis(group, ["share_of_post_pct"]),
+                "coordinators_basis": rows_basis(group, ["coordinator_id", "municipality_id"], study),
+                "share_of_post_pct_basis": rows_basis(group, ["share_of_post_pct"], study),
+                "model_basis": rows_basis(own_row.loc[own_row["municipality_id"] == mid], ["model"], study),
             }
         )
     columns = [
@@ -146,7 +158,9 @@ def posts_by_municipality(study) -> pd.DataFrame:
         "shared",
         "full_time",
         "model",
-        "basis",
+        "coordinators_basis",
+        "share_of_post_pct_basis",
+        "model_basis",
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -479,7 +493,7 @@ def organisation_findings(study) -> pd.DataFrame:
     coordinator_full_time = posts["full_time"]
     coordinator_unknown = int(coordinator_full_time.isna().sum())
     post_sources = join_sources(list(survey["source"]) + list(links["source"]))
-    post_basis = combine_basis(*posts["basis"]) if len(posts) else rows_basis(posts, None, study)
+    post_basis = combine_basis(*posts["share_of_post_pct_basis"]) if len(posts) else rows_basis(posts, None, study)
     for finding_id, wanted, sv, en, en1 in (
         (
             "org.full_time.municipalities",

@@ -230,6 +230,10 @@ def column_label(column: str, language: str = "en", study=None) -> str:
         raise ValueError(f"language must be one of {LANGUAGES}")
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column][0 if language == "sv" else 1]
+    if column.endswith("_basis") and column[: -len("_basis")] in COLUMN_LABELS:
+        # The basis of one column of the same table: "Roll: belägg" / "Role: basis".
+        label = COLUMN_LABELS[column[: -len("_basis")]][0 if language == "sv" else 1]
+        return f"{label}: {'belägg' if language == 'sv' else 'basis'}"
     if study is not None:
         if column in set(study.tables["municipalities"]["municipality_id"]):
             return municipality_label(column, language, study)
@@ -273,6 +277,8 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
             else (lambda p: coordinator_label(p, language))
         )
         return ", ".join(make(p) for p in parts)
+    if column.endswith("_basis") and isinstance(value, str):
+        return vocabulary_label(study, "basis", value, language)
     if column in CODE_COLUMNS and isinstance(value, str):
         return vocabulary_label(study, CODE_COLUMNS[column], value, language)
     if isinstance(value, (bool,)) or str(type(value)).endswith("bool_'>"):
