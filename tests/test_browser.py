@@ -99,15 +99,12 @@ window.addEventListener("load", () => {
 def layout_problems(page: Path, tmp_path: Path, width: int = A4_WIDTH_PX) -> dict:
     """Open a copy of ``page`` with :data:`LAYOUT_CHECK` at ``width`` CSS px; return its findings.
 
-    The copy sits next to the original (relative links keep working) under a
-    temporary name and is removed afterwards; the published page is unchanged.
+    The copy is written to ``tmp_path`` (report pages are self-contained: figures and styles are
+    inline), so the report folder is never touched.
     """
-    probe = page.with_name(f".layout-check-{tmp_path.name}.html")
+    probe = tmp_path / f"layout-check-{page.parent.name}-{page.name}"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<script>{LAYOUT_CHECK}</script></body>"))
-    try:
-        done = run_chromium([f"--window-size={width},1123", "--dump-dom", probe.resolve().as_uri()], timeout=180)
-    finally:
-        probe.unlink()
+    done = run_chromium([f"--window-size={width},1123", "--dump-dom", probe.resolve().as_uri()], timeout=180)
     assert done.returncode == 0, done.stderr[-800:]
     found = re.search(r'<pre id="evalkit-layout-check">(.*?)</pre>', done.stdout, re.S)
     assert found, "the layout check did not run"
