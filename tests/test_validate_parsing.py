@@ -124,6 +124,58 @@ def test_quote_never_closed_in_a_file_without_other_quotes(study):
     )
 
 
+def test_unclosed_quote_in_vocabularies_gives_no_cascade_in_other_files(default_study):
+    """P10d: the codes of the swallowed rows are not reported as missing in every file that uses them."""
+    path = default_study / "codebook" / "vocabularies.csv"
+    edit(path, '"IFO, management level"\n', '"IFO, management level\n')
+    found = lines(default_study)
+    assert len(found) == 1
+    assert found[0].startswith("codebook/vocabularies.csv, row 35, column label_en: the double quote that opens")
+
+
+def test_a_stray_quote_inside_a_quoted_cell_is_named(default_study):
+    """P10: a quote inside a quoted text, not written twice; csv would drop it and move text silently."""
+    edit(
+        default_study / "documents.csv",
+        "\"see DATALOG.md, 'Documents'. The report",
+        "\"see DATALOG.md, \"'Documents'. The report",
+    )
+    assert lines(default_study) == [
+        "documents.csv, row 2, column assumption: the double quote that opens this cell on line 2 is closed in the "
+        "middle of the cell, before ''Documents'. The report mentions the doc', so the cell is not read as written. "
+        'Write each double quote inside the text twice (""), or add the missing closing double quote at the end of '
+        "the cell's text on line 2."
+    ]
+
+
+def test_a_quote_opened_at_a_cell_and_closed_by_the_next_quoted_cell_is_named(default_study):
+    """P10b: 'row has 8 cells' blamed a ',' although a closing quote is missing."""
+    edit(default_study / "documents.csv", ",Handbook on", ',"Handbook on')
+    found = lines(default_study)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "documents.csv, row 2, column description: the double quote that opens this cell on line 2 is closed in "
+        "the middle of the cell, before 'Kap. 2, "
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('a,"b ""c"" d",e\n', None),
+        ('a,"b" ,e\n', None),
+        ('a,"b"\r\n', None),
+        ('a,b "c" d,e\n', None),
+        ('a,"b\nc",d\n', None),
+        ('a,"b"c,d\n', (1, 0, "c,d")),
+        ('a,"x\ny"z\n', (1, 0, "z")),
+        ('a;"b"c;d\n', None),
+    ],
+)
+def test_quote_closed_early(text, expected):
+    assert csvio.quote_closed_early(text, ",") == expected
+
+
 def test_an_embedded_line_break_in_a_quoted_text_is_still_fine(study):
     """P11: a quoted description spanning two lines is valid."""
     path = study / "documents.csv"
@@ -271,6 +323,48 @@ def test_a_workbook_saved_as_csv_is_diagnosed_as_such(study, data, what):
     found = [line for line in lines(study) if line.startswith("municipalities.csv")]
     assert found[0].startswith(f"municipalities.csv: the file is not a CSV text file: it is {what}")
     assert "cp1252" not in found[0]
+
+
+# --------------------------------------------------------------------------- links and hidden files (P31, P55)
+def test_a_table_linked_to_a_file_outside_the_study_is_not_read(default_study, tmp_path):
+    """P31/P31b: validate followed the link and printed the first line of /etc/passwd as a column name."""
+    outside = tmp_path / "passwd"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (default_study / "municipalities.csv").unlink()
+    (default_study / "municipalities.csv").symlink_to(outside)
+    assert lines(default_study) == [
+        f"municipalities.csv: the file is a symbolic link (to {outside}); evalkit reads only regular files inside "
+        "the study folder, so that a report's manifest records every input. Replace the link by a copy of what it "
+        "points to."
+    ]
+
+
+def test_a_linked_codebook_folder_is_one_problem(default_study, tmp_path):
+    """P31c: validate said OK for a study that evalkit run refuses."""
+    outside = tmp_path / "elsewhere"
+    shutil.move(default_study / "codebook", outside)
+    (default_study / "codebook").symlink_to(outside, target_is_directory=True)
+    found = lines(default_study)
+    assert found == [
+        f"codebook: the folder is a symbolic link (to {outside}); evalkit reads only regular files inside the study "
+        "folder, so that a report's manifest records every input. Replace the link by a copy of what it points to."
+    ]
+    assert main(["validate", str(default_study)]) == 1
+
+
+def test_a_resource_in_a_hidden_file_is_a_problem(default_study):
+    """P55 (repro stale_cache_hidden_input.sh): validate said OK for a study that evalkit run refuses."""
+    shutil.move(default_study / "municipalities.csv", default_study / ".municipalities.csv")
+    descriptor = json.loads((default_study / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "municipalities":
+            resource["path"] = ".municipalities.csv"
+    (default_study / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    assert lines(default_study) == [
+        "datapackage.json: resource 'municipalities' is in the hidden file '.municipalities.csv'; hidden files are "
+        "not recorded in a report's manifest, so evalkit run refuses them. Rename the file without the leading '.' "
+        "and change its path in datapackage.json."
+    ]
 
 
 # --------------------------------------------------------------------------- many problems (P26b)

@@ -23,7 +23,9 @@ Nothing is lost silently while parsing:
   the sign of a quote that is never closed);
 * a quote that is still open at the end of the file, or that swallows lines
   which look like rows of their own, is recorded in
-  :attr:`CsvTable.quote_problems` with the line where the quoted cell began.
+  :attr:`CsvTable.quote_problems` with the line where the quoted cell began;
+* so is a quoted cell whose closing quote is followed by more text (a stray
+  ``"`` inside a quoted text, which :mod:`csv` would silently drop or move).
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ class QuoteProblem:
         True when the quote is never closed (the cell runs to the end of the file).
     swallowed_line : int or None
         First line inside the cell that looks like a row of its own.
+    stray_text : str or None
+        For a quote that closes the cell before its end: the text that follows it (up to 40 characters, on its line).
     """
 
     row: int
@@ -145,6 +149,7 @@ class QuoteProblem:
     end_line: int
     at_end_of_file: bool
     swallowed_line: int | None = None
+    stray_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +308,48 @@ def open_quote_at_end(record_text: str, delimiter: str) -> tuple[int, int] | Non
     return opened if in_quotes else None
 
 
+def quote_closed_early(record_text: str, delimiter: str) -> tuple[int, int, str] | None:
+    """Find a quoted cell whose closing quote is followed by more text (``"a "b" c",``).
+
+    :mod:`csv` reads such a cell without complaint but not as written: the
+    quote is dropped and the rest of the text is joined to the cell, or split
+    into cells of its own. Spaces between the closing quote and the delimiter
+    are allowed.
+
+    Returns
+    -------
+    (column, line offset, following text) or None
+        0-based cell position, 0-based line (within ``record_text``) on which
+        the quoted cell begins, and up to 40 characters after its closing quote.
+    """
+    index, length, column = 0, len(record_text), 0
+    while index < length:
+        if record_text[index] == '"':
+            opened, search = index, index + 1
+            while True:
+                close = record_text.find('"', search)
+                if close < 0:
+                    return None  # never closed: find_quote_problems reports it
+                if record_text.startswith('"', close + 1):
+                    search = close + 2
+                    continue
+                break
+            index = close + 1
+            while index < length and record_text[index] in " \t":
+                index += 1
+            if index < length and record_text[index] not in (delimiter, "\n", "\r"):
+                following = record_text[close + 1 : close + 41].split("\n")[0].rstrip("\r")
+                return column, record_text.count("\n", 0, opened), following
+        else:
+            found = record_text.find(delimiter, index)
+            index = length if found < 0 else found
+        if index >= length or record_text[index] != delimiter:
+            return None
+        column += 1
+        index += 1
+    return None
+
+
 def looks_like_row(line: str, delimiter: str, width: int) -> bool:
     """Whether one line of text read into a cell looks like a row of the table on its own."""
     if width < 3 or line.count(delimiter) < width - 2:
@@ -314,21 +361,21 @@ def looks_like_row(line: str, delimiter: str, width: int) -> bool:
 def find_quote_problems(
     records: list[list[str]], starts: list[int], lines: list[str], delimiter: str, width: int
 ) -> list[QuoteProblem]:
-    """Quoted cells that swallow lines looking like rows, and a quote left open at the end of the file."""
+    """Quoted cells that swallow lines looking like rows or close too early, and a quote left open at the end."""
     problems = []
     for index, record in enumerate(records):
         start = starts[index]
         last = index == len(records) - 1
         end = len(lines) if last else starts[index + 1] - 1
+        record_text = "".join(lines[start - 1 : end])
+        found = len(problems)
         if last:
-            opened = open_quote_at_end("".join(lines[start - 1 : end]), delimiter)
+            opened = open_quote_at_end(record_text, delimiter)
             if opened is not None:
                 column, offset = opened
                 problems.append(QuoteProblem(index + 1, column, start + offset, end, True))
                 continue
-        if end <= start:
-            continue  # one physical line: nothing swallowed
-        for column, cell in enumerate(record):
+        for column, cell in enumerate(record if end > start else ()):  # one physical line: nothing swallowed
             parts = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             swallowed = next(
                 (n for n, part in enumerate(parts[1:], start=1) if looks_like_row(part, delimiter, width)), None
@@ -341,6 +388,10 @@ def find_quote_problems(
                     )
                 )
                 break
+        early = quote_closed_early(record_text, delimiter) if len(problems) == found and '"' in record_text else None
+        if early is not None:
+            column, offset, following = early
+            problems.append(QuoteProblem(index + 1, column, start + offset, start + offset, False, None, following))
     return problems
 
 

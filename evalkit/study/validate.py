@@ -447,6 +447,18 @@ def resolve_table_files(descriptor: dict, descriptor_ok: bool) -> tuple[dict[str
         if name in listed:
             if is_safe_relative_path(listed[name]):
                 files[name] = listed[name]
+                if any(part.startswith(".") for part in PurePosixPath(listed[name].replace("\\", "/")).parts):
+                    problems.append(
+                        Problem(
+                            DESCRIPTOR_FILE,
+                            None,
+                            None,
+                            listed[name],
+                            f"resource '{name}' is in the hidden file {quoted(listed[name])}; hidden files are not "
+                            "recorded in a report's manifest, so evalkit run refuses them.",
+                            f"Rename the file without the leading '.' and change its path in {DESCRIPTOR_FILE}.",
+                        )
+                    )
             else:
                 problems.append(
                     Problem(
@@ -471,6 +483,30 @@ def resolve_table_files(descriptor: dict, descriptor_ok: bool) -> tuple[dict[str
                 )
             )
     return files, problems
+
+
+def linked_path_problem(study_dir: Path, file: str) -> Problem | None:
+    """Refuse a table file reached through a symbolic link (to a file or a folder).
+
+    The link may point outside the study folder, and a report's manifest
+    records only the regular files inside it, so ``evalkit run`` refuses such a
+    study; validation says so before reading anything through the link.
+    """
+    path = study_dir
+    for part in PurePosixPath(file.replace("\\", "/")).parts:
+        path = path / part
+        if path.is_symlink():
+            link = path.relative_to(study_dir).as_posix()
+            return Problem(
+                link,
+                None,
+                None,
+                None,
+                f"the {'folder' if path.is_dir() else 'file'} is a symbolic link (to {os.readlink(path)}); evalkit "
+                "reads only regular files inside the study folder, so that a report's manifest records every input.",
+                "Replace the link by a copy of what it points to.",
+            )
+    return None
 
 
 def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.CsvTable | None, list[Problem]]:
@@ -771,7 +807,20 @@ def check_quotes(table: TableInput) -> list[Problem]:
     header = table.csv.header
     for quote in table.csv.quote_problems:
         column = header[quote.column] if quote.column < len(header) and header[quote.column] else None
-        if quote.at_end_of_file:
+        fix = (
+            f"Add the missing closing double quote at the end of the cell's text on line {quote.start_line} "
+            '(a double quote inside a text is written twice: "").'
+        )
+        if quote.stray_text is not None:
+            message = (
+                f"the double quote that opens this cell on line {quote.start_line} is closed in the middle of the "
+                f"cell, before {quoted(quote.stray_text)}, so the cell is not read as written."
+            )
+            fix = (
+                'Write each double quote inside the text twice (""), or add the missing closing double quote at '
+                f"the end of the cell's text on line {quote.start_line}."
+            )
+        elif quote.at_end_of_file:
             message = (
                 f"the double quote that opens this cell on line {quote.start_line} is never closed, so everything "
                 f"from there to the end of the file (line {quote.end_line}) is read as one cell."
@@ -789,8 +838,7 @@ def check_quotes(table: TableInput) -> list[Problem]:
                 column,
                 None,
                 message,
-                f"Add the missing closing double quote at the end of the cell's text on line {quote.start_line} "
-                '(a double quote inside a text is written twice: "").',
+                fix,
             )
         )
         table.misaligned_rows.add(quote.row)
@@ -1144,11 +1192,15 @@ class Checked:
     spreadsheet row. Empty and invalid cells are ``None``; number and integer
     cells are floats. ``columns[name]`` holds the canonical columns the file
     has and ``files[name]`` its path relative to the study folder.
+    ``incomplete`` names the tables with a quote problem: some of their rows
+    are not read as written (or were swallowed into one cell), so ids missing
+    from them are not reported one by one.
     """
 
     records: dict[str, list[Record]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     columns: dict[str, set[str]] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)
 
     def has(self, name: str, *columns: str) -> bool:
         """Whether table ``name`` was read and has every one of ``columns``."""
@@ -1219,7 +1271,7 @@ def check_references(checked: Checked) -> Iterator[Problem]:
     """
     unresolved: dict[str, dict[str, int]] = {}
     for table, column, target, target_column, what in REFERENCES:
-        if not (checked.has(table, column) and checked.has(target, target_column)):
+        if not (checked.has(table, column) and checked.has(target, target_column)) or target in checked.incomplete:
             continue
         if not checked.rows(target):
             uses = sum(1 for record in checked.rows(table) if record.get(column) is not None)
@@ -1740,7 +1792,7 @@ def coded_columns() -> list[tuple[str, str]]:
 
 def check_vocabulary_codes(checked: Checked) -> Iterator[Problem]:
     """Every code used in a coded column has a row in codebook/vocabularies.csv."""
-    if not checked.has("codebook_vocabularies", "vocabulary", "code"):
+    if not checked.has("codebook_vocabularies", "vocabulary", "code") or "codebook_vocabularies" in checked.incomplete:
         return
     defined = {
         (r["vocabulary"], r["code"])
@@ -2047,6 +2099,9 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
 
     def read_table(resource: dict) -> tuple[TableInput | None, list[Problem]]:
         name, file = resource["name"], files[resource["name"]]
+        linked = linked_path_problem(study_dir, file)
+        if linked is not None:
+            return None, [linked]
         if workbook.is_workbook_path(file):
             sheet = sheets.get(name, name)
             raw, read_problems = read_sheet_table(study_dir, resource, file, sheet, books)
@@ -2088,6 +2143,8 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
             continue
         checked.records[name] = checked_records(table, invalid | unreadable)
         checked.columns[name] = set(table.columns)
+        if table.csv.quote_problems:
+            checked.incomplete.add(name)
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
     problems += [
