@@ -241,9 +241,12 @@ def cli_new(args) -> int:
         print(safe_text(f"error: {error}"))
         return 1
     except OSError as error:
-        where = error.filename or args.directory
         reason = error.strerror or type(error).__name__
-        print(safe_text(f"error: cannot create the study folder {where}: {reason}. Choose a folder you can write to."))
+        print(
+            safe_text(
+                f"error: cannot create the study folder {args.directory}: {reason}. Choose a folder you can write to."
+            )
+        )
         return 1
     print(safe_text(f"Created {folder}. Fill in the tables, then run: evalkit validate {folder}"))
     return 0

@@ -152,6 +152,19 @@ def test_a_dying_kernel_names_the_cell_and_keeps_the_partial_notebook(tmp_path, 
     assert "partial executed notebook" in out
 
 
+def test_a_failure_outside_any_cell_reads_as_a_sentence():
+    """P63: a full disk failed a notebook 'in before any cell finished'."""
+    from evalkit.report.pipeline import failure_message
+
+    failure = {"key": "04_success_factors [en]", "error": "OSError: [Errno 28] No space left on device"}
+    message = failure_message(dict(failure, notebook="notebooks/04_success_factors.py"))
+    assert message.splitlines()[0] == (
+        "04_success_factors [en] failed before any cell finished: OSError: [Errno 28] No space left on device"
+    )
+    message = failure_message(dict(failure, notebook="notebooks/04_success_factors.py", cell=4, execution_count=3))
+    assert message.splitlines()[0].startswith("04_success_factors [en] failed in cell 4 (In [3]): OSError")
+
+
 def cli(*arguments: str) -> int:
     parser = argparse.ArgumentParser()
     configure_parser(parser)

@@ -77,7 +77,7 @@ def test_new_reports_an_unwritable_place_without_traceback(tmp_path, capsys):
     assert "is a file, not a folder" in capsys.readouterr().out
     assert main(["new", str(blocker / "inside")]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("error: cannot create the study folder") and "Traceback" not in out
+    assert out.startswith(f"error: cannot create the study folder {blocker / 'inside'}:") and "Traceback" not in out
 
 
 def test_output_cut_short_by_a_pipe_gives_no_traceback(hostile_study):

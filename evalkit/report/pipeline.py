@@ -585,11 +585,11 @@ def publish_report(plan: Plan, work_dir: Path, checks: dict) -> None:
 
 def failure_message(failure: dict) -> str:
     """Return the multi-line message for one failed notebook."""
-    where = f"cell {failure['cell']}" if failure.get("cell") else "before any cell finished"
+    where = f"in cell {failure['cell']}" if failure.get("cell") else "before any cell finished"
     if failure.get("execution_count"):
         where += f" (In [{failure['execution_count']}])"
     lines = [
-        f"{failure['key']} failed in {where}: {failure['error']}",
+        f"{failure['key']} failed {where}: {failure['error']}",
         f"  notebook: {display_path(Path(failure['notebook']))}",
     ]
     if failure.get("partial"):
