@@ -165,6 +165,34 @@ def test_a_failure_outside_any_cell_reads_as_a_sentence():
     assert message.splitlines()[0].startswith("04_success_factors [en] failed in cell 4 (In [3]): OSError")
 
 
+@pytest.mark.parametrize("failing_rename", [1, 2])
+def test_a_report_that_cannot_be_swapped_in_leaves_the_previous_one(tmp_path, failing_rename):
+    """P46b: the report folder cannot be renamed (EBUSY) at swap time; rename 2 failing lost the folder."""
+    import errno
+    from unittest import mock
+
+    from evalkit.report import publish
+
+    study = make_study(tmp_path / "data" / "fixture-study")
+    run(study, tmp_path)
+    report_dir = tmp_path / "reports" / "fixture-study"
+    before = {p.relative_to(report_dir): p.read_bytes() for p in report_dir.rglob("*") if p.is_file()}
+    real_replace = os.replace
+
+    def replace(source, target):
+        moves_old_report = Path(source) == report_dir
+        moves_new_report = Path(target) == report_dir and Path(source).name.endswith(".partial")
+        if (moves_old_report, moves_new_report)[failing_rename - 1]:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(source), None, str(target))
+        return real_replace(source, target)
+
+    with mock.patch.object(publish.os, "replace", replace), pytest.raises(OSError, match="Device or resource busy"):
+        run(study, tmp_path, force=True)
+    after = {p.relative_to(report_dir): p.read_bytes() for p in report_dir.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir() if not p.name.endswith(".lock")) == ["fixture-study"]
+
+
 def cli(*arguments: str) -> int:
     parser = argparse.ArgumentParser()
     configure_parser(parser)

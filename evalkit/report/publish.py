@@ -64,12 +64,21 @@ def fresh_partial(report_dir: Path) -> Path:
 
 
 def swap_into_place(new_dir: Path, report_dir: Path) -> None:
-    """Replace ``report_dir`` by ``new_dir`` with renames; the old report is removed last."""
+    """Replace ``report_dir`` by ``new_dir`` with renames; the old report is removed last.
+
+    If the new report cannot be renamed into place, the old one is put back
+    before the error is raised, so the report folder is never left missing.
+    """
     previous = sibling(report_dir, PREVIOUS_SUFFIX)
     shutil.rmtree(previous, ignore_errors=True)
     if report_dir.exists():
         os.replace(report_dir, previous)
-    os.replace(new_dir, report_dir)
+    try:
+        os.replace(new_dir, report_dir)
+    except OSError:
+        if previous.exists() and not report_dir.exists():
+            os.replace(previous, report_dir)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
 
 
