@@ -510,22 +510,32 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
                 "of the allocations each holds. Read them as illustrations, not as established findings.",
             )
         )
+    from evalkit.study.readiness import CANNOT_RUN, part_readiness
+
     solutions = table[(table["kind"] == "qca") & table["in_study"]]
-    if len(solutions):
-        robust = int(solutions["holds_everywhere"].sum())
-        text.append(
-            _t(
+    if len(solutions) and part_readiness(study, "success_factor_qca").status != CANNOT_RUN:
+        robust, n = int(solutions["holds_everywhere"].sum()), len(solutions)
+        if robust == 0:
+            sentence = _t(
                 language,
-                "Ingen av studiens QCA-lösningar gäller i alla fördelningar (kapitel 4)."
-                if robust == 0
-                else f"{capitalise(_n(robust, 'sv'))} av studiens {_n(len(solutions), 'sv')} QCA-lösningar gäller "
-                "i alla fördelningar (kapitel 4).",
-                "None of the study's QCA solutions holds in every allocation (chapter 4)."
-                if robust == 0
-                else f"{capitalise(_n(robust, 'en'))} of the study's {_n(len(solutions), 'en')} QCA solutions hold "
-                "in every allocation (chapter 4).",
+                "Ingen av studiens QCA-lösningar gäller i alla fördelningar (kapitel 4).",
+                "None of the study's QCA solutions holds in every allocation (chapter 4).",
             )
-        )
+        elif robust == n:
+            sentence = _t(
+                language,
+                f"Alla studiens {_n(n, 'sv')} QCA-lösningar gäller i alla fördelningar (kapitel 4).",
+                f"All {_n(n, 'en')} of the study's QCA solutions hold in every allocation (chapter 4).",
+            )
+        else:
+            sentence = _t(
+                language,
+                f"{capitalise(_n(robust, 'sv'))} av studiens {_n(n, 'sv')} QCA-lösningar gäller i alla fördelningar "
+                "(kapitel 4).",
+                f"{capitalise(_n(robust, 'en'))} of the study's {_n(n, 'en')} QCA solutions hold in every allocation "
+                "(chapter 4).",
+            )
+        text.append(sentence)
     return " ".join(text)
 
 
