@@ -35,6 +35,7 @@ is missing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,9 @@ import pandas as pd
 
 from evalkit import paths
 from evalkit.chapters import LANGUAGES, chapter_by_id
-from evalkit.present.tables import display_findings, display_frame
+from evalkit.present import captions
+from evalkit.present.figures import figure_html
+from evalkit.present.tables import DASH_NOTE, display_findings, display_frame, table_html, table_text
 from evalkit.report.determinism import configure_plotting, save_figure
 from evalkit.safeio import write_csv
 from evalkit.study import Study, load_study
@@ -75,6 +78,7 @@ class ChapterSession:
     reveal_names: bool = False
     _findings: pd.DataFrame | None = None
     _blocked: object = None
+    _numbers: dict = dataclasses.field(default_factory=lambda: {"table": {}, "figure": {}})
 
     def __getattribute__(self, name: str):
         # Inside a part that cannot run, the study is withheld: the analysis calls of the block
@@ -139,8 +143,8 @@ class ChapterSession:
         return swedish if self.language == "sv" else english
 
     def display_table(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Return ``frame`` with localised headers and labels, its first column as the row labels."""
-        shown = display_frame(frame, self.study, self.language, self.reveal_names)
+        """Return ``frame`` as text for a reader (labels, numbers by locale), its first column as the row labels."""
+        shown = display_frame(frame, self.study, self.language, self.reveal_names, findings=self._shared_findings())
         return shown.set_index(shown.columns[0]) if len(shown.columns) > 1 else shown
 
     def save_table(self, frame: pd.DataFrame, name: str) -> None:
@@ -151,30 +155,79 @@ class ChapterSession:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_csv(frame, target, index=frame.index.name is not None)
 
-    def table(self, frame: pd.DataFrame, name: str) -> None:
-        """Show an analysis table with localised labels; also save it as CSV when an output folder is set.
+    def _number(self, kind: str, name: str) -> str:
+        """``"Tabell 2.3"``: the next number of this chapter for ``kind``; a name shown again keeps its number."""
+        numbers = self._numbers[kind]
+        if name not in numbers:
+            numbers[name] = len(numbers) + 1
+        return captions.label(kind, self.chapter_id, numbers[name], self.language)
 
-        The CSV keeps the codes (machine-readable); the display shows labels. A table without
-        rows is saved but not shown (the sentences above it say why it is empty). Small case
-        counts and identifying attributes are protected in both (:func:`evalkit.privacy.protect_table`).
+    def _shared_findings(self) -> pd.DataFrame:
+        from evalkit.analysis.findings import findings_table
+
+        if self._findings is None:
+            self._findings = self.shared(findings_table)
+        return self._findings
+
+    def _show_table(self, shown: pd.DataFrame, name: str, css_class: str = "", id_column: str | None = None) -> None:
+        caption = f"{self._number('table', name)}. {captions.table_caption(name, self.language)}"
+        if shown.attrs.get("dash"):
+            caption += ". " + self.text(*DASH_NOTE)
+        caption = caption if caption.endswith(".") else caption + "."
+        _display_html(table_html(shown, caption, css_class, id_column), table_text(shown, caption))
+
+    def table(self, frame: pd.DataFrame, name: str) -> None:
+        """Show an analysis table for a reader, numbered and captioned; also save it as CSV when an output folder is set.
+
+        The CSV keeps the codes (machine-readable); a table without rows is saved but not
+        shown. The display shows labels,
+        numbers written for the session's language, and a caption
+        ("Tabell 2.3. …") from :data:`evalkit.present.captions.TABLE_CAPTIONS`.
+        Small case counts and identifying attributes are protected in both
+        (:func:`evalkit.privacy.protect_table`).
+
+        Raises
+        ------
+        KeyError
+            If ``name`` has no caption in :mod:`evalkit.present.captions`.
         """
         from evalkit.privacy import protect_table
 
+        captions.table_caption(name, self.language)  # a table without a caption is a mistake: stop before saving
         frame = protect_table(frame, self.study, self.language, self.reveal_names)
         self.save_table(frame, name)
-        if len(frame):
-            _display(self.display_table(frame))
+        if not len(frame):
+            return  # saved but not shown: the sentences above the table say why it is empty
+        findings = self._shared_findings() if "finding_id" in frame.columns else None
+        self._show_table(display_frame(frame, self.study, self.language, self.reveal_names, findings=findings), name)
 
-    def figure(self, figure, name: str) -> None:
-        """Show a matplotlib figure; also save it as SVG when an output folder is set."""
+    def figure(self, figure, name: str, subject: str = "", series: str | None = None) -> None:
+        """Show a matplotlib figure, numbered, with a caption and alt text; also save it as SVG when an output folder is set.
+
+        Parameters
+        ----------
+        figure : matplotlib.figure.Figure
+        name : str
+            File name stem of the saved SVG (``figures/<chapter>__<name>.svg``).
+        subject : str
+            What one figure of a series shows (e.g. "Kommun C"), for its caption.
+        series : str, optional
+            The caption entry (default ``name``), for a figure of a series.
+        """
+        key = series or name
+        caption = f"{self._number('figure', name)}. {captions.figure_caption(key, self.language, subject)}."
+        alt = captions.figure_alt_text(key, self.language, subject)
         if self.output_dir is not None:
             save_figure(figure, self.output_dir / "figures" / f"{self.chapter_id}__{name}.svg")
-        _display(figure)
+        _display_html(figure_html(figure, caption, alt), f"{caption}\n{alt}")
 
     def figures(self, figures: dict, name: str) -> None:
-        """Show several figures (e.g. one per municipality), saving each as ``<name>_<key>.svg``."""
+        """Show several figures (one per municipality), each numbered and saved as ``<name>_<key>.svg``."""
+        from evalkit.present.labels import municipality_label
+
         for key, figure in figures.items():
-            self.figure(figure, f"{name}_{key}")
+            subject = municipality_label(str(key), self.language, self.study, self.reveal_names)
+            self.figure(figure, f"{name}_{key}", subject=subject, series=name)
 
     def say(self, text, *inputs) -> None:
         """Show sentences about the study, generated from its data, as Markdown.
@@ -225,14 +278,15 @@ class ChapterSession:
         return shared(function, self.study, **params)
 
     def findings(self) -> None:
-        """Show this chapter's findings (statement in the session's language, count, source, basis)."""
-        from evalkit.analysis.findings import findings_table
+        """Show this chapter's findings for reading: statement, count, basis, source, and last the finding id.
 
-        if self._findings is None:
-            self._findings = self.shared(findings_table)
+        The table closes the chapter's section "Resultat i kapitlet" / "Findings in this chapter"
+        (decision in docs/decisions.md); its id column is the only place a reader meets internal ids.
+        """
         chapter = self.chapter_id.split("_", 1)[1]
-        shown = display_findings(self._findings, self.study, self.language, chapter=chapter)
-        _display(shown.set_index(shown.columns[0]))
+        shown = display_findings(self._shared_findings(), self.study, self.language, chapter=chapter)
+        id_column = shown.columns[-1]
+        self._show_table(shown, "findings", css_class="evalkit-findings", id_column=id_column)
 
     def claims(self) -> None:
         """Show the study's published claims recomputed: expected, recomputed, whether they agree.
@@ -242,15 +296,12 @@ class ChapterSession:
         unless ``--allow-claim-mismatch``.
         """
         from evalkit.analysis.claims import claims_table
-        from evalkit.analysis.findings import findings_table
         from evalkit.present.claims import claims_summary, display_claims
 
-        if self._findings is None:
-            self._findings = findings_table(self.study)
-        table = claims_table(self.study, self._findings)
+        table = claims_table(self.study, self._shared_findings())
         _display(claims_summary(table, self.language))
         if len(table):
-            _display(display_claims(table, self.study, self.language))
+            self._show_table(display_claims(table, self.study, self.language), "claims")
 
     def codebook_table(self, name: str, columns: list[str] | None = None) -> None:
         """Show a codebook table in the session's language.
@@ -284,6 +335,20 @@ def _display_markdown(text: str) -> None:
         print(text)
         return
     display({"text/markdown": text, "text/plain": text}, raw=True)
+
+
+def _display_html(markup: str, text: str) -> None:
+    """Display HTML with a plain-text version (for terminals and nbval); print the text outside IPython."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - ipykernel is a dependency
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    display({"text/html": markup, "text/plain": text}, raw=True)
 
 
 def _display(obj) -> None:

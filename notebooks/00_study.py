@@ -115,7 +115,7 @@ with chapter.part("interviews"):
 with chapter.part("survey"):
     chapter.say(narrative.survey_summary)
     chapter.commentary("survey")
-    chapter.codebook_table("survey_questions", ["question_id", "text"])
+    chapter.codebook_table("survey_questions", ["text"])
     chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
 with chapter.part("documents"):
     chapter.say(narrative.documents_summary)
@@ -240,7 +240,7 @@ chapter.commentary("limits")
 chapter.commentary("exercises")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Resultat
+# ## Resultat i kapitlet
 #
 # Varje räknat påstående i kapitlet, med antal och källa, och hur det är belagt. Ett påstående är
 # *angivet* bara om alla dess värden är angivna i en publicerad källa; vilar det på något
@@ -248,7 +248,7 @@ chapter.commentary("exercises")
 # säger för hur många värdet är okänt.
 
 # %% [markdown] tags=["lang-en"]
-# ## Findings
+# ## Findings in this chapter
 #
 # Every counted statement of the chapter, with its count and source, and how it is backed. A
 # statement is *stated* only when all its values are stated in a published source; if it rests

@@ -123,14 +123,14 @@ with chapter.part("organisation_features"):
     chapter.table(organisation.expert_teams(chapter.study), "expert_teams")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Resultat
+# ## Resultat i kapitlet
 #
 # Varje räknat påstående i kapitlet, med antal, nämnare och källa, och hur det är belagt. Antal
 # som kan läsas på två sätt – heltid, deltid och vad tjänsten kombineras med – anges både per
 # samordnare och per kommun med samordnare. Ett okänt värde räknas aldrig som nej.
 
 # %% [markdown] tags=["lang-en"]
-# ## Findings
+# ## Findings in this chapter
 #
 # Every counted statement of the chapter, with numerator, denominator and source, and how it is
 # backed. Counts that can be read two ways – full time, part time and what the post is combined

@@ -123,8 +123,8 @@ chapter.say(agreement.agreement_markdown)
 # Varje cell är medelvärdet av kommunens indikatorer inom området (ja = 1, delvis =
 # parametern `partly_score`, nej = 0; okänt räknas inte). Indikatorer som gäller samordnaren räknas
 # för varje kommun samordnaren arbetar i. I värmekartan betyder ljusgula celler att alla
-# indikatorer uppfylls och mörklila att ingen gör det; en tom, vit cell betyder att inget värde är
-# känt.
+# indikatorer uppfylls och mörklila att ingen gör det; en grå, randig cell betyder att inget värde
+# är känt.
 
 # %% [markdown] tags=["lang-en"]
 # ## Municipality × quality area
@@ -132,7 +132,7 @@ chapter.say(agreement.agreement_markdown)
 # Each cell is the mean of the municipality's indicators in the area (yes = 1, partly = the
 # parameter `partly_score`, no = 0; unknown is left out). Indicators about the coordinator count
 # for every municipality the coordinator works in. In the heat map, light yellow cells mean every
-# indicator is met and dark purple that none is; an empty, white cell means that no value is
+# indicator is met and dark purple that none is; a grey, hatched cell means that no value is
 # known.
 
 # %%
@@ -142,7 +142,11 @@ with chapter.part("quality_areas"):
     matrix = quality_areas.quality_area_matrix(chapter.study, partly_score=partly_score)
     chapter.figure(
         figures.quality_area_heatmap(
-            matrix, chapter.study, language=chapter.language, reveal_names=chapter.reveal_names
+            matrix,
+            chapter.study,
+            language=chapter.language,
+            reveal_names=chapter.reveal_names,
+            partly_score=partly_score,
         ),
         "quality_area_heatmap",
     )
@@ -171,10 +175,10 @@ with chapter.part("quality_areas"):
     )
 
 # %% [markdown] tags=["lang-sv"]
-# ## Resultat
+# ## Resultat i kapitlet
 
 # %% [markdown] tags=["lang-en"]
-# ## Findings
+# ## Findings in this chapter
 
 # %%
 chapter.findings()

@@ -161,10 +161,10 @@ with chapter.part("level_change_model"):
     chapter.table(case_statistics.level_change_model(chapter.study), "level_change_model")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Resultat
+# ## Resultat i kapitlet
 
 # %% [markdown] tags=["lang-en"]
-# ## Findings
+# ## Findings in this chapter
 
 # %%
 chapter.findings()

@@ -191,10 +191,10 @@ with chapter.part("success_factor_qca"):
     chapter.table(robustness.solutions_by_reading(chapter.study, robust), "solutions_by_reading")
 
 # %% [markdown] tags=["lang-sv"]
-# ## Resultat
+# ## Resultat i kapitlet
 
 # %% [markdown] tags=["lang-en"]
-# ## Findings
+# ## Findings in this chapter
 
 # %%
 chapter.findings()

@@ -108,11 +108,12 @@ def test_claims_display_in_swedish_and_english():
 
     study = tiny_study()
     table = C.claims_table(study)
-    sv = display_claims(table, study, "sv")
+    sv = display_claims(table, study, "sv").set_index("Påstående")
+    assert "Resultat-id" not in sv.columns  # internal ids stay in the findings table
     assert sv.index.name == "Påstående" and list(sv.index) == ["P1", "P2", "P3", "P4"]
     assert sv.loc["P2", ["Enligt källan", "Omräknat", "Stämmer"]].tolist() == ["2/3", "1/3", "nej"]
     assert sv.loc["P3", "Omräknat"] == "–"
-    en = display_claims(table, study, "en")
+    en = display_claims(table, study, "en").set_index("Claim")
     assert en.loc["P1", ["Unit", "Agrees"]].tolist() == ["municipalities", "yes"]
     assert repr(claims_summary(table, "en")).splitlines() == [
         "[Warning]",
@@ -129,11 +130,14 @@ def test_the_session_shows_the_summary_then_the_table(monkeypatch):
 
     shown = []
     monkeypatch.setattr(notebook, "_display", shown.append)
+    monkeypatch.setattr(notebook, "_display_html", lambda markup, text: shown.append(text))
     open_chapter("00_study", study=DEMO_DIR, language="sv").claims()
     assert repr(shown[0]).splitlines()[1] == (
         "Alla 5 publicerade påståenden stämmer med det som räknas fram ur studiens data."
     )
-    assert list(shown[1].index) == ["P01", "P02", "P03", "P04", "P05"]
+    caption, header, *rows = shown[1].splitlines()
+    assert caption.startswith("Tabell 0.1. Publicerade påståenden")
+    assert [row.split()[0] for row in rows] == ["P01", "P02", "P03", "P04", "P05"]
     shown.clear()
     open_chapter("00_study", study=paths.DATA_DIR / "ovningslan-2025", language="en").claims()
     assert len(shown) == 1 and "holds no published claims" in repr(shown[0])

@@ -19,7 +19,12 @@ def shown(monkeypatch):
     """Everything the session displays, in order."""
     displayed = []
     monkeypatch.setattr(notebook, "_display", displayed.append)
+    monkeypatch.setattr(notebook, "_display_html", lambda markup, text: displayed.append(RenderedTable(text)))
     return displayed
+
+
+class RenderedTable(str):
+    """A table or figure the session rendered as HTML (its plain-text version)."""
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +59,7 @@ def test_a_partial_part_shows_what_is_missing_above_the_result(shown):
     chapter = open_chapter("03_comparison", study=DEMO, language="en")
     with chapter.part("case_statistics"):
         chapter.table(case_statistics.before_after_summary(chapter.study), "before_after")
-    assert [type(item).__name__ for item in shown] == ["Notice", "DataFrame"]
+    assert [type(item).__name__ for item in shown] == ["Notice", "RenderedTable"]
     assert shown[0].kind == notices.PARTIAL_DATA
     assert shown[0].reasons[0].startswith("case_statistics.csv: 3 of 6 series lack a start")
 

@@ -122,11 +122,11 @@ def test_session_writes_tables_and_figures_to_the_output_folder(tmp_path):
     from evalkit.present import figures
 
     chapter = open_chapter("01_organisation", study=DEMO_STUDY, language="sv", output_dir=tmp_path)
-    chapter.table(organisation.posts_by_coordinator(chapter.study), "posts")
-    chapter.figure(figures.time_split_figure(organisation.time_split(chapter.study), chapter.study, "sv"), "split")
-    saved = pd.read_csv(tmp_path / "tables" / "01_organisation__posts.csv")
+    chapter.table(organisation.posts_by_coordinator(chapter.study), "posts_by_coordinator")
+    chapter.figure(figures.time_split_figure(organisation.time_split(chapter.study), chapter.study, "sv"), "time_split")
+    saved = pd.read_csv(tmp_path / "tables" / "01_organisation__posts_by_coordinator.csv")
     assert list(saved["coordinator_id"]) == sorted(chapter.study.tables["coordinators"]["coordinator_id"])
-    assert (tmp_path / "figures" / "01_organisation__split.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert (tmp_path / "figures" / "01_organisation__time_split.svg").read_text(encoding="utf-8").startswith("<?xml")
     assert "Samordnare" in chapter.display_table(organisation.posts_by_coordinator(chapter.study)).index.name
 
 

@@ -70,8 +70,8 @@ def test_demo_details_by_hand(demo):
     )
     # C3 serves K04 (50 %) and K05 (30 %).
     assert narrative.posts_summary(demo, language="sv").endswith(
-        "Samordnare C3 arbetar i två kommuner (kommunerna K04 och K05): 50 procent i kommun K04 och 30 procent i "
-        "kommun K05."
+        "Samordnare C3 arbetar i två kommuner (kommunerna K04 och K05): 50\u00a0% i kommun K04 och 30\u00a0% i "
+        "kommun K05."  # Babel: a no-break space before the per cent sign
     )
     assert narrative.team_summary(demo, language="sv") == (
         "Studien har en kommun med familjefridsteam (kommun K06) och fem kommuner med samordnare. "

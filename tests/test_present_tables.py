@@ -36,20 +36,22 @@ def test_display_frame_reveal_names():
 
 
 def test_display_findings():
+    """Statement first, the id last (the only column with internal ids), sources on separate lines."""
     study = tiny_study()
     frame = T.display_findings(findings_table(study), study, "en", chapter="quality_areas")
-    assert list(frame.columns) == ["Finding id", "Finding", "Count", "Source", "Basis"]
+    assert list(frame.columns) == ["Finding", "Count", "Basis", "Source", "Finding id"]
     row = frame[frame["Finding id"] == "qa.know_plan"].iloc[0]
     assert row["Count"] == "1/3" and row["Basis"] == "Reconstructed"
     assert row["Finding"].startswith("One of three")
+    assert all(isinstance(cell, str) for cell in frame.to_numpy().ravel())
 
 
 def test_display_matrix_and_condition_table():
     study = tiny_study()
-    matrix = T.display_quality_area_matrix(qa.quality_area_matrix(study), study, "sv")
+    matrix = T.display_quality_area_matrix(qa.quality_area_matrix(study), study, "sv").set_index("Kommun")
     assert list(matrix.index) == ["Kommun A", "Kommun B", "Kommun C", "Kommun D"]
     assert list(matrix.columns) == ["Kunskap", "Trygghet", "Tillgänglighet"]
-    assert matrix.loc["Kommun B", "Kunskap"] == 0.67
-    conditions = T.display_condition_table(sf.condition_table(study), study, "en")
-    assert conditions.loc["Municipality C", "Casework"] == "?"
-    assert conditions.loc["Municipality A", "Outcome (works well)"] == 1
+    assert matrix.loc["Kommun B", "Kunskap"] == "0,67"
+    conditions = T.display_condition_table(sf.condition_table(study), study, "en").set_index("Municipality")
+    assert conditions.loc["Municipality C", "Casework"] == "unknown"
+    assert conditions.loc["Municipality A", "Outcome (works well)"] == "1"

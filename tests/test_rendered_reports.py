@@ -203,8 +203,8 @@ def report_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, dict[str, str]]:
-    """``{study: {language: report text}}``, every study rendered once, all at the same time."""
+def rendered_root(tmp_path_factory) -> Path:
+    """The reports root: every study rendered once (``<root>/<study>/<language>/report.html``), all at the same time."""
     root = tmp_path_factory.mktemp("rendered")
     environment = dict(os.environ, EVALKIT_CACHE_DIR=str(root / "cache"))
     runs = {
@@ -229,12 +229,19 @@ def rendered(tmp_path_factory) -> dict[str, dict[str, str]]:
         )
         for name, folder in study_folders().items()
     }
-    texts = {}
     for name, process in runs.items():
         output, _ = process.communicate(timeout=1800)
         assert process.returncode == 0, f"evalkit run {name} failed:\n{output[-3000:]}"
-        texts[name] = {language: report_text(root / name / language / "report.html") for language in LANGUAGES}
-    return texts
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(rendered_root) -> dict[str, dict[str, str]]:
+    """``{study: {language: report text}}``."""
+    return {
+        name: {language: report_text(rendered_root / name / language / "report.html") for language in LANGUAGES}
+        for name in study_folders()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +292,138 @@ def test_a_fieldwork_report_claims_no_published_source(rendered, facts, study):
             assert phrase not in lowered, f"{study} ({language}) says {phrase!r}"
         cited = [s for s in sections if s in text]
         assert not cited, f"{study} ({language}) cites sections of the 2019 report: {cited[:5]}"
+
+
+# ---- tables and figures for readers --------------------------------------------------------------
+
+ARTEFACTS = {
+    "NaN": re.compile(r"\bNaN\b"),
+    "<NA>": re.compile(r"<NA>"),
+    "None": re.compile(r"\bNone\b(?! of\b)"),  # "None of the six …" is English, a bare None is Python
+    "-0.00": re.compile(r"[-−]0[.,]0+\b(?![.,]?\d*[1-9])"),
+    "truncation note": re.compile(r"\d+ rows × \d+ columns|^…$"),
+    "True/False": re.compile(r"^(True|False)$"),
+}
+PLAIN_WORDS = {"yes", "no", "unknown", "ja", "nej", "okänt"}
+CAPTION = {
+    "sv": (re.compile(r"^Tabell (\d+)\.(\d+)\. \S"), re.compile(r"^Figur (\d+)\.(\d+)\. \S")),
+    "en": (re.compile(r"^Table (\d+)\.(\d+)\. \S"), re.compile(r"^Figure (\d+)\.(\d+)\. \S")),
+}
+NBCONVERT_ALT = "No description has been provided for this image"
+
+
+def internal_codes(folder: Path) -> set[str]:
+    """The ids a reader must never see: indicator, condition, quality-area and measure ids, vocabulary codes and
+    the column names of the study's tables and codebook (collected from the study itself)."""
+    study = load_study(folder)
+    codebook = study.codebook
+    codes = set()
+    for table, key in (
+        ("quality_areas", "quality_area_id"),
+        ("indicators", "indicator_id"),
+        ("conditions", "condition_id"),
+        ("measures", "measure"),
+    ):
+        codes |= set(codebook[table][key].dropna().astype(str))
+    codes |= set(codebook["vocabularies"]["code"].dropna().astype(str))
+    for frame in [*study.tables.values(), *codebook.values()]:
+        codes |= {str(column) for column in frame.columns}
+    return {code for code in codes if code.strip()}
+
+
+def reader_labels(folder: Path, language: str) -> set[str]:
+    """Lower-cased labels of the study's codebook in ``language`` (a code spelt like a label is not a leak)."""
+    study = load_study(folder)
+    labels = set(PLAIN_WORDS)
+    for table in study.codebook.values():
+        if f"label_{language}" in table:
+            labels |= {str(label).lower() for label in table[f"label_{language}"].dropna()}
+    return labels
+
+
+def table_problems(html_text: str, codes: set[str], labels: set[str]) -> tuple[list[str], int]:
+    """Problems in the cells of every table (the findings id column left out), and how many id cells were skipped."""
+    soup = bs4.BeautifulSoup(html_text, "html.parser")
+    for opportunity in soup.find_all("wbr"):  # break opportunities inside long tokens: read the token whole
+        opportunity.replace_with("")
+    soup = bs4.BeautifulSoup(str(soup), "html.parser")
+    snake = {code for code in codes if "_" in code}
+    whole = {code for code in codes if code.lower() not in labels}
+    problems, id_cells = [], 0
+    for number, table in enumerate(soup.find_all("table"), start=1):
+        caption = table.caption.get_text(" ", strip=True) if table.caption else f"table {number}"
+        for cell in table.find_all(["th", "td"]):
+            text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True))
+            if "evalkit-id" in (cell.get("class") or []):
+                id_cells += 1
+                continue
+            for name, pattern in ARTEFACTS.items():
+                if pattern.search(text):
+                    problems.append(f"{caption}: {name} in {text[:80]!r}")
+            tokens = set(re.split(r"[^0-9A-Za-z_]+", text))
+            leaked = sorted(tokens & snake) + ([text] if text in whole else [])
+            if leaked:
+                problems.append(f"{caption}: code {leaked[0]!r} in {text[:80]!r}")
+    return problems, id_cells
+
+
+def test_the_table_scan_finds_what_it_looks_for():
+    """The scan can fail: a planted NaN, -0.00, tuple-free code and truncation note are each caught."""
+    codes, labels = {"proximity_to_social_workers", "team"}, {"yes"}
+    planted = (
+        "<table><tr><td>NaN</td><td>-0.00</td><td>-0,00</td><td>&lt;NA&gt;</td><td>None</td>"
+        "<td>proximity_to_<wbr>social_workers*right_person</td><td>team</td><td>232 rows × 1 columns</td>"
+        '<td class="evalkit-id">proximity_to_social_workers</td><td>None of them</td><td>0,05</td></tr></table>'
+    )
+    problems, id_cells = table_problems(planted, codes, labels)
+    assert len(problems) == 8 and id_cells == 1, problems
+
+
+@pytest.mark.parametrize("study", list(study_folders()))
+def test_report_tables_show_labels_not_codes_or_artefacts(rendered_root, study):
+    """No NaN, <NA>, None, -0.00, truncation note or internal code in any table cell, except the findings id column."""
+    folder = study_folders()[study]
+    codes = internal_codes(folder)
+    found = []
+    for language in LANGUAGES:
+        page = (rendered_root / study / language / "report.html").read_text(encoding="utf-8")
+        problems, id_cells = table_problems(page, codes, reader_labels(folder, language))
+        assert id_cells > 0, f"{study} ({language}): no findings id column found; the scan would prove nothing"
+        found += [f"{language}: {p}" for p in problems]
+    assert not found, f"{len(found)} problems in the {study} report tables:\n" + "\n".join(found[:40])
+
+
+@pytest.mark.parametrize("study", list(study_folders()))
+def test_every_table_and_figure_has_a_numbered_caption(rendered_root, study):
+    """Tables: "Tabell 2.3. …"; figures: "Figur 2.1. …" with alt text in the report's language; numbered 1, 2, …
+    per chapter. Every ``<img>`` is a figure evalkit made."""
+    for language in LANGUAGES:
+        soup = bs4.BeautifulSoup(
+            (rendered_root / study / language / "report.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        # Tables evalkit shows (a Markdown table in a study's own commentary is the study's text, not numbered)
+        tables, figures = soup.find_all("table", class_="evalkit-table"), soup.find_all("img")
+        assert len(tables) >= len(soup.find_all("table")) - 3, f"{study} ({language}): tables not made by evalkit"
+        assert tables and figures, f"{study} ({language}) shows no table or no figure"
+        numbered = {"table": {}, "figure": {}}
+        for kind, elements in (("table", tables), ("figure", figures)):
+            pattern = CAPTION[language][0 if kind == "table" else 1]
+            for element in elements:
+                if kind == "table":
+                    caption = element.caption
+                else:
+                    parent = element.find_parent("figure")
+                    caption = parent.figcaption if parent is not None else None
+                text = caption.get_text(" ", strip=True) if caption else ""
+                match = pattern.match(text)
+                assert match, f"{study} ({language}): {kind} without a numbered caption: {str(element)[:120]!r}"
+                chapter, number = int(match.group(1)), int(match.group(2))
+                numbered[kind].setdefault(chapter, []).append(number)
+                if kind == "figure":
+                    alt = element.get("alt", "")
+                    assert alt and alt != NBCONVERT_ALT, f"{study} ({language}): figure {text!r} has no alt text"
+        for kind, chapters in numbered.items():
+            for chapter, numbers in chapters.items():
+                assert numbers == list(range(1, len(numbers) + 1)), (
+                    f"{study} ({language}) {kind}s of {chapter}: {numbers}"
+                )

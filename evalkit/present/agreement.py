@@ -11,18 +11,17 @@ from __future__ import annotations
 import math
 
 from evalkit.analysis import agreement
+from evalkit.present import numbers
 
 
 def format_number(value: float, language: str) -> str:
-    """``0.75`` in English, ``0,75`` in Swedish (two decimals)."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if language == "sv" else text
+    """``0.75`` in English, ``0,75`` in Swedish (two decimals; :func:`evalkit.present.numbers.format_number`)."""
+    return numbers.format_number(value, language, 2)
 
 
 def format_threshold(value: float, language: str) -> str:
-    """The threshold as written (``0.667``; ``0,667`` in Swedish)."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if language == "sv" else text
+    """The threshold with the decimals it has (``0.667``; ``0,667`` in Swedish)."""
+    return numbers.format_number(value, language, numbers.decimals_needed([value], most=3))
 
 
 def agreement_statement(study, language: str = "en", threshold: float | None = None) -> str:

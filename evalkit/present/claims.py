@@ -11,10 +11,10 @@ import pandas as pd
 
 from evalkit.present import notices
 from evalkit.present.labels import vocabulary_label
+from evalkit.present.numbers import DASH, decimals_needed, format_number
 
 HEADERS = {
     "claim_id": ("Påstående", "Claim"),
-    "finding_id": ("Resultat-id", "Finding id"),
     "claim_en": ("Påståendet (studiens formulering)", "The claim (the study's wording)"),
     "unit": ("Enhet", "Unit"),
     "expected": ("Enligt källan", "Expected"),
@@ -23,16 +23,44 @@ HEADERS = {
 }
 
 
+def _count_text(numerator, denominator, language: str) -> str:
+    """``"3/8"`` or ``"6"`` with numbers written for ``language``; "–" when there is no value."""
+    if numerator is None or pd.isna(numerator):
+        return DASH
+    text = format_number(numerator, language, decimals_needed([numerator]))
+    if denominator is not None and not pd.isna(denominator):
+        text += "/" + format_number(denominator, language, decimals_needed([denominator]))
+    return text
+
+
 def display_claims(table: pd.DataFrame, study, language: str) -> pd.DataFrame:
-    """The claims table with localised headers and values (claim id as the row label)."""
+    """The claims table as text for a reader: localised headers, the unit's label, numbers by locale, yes/no.
+
+    The finding each claim is checked against is not shown: its id is internal, and the claim
+    and the two counts say what is compared. A claim the study produces no finding for reads "–".
+    """
     index = 0 if language == "sv" else 1
-    out = table[list(HEADERS)].copy()
-    out["unit"] = [vocabulary_label(study, "unit", u, language) if not pd.isna(u) else "" for u in out["unit"]]
-    out["recomputed"] = out["recomputed"].fillna("").replace("", "–")  # the study produces no such finding
     yes, no = ("ja", "nej") if language == "sv" else ("yes", "no")
-    out["agrees"] = [yes if agrees else no for agrees in out["agrees"]]
-    out = out.rename(columns={column: labels[index] for column, labels in HEADERS.items()})
-    return out.set_index(out.columns[0])
+    out = pd.DataFrame(
+        {
+            "claim_id": table["claim_id"].astype(str).to_list(),
+            "claim_en": ["" if pd.isna(c) else str(c) for c in table["claim_en"]],
+            "unit": [vocabulary_label(study, "unit", u, language) if not pd.isna(u) else "" for u in table["unit"]],
+            "expected": [
+                _count_text(n, d, language) for n, d in zip(table["expected_numerator"], table["expected_denominator"])
+            ],
+            "recomputed": [
+                _count_text(n, d, language)
+                for n, d in zip(table["recomputed_numerator"], table["recomputed_denominator"])
+            ],
+            "agrees": [yes if agrees else no for agrees in table["agrees"]],
+        },
+        dtype=object,
+    )
+    out.columns = [HEADERS[column][index] for column in out.columns]
+    out.attrs["numeric"] = [HEADERS["expected"][index], HEADERS["recomputed"][index]]
+    out.attrs["dash"] = any(text == DASH for text in out[HEADERS["recomputed"][index]])
+    return out
 
 
 def claims_summary(table: pd.DataFrame, language: str) -> notices.Notice:

@@ -8,10 +8,16 @@ stay pseudonymous unless ``reveal_names`` is set.
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from evalkit.present.labels import (
     coordinator_label,
@@ -21,15 +27,21 @@ from evalkit.present.labels import (
     vocabulary_label,
 )
 from evalkit.present.language import LANGUAGES
+from evalkit.present.numbers import decimals_needed, format_number
 
 _TEXT = {
-    "score": ("Medelvärde (ja = 1, delvis = 0,5, nej = 0)", "Mean score (yes = 1, partly = 0.5, no = 0)"),
+    "score": ("Medelvärde (ja = 1, delvis = {partly}, nej = 0)", "Mean score (yes = 1, partly = {partly}, no = 0)"),
     "start": ("Samordnaren börjar", "Coordinator starts"),
     "year": ("År", "Year"),
     "count": ("Antal", "Count"),
     "share": ("Andel av tjänsten (%)", "Share of the post (%)"),
     "no_data": ("Inga data", "No data"),
+    "unknown": ("Okänt: inget känt värde", "Unknown: no known value"),
 }
+#: How a heat-map cell without a known value looks: grey with diagonal hatching.
+UNKNOWN_FACE = "0.88"
+UNKNOWN_HATCH = "///"
+UNKNOWN_EDGE = "0.55"
 ACTIVITY_ORDER = ("strategic", "individual", "direct_client", "other")
 
 
@@ -46,36 +58,57 @@ def quality_area_heatmap(
     reveal_names: bool = False,
     annotate: bool = True,
     title: str | None = None,
+    partly_score: float = 0.5,
 ) -> Figure:
     """Heat map of :func:`evalkit.analysis.quality_areas.quality_area_matrix`.
 
     Rows are municipalities (pseudonymous labels), columns quality areas
-    (codebook labels); empty cells (no known value) stay blank.
+    (codebook labels). The colour runs from dark purple (0: no indicator met)
+    to light yellow (1: every indicator met) on viridis; a cell with no known
+    value is grey and hatched, and the legend below the map says so. Numbers
+    in the cells and on the colour bar are written for ``language``.
+
+    Parameters
+    ----------
+    partly_score : float
+        The score a *partly* got in ``matrix`` (named in the colour-bar label).
     """
     data = matrix.astype(float).copy()
     data.index = [municipality_label(m, language, study, reveal_names) for m in data.index]
     data.columns = [quality_area_label(study, c, language) for c in data.columns]
-    figure = Figure(figsize=(1.6 + 1.3 * max(1, data.shape[1]), 1.2 + 0.45 * max(1, data.shape[0])))
+    figure = Figure(figsize=(1.6 + 1.3 * max(1, data.shape[1]), 1.9 + 0.45 * max(1, data.shape[0])))
     ax = figure.add_subplot(1, 1, 1)
+    ax.patch.set_facecolor(UNKNOWN_FACE)  # seaborn leaves missing cells empty: the hatched background shows
+    ax.patch.set_hatch(UNKNOWN_HATCH)
+    ax.patch.set_edgecolor(UNKNOWN_EDGE)
+    labels = data.map(lambda v: "" if pd.isna(v) else format_number(v, language, 2))
+    colour_label = _t("score", language).format(
+        partly=format_number(partly_score, language, 2).rstrip("0").rstrip(",.")
+    )
     sns.heatmap(
         data,
         ax=ax,
         vmin=0,
         vmax=1,
         cmap="viridis",
-        annot=annotate,
-        fmt=".2f",
+        annot=labels.to_numpy() if annotate else False,
+        fmt="",
         linewidths=0.5,
-        cbar_kws={"label": _t("score", language)},
+        cbar_kws={"label": colour_label},
     )
+    colour_bar = ax.collections[0].colorbar
+    colour_bar.set_ticks([0, 0.25, 0.5, 0.75, 1])
+    colour_bar.set_ticklabels([format_number(t, language, 2) for t in (0, 0.25, 0.5, 0.75, 1)])
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", labelrotation=30)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
+    unknown = Patch(facecolor=UNKNOWN_FACE, edgecolor=UNKNOWN_EDGE, hatch=UNKNOWN_HATCH, label=_t("unknown", language))
+    figure.legend(handles=[unknown], loc="lower left", frameon=False, fontsize=9)
     if title:
         ax.set_title(title)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
     return figure
 
 
@@ -109,21 +142,37 @@ def case_series_figure(
         own["value"] = own["value"].astype(float)
         own["label"] = [measure_label(study, m, language) for m in own["measure"]]
         hue_order = [measure_label(study, m, language) for m in sorted(own["measure"].unique())]
-        sns.lineplot(data=own, x="year", y="value", hue="label", hue_order=hue_order, marker="o", ax=ax)
+        sns.lineplot(
+            data=own,
+            x="year",
+            y="value",
+            hue="label",
+            hue_order=hue_order,
+            style="label",  # a marker of its own per measure: the lines are told apart without colour
+            style_order=hue_order,
+            markers=True,
+            dashes=False,
+            ax=ax,
+        )
         start = own["start_year"].dropna()
         if len(start):
             year = int(start.iloc[0])
             ax.axvline(year, color="0.3", linestyle="--", linewidth=1)
+            at_right_edge = year >= int(own["year"].max())  # write the label to the left, inside the axes
             ax.annotate(
                 _t("start", language) + f" ({own['start_date'].dropna().iloc[0]})",
                 xy=(year, 1.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(4, -12),
+                xytext=(-4 if at_right_edge else 4, -12),
                 textcoords="offset points",
+                ha="right" if at_right_edge else "left",
                 fontsize=9,
                 color="0.2",
             )
         ax.set_xticks(sorted(own["year"].unique()))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda value, _: format_number(value, language, decimals_needed([value])))
+        )
         ax.legend(title="", frameon=False)
     _annotate_protected(ax, series, municipality_id, study)
     ax.set_xlabel(_t("year", language))
@@ -206,3 +255,23 @@ def case_series_figures(study, language: str = "en", reveal_names: bool = False)
         municipality: case_series_figure(series, study, municipality, language=language, reveal_names=reveal_names)
         for municipality in with_data
     }
+
+
+def figure_html(figure, caption: str, alt: str) -> str:
+    """A figure for the report: ``<figure>`` with the SVG as an image, its alt text and a ``<figcaption>``.
+
+    The SVG is written as :func:`evalkit.report.determinism.save_figure` writes
+    it (no date, tight box), so the same figure gives the same bytes.
+    """
+    from evalkit.report.determinism import SVG_METADATA
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata=dict(SVG_METADATA))
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    number, _, text = caption.partition(". ")
+    return (
+        '<figure class="evalkit-figure">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+        f'<figcaption><span class="evalkit-caption-label">{html.escape(number)}.</span> {html.escape(text)}</figcaption>'
+        "</figure>"
+    )

@@ -79,6 +79,28 @@ BUILTIN_LABELS = {
         "parsimonious": ("Sparsam", "Parsimonious"),
         "intermediate": ("Mellanliggande", "Intermediate"),
     },
+    "table": {
+        "municipalities": ("Kommuner", "Municipalities"),
+        "coordinators": ("Samordnare", "Coordinators"),
+        "coordinator_municipalities": ("Samordnare per kommun", "Coordinators by municipality"),
+        "survey_responses": ("Enkätsvar", "Survey answers"),
+        "interviews": ("Intervjuer", "Interviews"),
+        "assessments": ("Bedömningar", "Assessments"),
+        "conditions": ("Villkor per kommun", "Conditions by municipality"),
+        "case_statistics": ("Ärendestatistik", "Case statistics"),
+        "documents": ("Dokument", "Documents"),
+        "published_claims": ("Publicerade påståenden", "Published claims"),
+        "coded_segments": ("Kodade textavsnitt", "Coded text passages"),
+    },
+    "share_source": {
+        "survey_q2": ("Samordnarens enkätsvar", "The coordinator's survey answer"),
+        "link_sum": ("Summan av kommunandelarna", "The sum of the municipal shares"),
+    },
+    "term": {
+        "intercept": ("Konstant", "Intercept"),
+        "trend": ("Trend per år", "Trend per year"),
+        "level_change": ("Nivåförändring vid start", "Change in level at the start"),
+    },
     "value": {
         "yes": ("Ja", "Yes"),
         "partly": ("Delvis", "Partly"),

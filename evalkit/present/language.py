@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 import re
 
+from evalkit.present.numbers import decimals_needed, format_number
+
 LANGUAGES = ("sv", "en")
 
 _SV_WORDS = (
@@ -120,13 +122,12 @@ def number_word(n, language: str = "sv", neuter: bool = False) -> str:
     _check_language(language)
     whole = _as_int(n)
     if whole is None:
-        text = f"{float(n):g}"
-        return text.replace(".", ",") if language == "sv" else text
+        return format_number(float(n), language, decimals_needed([float(n)]))
     if 0 <= whole <= LARGEST_WORD:
         if language == "sv":
             return "ett" if (whole == 1 and neuter) else _SV_WORDS[whole]
         return _EN_WORDS[whole]
-    return str(whole)
+    return format_number(whole, language)
 
 
 def unit_noun(unit: str, n, language: str = "sv") -> str:
@@ -175,7 +176,8 @@ def count_phrase(
     neuter = language == "sv" and is_neuter(unit)
     has_denominator = denominator is not None and not _is_missing(denominator)
     if unit in DIGIT_UNITS:
-        amount = number_word(numerator, language) if _as_int(numerator) is None else str(_as_int(numerator))
+        whole = _as_int(numerator)
+        amount = number_word(numerator, language) if whole is None else format_number(whole, language)
         return f"{amount} {unit_noun(unit, 2, language)}"
     if not has_denominator:
         n = _as_int(numerator)

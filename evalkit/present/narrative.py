@@ -45,6 +45,7 @@ from evalkit.present.language import (
     number_word,
     unknown_clause,
 )
+from evalkit.present.numbers import decimals_needed, format_number, format_points
 from evalkit.study.kind import is_published_evaluation, source_report
 from evalkit.study.model import DATA_TABLES
 
@@ -107,8 +108,8 @@ def _coordinator(cid: str, language: str) -> str:
 
 
 def _pct(value, language: str) -> str:
-    text = f"{float(value):g}"
-    return (text.replace(".", ",") + " procent") if language == "sv" else (text + " percent")
+    """``25`` -> "25 %" / "25%" (:func:`evalkit.present.numbers.format_points`)."""
+    return format_points(value, language, decimals_needed([float(value)], most=1))
 
 
 def _span(years, language: str) -> str:
@@ -1387,8 +1388,10 @@ def qca_solutions_summary(
         fit = fits.loc[(row["solution_type"], row["solution"])]
         measures = _t(
             language,
-            f"konsistens {fit['consistency']:.2f}, täckning {fit['coverage']:.2f}".replace(".", ","),
-            f"consistency {fit['consistency']:.2f}, coverage {fit['coverage']:.2f}",
+            f"konsistens {format_number(fit['consistency'], language, 2)}, "
+            f"täckning {format_number(fit['coverage'], language, 2)}",
+            f"consistency {format_number(fit['consistency'], language, 2)}, "
+            f"coverage {format_number(fit['coverage'], language, 2)}",
         )
         lines.append(f"{name} ({measures}): {row['sentence']}")
     return " ".join(text) + ("\n\n" if text else "") + _bullets(lines)

@@ -1,12 +1,19 @@
-"""Display-ready tables: localised headers and labels instead of codes.
+"""Tables for readers: labels instead of codes, numbers by locale, a numbered caption.
 
 The analysis functions return frames with code values and English snake_case
-columns. :func:`display_frame` turns any of them into a table for a reader:
-municipality ids become *Kommun A* / *Municipality A*, codes become codebook
-labels, and column headers are translated. Nothing is written to disk.
+columns. :func:`display_frame` turns any of them into a table of text for a
+reader: municipality ids become *Kommun A* / *Municipality A*, codes become
+codebook labels, QCA expressions are written with condition labels, numbers
+are written by :mod:`evalkit.present.numbers` (decimal comma in Swedish), a
+missing value reads *okänt* / *unknown* (or "–" for a statistic that cannot
+be computed), and column headers are translated. :func:`table_html` renders
+the result as an HTML ``<table>`` with a ``<caption>``; :func:`table_text` as
+plain text. Nothing is written to disk.
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 
@@ -19,7 +26,8 @@ from evalkit.present.labels import (
     quality_area_label,
     vocabulary_label,
 )
-from evalkit.present.language import LANGUAGES
+from evalkit.present.language import LANGUAGES, decapitalise
+from evalkit.present.numbers import DASH, decimals_needed, format_number, format_percent, is_number
 
 #: Column headers: column -> (Swedish, English).
 COLUMN_LABELS = {
@@ -221,7 +229,43 @@ CODE_COLUMNS = {
     "note": "case_note",
     "team_model": "team_model",
     "part": "kind",
+    "table": "table",
+    "share_source": "share_source",
+    "term": "term",
+    "scope": "population",
 }
+
+#: Year columns: written without a thousands separator ("2018").
+YEAR_COLUMNS = {"year", "start_year", "first_pre_year", "last_pre_year"}
+#: Shares between 0 and 1, written as percentages ("25 %").
+SHARE_COLUMNS = {"share", "rel_change"}
+#: Columns on the 0–100 scale (their header says "(%)"): at most one decimal.
+PERCENT_COLUMNS = {
+    "pct", "total_pct", "share_pct", "share_of_post_pct", "link_share_sum_pct", "reconstructed_pct", "holds_pct",
+}  # fmt: skip
+#: Counts that may be stored as floats: written with as few decimals as they need ("96").
+COUNT_COLUMNS = {
+    "value",
+    "numerator",
+    "denominator",
+    "n",
+    "count",
+    "first_pre_value",
+    "last_pre_value",
+    "start_year_value",
+}
+#: Free-text columns: a missing value is left empty (and an empty column is not shown).
+TEXT_COLUMNS = {"note", "source", "evidence", "assumption", "changes", "cases", "combined_with_text", "sentence"}
+#: Computed statistics: a missing value means "cannot be computed" and is written "–".
+STATISTIC_COLUMNS = {
+    "estimate", "std_error", "ci_low", "ci_high", "t_crit", "mean_before", "mean_after", "abs_change",
+    "rel_change", "pre_slope", "pre_slope_se", "consistency", "coverage", "pri", "relevance", "difference",
+    "difference_poorly", "mean_team", "mean_coordinator", "mean_well", "mean_poorly", "start_year_value",
+    "first_pre_value", "last_pre_value", "term",
+}  # fmt: skip
+#: Written after a caption when a table shows "–".
+DASH_NOTE = ("– = kan inte beräknas.", "– = cannot be computed.")
+UNKNOWN = ("okänt", "unknown")
 
 
 def column_label(column: str, language: str = "en", study=None) -> str:
@@ -250,9 +294,67 @@ def column_label(column: str, language: str = "en", study=None) -> str:
     return str(column)
 
 
-def _label_value(study, column: str, value, language: str, reveal_names: bool):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return value
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def condition_text(study, literal: str, language: str) -> str:
+    """A QCA literal as words: ``"~shared_post"`` -> ``"inte tjänsten delas mellan kommuner"``."""
+    literal = literal.strip()
+    negated = literal.startswith("~")
+    name = literal.lstrip("~").strip()
+    if name in ("outcome", "outcome_poorly"):
+        text = decapitalise(column_label(name, language))
+    else:
+        text = decapitalise(condition_label(study, name, language))
+    return (("inte " if language == "sv" else "not ") + text) if negated else text
+
+
+def expression_text(study, expression: str, language: str) -> str:
+    """A QCA expression with labels: terms joined by " eller " / " or ", conditions within a term by " • "."""
+    terms = [term for term in str(expression).split("+") if term.strip()]
+    word = " eller " if language == "sv" else " or "
+    return word.join(" • ".join(condition_text(study, c, language) for c in term.split("*")) for term in terms)
+
+
+def _cases_text(study, cases: str, language: str, reveal_names: bool) -> str:
+    """``"E,G,H"`` -> ``"Kommun E, Kommun G, Kommun H"`` (groups separated by "; " stay so)."""
+    groups = []
+    for group in str(cases).split(";"):
+        ids = [c.strip() for c in group.split(",") if c.strip()]
+        groups.append(", ".join(municipality_label(c, language, study, reveal_names) for c in ids))
+    return "; ".join(g for g in groups if g)
+
+
+def _question_text(study, question_id, language: str) -> str:
+    questions = study.codebook.get("survey_questions") if study is not None else None
+    if questions is not None and len(questions):
+        hit = questions.loc[questions["question_id"].astype(str) == str(question_id), "text_" + language]
+        if len(hit) and not _is_missing(hit.iloc[0]):
+            return str(hit.iloc[0])
+    return str(question_id)
+
+
+#: Written for a finding id the study's own findings table does not hold (e.g. one only an alternative gives).
+OTHER_FINDING = ("Ett resultat som studiens egna värden inte ger", "A finding the study's own values do not give")
+
+
+def _finding_text(findings, finding_id, language: str) -> str:
+    """The statement of a finding in ``language``; the id itself is never shown outside the findings table."""
+    if findings is not None and len(findings):
+        hit = findings.loc[findings["finding_id"].astype(str) == str(finding_id), "statement_" + language]
+        if len(hit) and not _is_missing(hit.iloc[0]):
+            return str(hit.iloc[0])
+    return OTHER_FINDING[0 if language == "sv" else 1]
+
+
+def _label_value(study, column: str, value, language: str, reveal_names: bool, findings=None):
+    """The label of one non-missing, non-numeric cell."""
     if column in ("municipality_id", "based_in"):
         return municipality_label(str(value), language, study, reveal_names)
     if column == "coordinator_id":
@@ -262,13 +364,19 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
     if column == "indicator_id":
         return indicator_label(study, value, language)
     if column == "condition" and isinstance(value, str):
-        negated = value.startswith("~")
-        label = condition_label(study, value.lstrip("~"), language)
-        return (("inte: " if language == "sv" else "not: ") + label) if negated else label
+        return condition_text(study, value, language)[:1].upper() + condition_text(study, value, language)[1:]
+    if column == "expression" and isinstance(value, str):
+        return expression_text(study, value, language)
     if column == "condition_id":
         return condition_label(study, value, language)
     if column == "measure":
         return measure_label(study, value, language)
+    if column == "question_id":
+        return _question_text(study, value, language)
+    if column == "finding_id":
+        return _finding_text(findings, value, language)
+    if column == "cases" and isinstance(value, str):
+        return _cases_text(study, value, language, reveal_names)
     if column in ("municipalities", "poorly_one_of", "coordinators") and isinstance(value, str):
         parts = [p for p in value.split("|") if p]
         make = (
@@ -281,9 +389,52 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool):
         return vocabulary_label(study, "basis", value, language)
     if column in CODE_COLUMNS and isinstance(value, str):
         return vocabulary_label(study, CODE_COLUMNS[column], value, language)
-    if isinstance(value, (bool,)) or str(type(value)).endswith("bool_'>"):
-        return ("ja" if value else "nej") if language == "sv" else ("yes" if value else "no")
-    return value
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return _yes_no(bool(value), language)
+    return str(value)
+
+
+def _yes_no(value: bool, language: str) -> str:
+    return ("ja" if value else "nej") if language == "sv" else ("yes" if value else "no")
+
+
+def _missing_text(column: str, language: str) -> str:
+    if column in TEXT_COLUMNS:
+        return ""
+    if column in STATISTIC_COLUMNS:
+        return DASH
+    return UNKNOWN[0 if language == "sv" else 1]
+
+
+def _column_texts(study, column: str, values: pd.Series, language: str, reveal_names: bool, findings=None):
+    """The cells of one column as text, and whether the column holds numbers (right-aligned)."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return [
+            _missing_text(column, language) if _is_missing(v) else _yes_no(bool(v), language) for v in values
+        ], False
+    numbers = [v for v in values if is_number(v)]
+    numeric = bool(numbers) and all(is_number(v) or _is_missing(v) or isinstance(v, str) for v in values)
+    if column in SHARE_COLUMNS:
+        decimals = decimals_needed([float(v) * 100 for v in numbers], most=1)
+    elif pd.api.types.is_integer_dtype(dtype) or column in YEAR_COLUMNS:
+        decimals = 0
+    elif column in PERCENT_COLUMNS or column in COUNT_COLUMNS:
+        decimals = decimals_needed(numbers, most=1 if column in PERCENT_COLUMNS else 2)
+    else:  # scores, means and statistics: always two decimals, so columns line up
+        decimals = 2
+    texts = []
+    for value in values:
+        if _is_missing(value):
+            texts.append(_missing_text(column, language))
+        elif is_number(value) and column not in CODE_COLUMNS:
+            if column in SHARE_COLUMNS:
+                texts.append(format_percent(value, language, decimals))
+            else:
+                texts.append(format_number(value, language, decimals, grouping=column not in YEAR_COLUMNS))
+        else:
+            texts.append(_label_value(study, column, value, language, reveal_names, findings))
+    return texts, numeric
 
 
 def display_frame(
@@ -292,15 +443,15 @@ def display_frame(
     language: str = "en",
     reveal_names: bool = False,
     columns: list[str] | None = None,
-    decimals: int | None = 2,
+    findings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """A copy of ``frame`` with labels for codes and localised column headers.
+    """A table of text for a reader: labels for codes, numbers by locale, localised headers.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Any analysis output. A named index (e.g. ``municipality_id``) is turned
-        into a column first.
+        into a column first; an unnamed index is dropped.
     study : Study
         For codebook labels.
     language : {"sv", "en"}
@@ -308,56 +459,93 @@ def display_frame(
         Show real municipality names where the study has them (default False).
     columns : list of str, optional
         Keep only these columns (in this order) before labelling.
-    decimals : int or None
-        Round float columns (None: leave as is).
+    findings : pandas.DataFrame, optional
+        The study's findings table, to write a ``finding_id`` column as the
+        finding's statement (computed when needed and not given).
 
     Returns
     -------
     pandas.DataFrame
+        Every cell a string; no NaN, ``<NA>``, ``None`` or "-0,00". Columns of
+        the other language (``*_sv`` / ``*_en``), free-text columns that are
+        empty throughout, and a ``label_<language>`` column repeating another
+        column are left out. ``attrs["numeric"]`` lists the headers of
+        columns of numbers; ``attrs["dash"]`` says whether a "–" is shown.
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
     out = frame.copy()
-    if out.index.name is not None:
-        out = out.reset_index()
+    out = out.reset_index() if out.index.name is not None else out.reset_index(drop=True)
+    other = "_en" if language == "sv" else "_sv"
+    out = out[[c for c in out.columns if not str(c).endswith(other)]]
     if columns is not None:
         out = out[list(columns)]
+    if "finding_id" in out.columns and any(str(c).startswith("statement") for c in out.columns):
+        out = out.drop(columns="finding_id")  # the statement says which finding it is
+    if "finding_id" in out.columns and findings is None:
+        from evalkit.analysis.findings import findings_table
+
+        findings = findings_table(study)
+    texts, numeric = {}, set()
     for column in out.columns:
-        out[column] = [_label_value(study, column, v, language, reveal_names) for v in out[column]]
-        if decimals is not None and pd.api.types.is_float_dtype(
-            frame[column].dtype if column in frame else out[column]
-        ):
-            out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals) + 0.0  # + 0.0: no "-0.00"
-    out.columns = [column_label(c, language, study) for c in out.columns]
-    return out
+        cells, is_numeric = _column_texts(study, column, out[column], language, reveal_names, findings)
+        if column in TEXT_COLUMNS and not any(cells):
+            continue
+        repeats = any(cells == previous for previous in texts.values())
+        if repeats and str(column) in ("label_" + language, "finding_id"):
+            continue  # a label or finding id shown as the text another column already shows
+        texts[column] = cells
+        if is_numeric:
+            numeric.add(column)
+    shown = pd.DataFrame(texts, columns=list(texts), dtype=object)
+    headers = [
+        column_label("statement" if c == "finding_id" else str(c), language, study) for c in shown.columns
+    ]  # a finding id is shown as its statement
+    shown.attrs["numeric"] = [h for c, h in zip(shown.columns, headers) if c in numeric]
+    shown.attrs["dash"] = any(DASH == cell for cells in texts.values() for cell in cells)
+    shown.columns = headers
+    return shown
+
+
+def _source_lines(source) -> list[str]:
+    if _is_missing(source) or not str(source).strip():
+        return []
+    return [part.strip() for part in str(source).split(";") if part.strip()]
 
 
 def display_findings(findings: pd.DataFrame, study, language: str = "en", chapter: str | None = None) -> pd.DataFrame:
-    """Findings for reading: id, the statement in ``language``, count ('7/8'), source, basis.
+    """Findings for reading: the statement, its count ('7/8'), basis, source, and last the finding id.
 
     A count with unknown values shows them (``'2/5 (okänt: 3)'``); a finding
-    whose allocation to municipalities is reconstructed says so after its basis.
+    whose allocation to municipalities is reconstructed says so after its
+    basis. Sources are separated by line breaks (``"\\n"``) so they wrap.
 
     Returns
     -------
     pandas.DataFrame
-        Localised columns for ``finding_id, statement, count, source, basis``.
+        Localised columns for ``statement, count, basis, source, finding_id``;
+        every cell a string.
     """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
     frame = findings if chapter is None else findings[findings["chapter"] == chapter]
-    unknown_word = "okänt" if language == "sv" else "unknown"
+    unknown_word = UNKNOWN[0 if language == "sv" else 1]
 
-    def count(num, den, unknown):
-        if pd.isna(num):
-            return f"({unknown_word})" if unknown and not pd.isna(unknown) else ""
-        num_text = f"{float(num):g}".replace(".", "," if language == "sv" else ".")
-        text = num_text if pd.isna(den) else f"{num_text}/{float(den):g}"
-        if unknown is not None and not pd.isna(unknown) and int(unknown) > 0:
-            text += f" ({unknown_word}: {int(unknown)})"
+    def number(value) -> str:
+        return format_number(value, language, decimals_needed([value]))
+
+    def count(num, den, unknown) -> str:
+        has_unknown = not _is_missing(unknown) and int(unknown) > 0
+        if _is_missing(num):
+            return f"({unknown_word})" if has_unknown else ""
+        text = number(num) if _is_missing(den) else f"{number(num)}/{number(den)}"
+        if has_unknown:
+            text += f" ({unknown_word}: {format_number(int(unknown), language)})"
         return text
 
-    def basis(code, allocation):
-        label = vocabulary_label(study, "basis", code, language) if not pd.isna(code) else ""
-        if not pd.isna(allocation) and allocation == "reconstructed":
+    def basis(code, allocation) -> str:
+        label = vocabulary_label(study, "basis", code, language) if not _is_missing(code) else ""
+        if not _is_missing(allocation) and allocation == "reconstructed":
             label += (
                 "; fördelningen på kommuner rekonstruerad"
                 if language == "sv"
@@ -369,35 +557,93 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en", chapte
     allocations = frame["allocation"] if "allocation" in frame else pd.Series([pd.NA] * len(frame), index=frame.index)
     out = pd.DataFrame(
         {
-            "finding_id": frame["finding_id"].astype(str).to_numpy(),
-            "statement": frame["statement_" + language].to_numpy(),
+            "statement": [str(s) for s in frame["statement_" + language]],
             "count": [count(n, d, u) for n, d, u in zip(frame["numerator"], frame["denominator"], unknowns)],
-            "source": frame["source"].to_numpy(),
             "basis": [basis(b, a) for b, a in zip(frame["basis"], allocations)],
-        }
+            "source": ["\n".join(_source_lines(s)) for s in frame["source"]],
+            "finding_id": frame["finding_id"].astype(str).to_list(),
+        },
+        dtype=object,
     )
-    shown = display_frame(out.drop(columns="basis"), study, language, decimals=None)
-    shown[column_label("basis", language)] = out["basis"].to_numpy()
-    return shown
+    out.columns = [column_label(c, language) for c in out.columns]
+    out.attrs["numeric"] = [column_label("count", language)]
+    out.attrs["dash"] = False
+    return out
 
 
 def display_quality_area_matrix(
-    matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False, decimals: int = 2
+    matrix: pd.DataFrame, study, language: str = "en", reveal_names: bool = False
 ) -> pd.DataFrame:
-    """The municipality x quality-area matrix with labelled rows and columns."""
-    out = matrix.round(decimals) + 0.0  # + 0.0: no "-0.00"
-    out.index = [municipality_label(m, language, study, reveal_names) for m in out.index]
-    out.index.name = column_label("municipality_id", language)
-    out.columns = [quality_area_label(study, c, language) for c in out.columns]
-    return out
+    """The municipality x quality-area matrix with labelled rows and columns, as text."""
+    return display_frame(matrix, study, language, reveal_names)
 
 
 def display_condition_table(
     table: pd.DataFrame, study, language: str = "en", reveal_names: bool = False
 ) -> pd.DataFrame:
-    """The crisp condition table with labelled rows and condition headers (NA shown as '?')."""
-    out = table.copy().astype("object").where(table.notna(), "?")
-    out.index = [municipality_label(m, language, study, reveal_names) for m in out.index]
-    out.index.name = column_label("municipality_id", language)
-    out.columns = [column_label(c, language, study) for c in out.columns]
-    return out
+    """The crisp condition table with labelled rows and condition headers, as text (NA: okänt)."""
+    return display_frame(table, study, language, reveal_names)
+
+
+def _cell(text: str) -> str:
+    """An escaped cell; a line break in the text becomes ``<br>``."""
+    return "<br>".join(html.escape(line) for line in str(text).split("\n"))
+
+
+def table_html(
+    shown: pd.DataFrame, caption: str | None = None, css_class: str = "", id_column: str | None = None
+) -> str:
+    """An HTML ``<table>`` with a ``<caption>``; the first column holds the row headers.
+
+    Parameters
+    ----------
+    shown : pandas.DataFrame
+        Output of :func:`display_frame` or :func:`display_findings` (strings).
+    caption : str, optional
+        Caption text, already numbered (``"Tabell 2.3. …"``).
+    css_class : str
+        Extra class of the ``<table>`` (besides ``evalkit-table``).
+    id_column : str, optional
+        Header of a column of internal ids (findings): its cells get the
+        class ``evalkit-id``.
+
+    Returns
+    -------
+    str
+        Deterministic HTML (no generated ids); numbers right-aligned through
+        the class ``num``.
+    """
+    numeric = set(shown.attrs.get("numeric", []))
+    classes = " ".join(c for c in ("evalkit-table", css_class) if c)
+    lines = [f'<table class="{classes}">']
+    if caption:
+        number, _, text = caption.partition(". ")
+        lines.append(
+            f'<caption><span class="evalkit-caption-label">{html.escape(number)}.</span> {html.escape(text)}</caption>'
+        )
+
+    def attributes(header: str) -> str:
+        names = [n for n, wanted in (("num", header in numeric), ("evalkit-id", header == id_column)) if wanted]
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f'<th scope="col"{attributes(h)}>{_cell(h)}</th>' for h in shown.columns)
+    lines.append(f"<thead><tr>{head}</tr></thead>")
+    lines.append("<tbody>")
+    headers = list(shown.columns)
+    for row in shown.itertuples(index=False):
+        cells = []
+        for position, (header, text) in enumerate(zip(headers, row)):
+            tag = "th" if position == 0 and id_column != headers[0] else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            cells.append(f"<{tag}{scope}{attributes(header)}>{_cell(text)}</{tag}>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</tbody>")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def table_text(shown: pd.DataFrame, caption: str | None = None) -> str:
+    """The table as plain text (for terminals and the notebook's text output): caption, then rows."""
+    flat = shown.apply(lambda column: column.map(lambda text: str(text).replace("\n", "; ")))
+    body = flat.to_string(index=False) if len(flat.columns) else ""
+    return f"{caption}\n{body}" if caption else body
