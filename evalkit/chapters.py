@@ -72,14 +72,18 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("00_study", "Studiens underlag och datainsamling", "Study material and data collection"),
-    Chapter("01_organisation", "Organisation av samordnarfunktionen", "How the coordinator function is organised"),
-    Chapter("02_quality_areas", "Kvalitetsområden", "Quality areas"),
+    Chapter("01_organisation", "Hur samordnarfunktionen är organiserad", "How the coordinator function is organised"),
+    Chapter("02_quality_areas", "De sex kvalitetsområdena", "The six quality areas"),
     Chapter(
         "03_comparison",
-        "Kommuner med team och ärendestatistik",
-        "Team-based municipalities and case statistics",
+        "Kommuner med familjefridsteam, och ärendestatistik före och efter",
+        "Team-based municipalities, and case statistics before and after",
     ),
-    Chapter("04_success_factors", "Framgångsfaktorer", "Success factors"),
+    Chapter(
+        "04_success_factors",
+        "Framgångsfaktorer och förklaringar till svårigheter",
+        "Success factors and explanations of failure",
+    ),
 )
 
 

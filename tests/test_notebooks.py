@@ -96,6 +96,18 @@ def test_every_prose_cell_exists_in_both_languages(chapter):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_the_contents_name_a_chapter_by_its_own_heading(chapter, language):
+    """The contents, chapter links and PDF bookmarks all show the same chapter title."""
+    headings = [
+        c.source.splitlines()[0]
+        for c in source(chapter).cells
+        if c.cell_type == "markdown" and f"lang-{language}" in c.metadata.get("tags", [])
+    ]
+    assert headings[0] == f"# {chapter.title(language)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_stored_outputs_are_complete_and_error_free(chapter, language):
     code_cells = [
         c
