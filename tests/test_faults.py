@@ -278,7 +278,8 @@ def test_a_run_whose_pdf_failed_is_not_served_from_the_cache(tmp_path, monkeypat
     study = make_study(tmp_path / "data" / "fixture-study")
     first = run(study, tmp_path, pdf=True)
     assert first.status == "ran"
-    assert "PDF not made for en: Chromium did not write report.pdf" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "PDF not made for en: Chromium did not write report.pdf (exit 1): it printed no message" in out
     assert not (tmp_path / "cache" / "reports" / "fixture-study").exists(), "an incomplete report is not cached"
     second = run(study, tmp_path, pdf=True)
     assert second.status == "ran", "the incomplete report is made again, not served"

@@ -224,9 +224,8 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
             [*PRINT_FLAGS, f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout
         )
         if not printed.is_file() or printed.stat().st_size == 0:
-            raise ChromiumError(
-                f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
-            )
+            said = done.stderr.strip()[-500:] or "it printed no message"
+            raise ChromiumError(f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {said}")
         make_deterministic(printed, temporary, heading_texts(Path(html_path).read_text(encoding="utf-8")))
         os.replace(temporary, pdf_path)
     finally:
