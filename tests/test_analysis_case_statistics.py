@@ -118,6 +118,7 @@ def test_level_change_model_says_too_few_years():
     b = model[model["municipality_id"] == "B"]  # no year after the start
     assert len(b) == 1 and b["note"].iloc[0] == "too_few_years" and pd.isna(b["term"].iloc[0])
     assert b["estimate"].isna().all()
+    assert (model["df"] >= 0).all(), "a series shorter than the model's three terms has no degrees of freedom, not -1"
     from studies import tiny_tables
 
     cases = tiny_tables()["case_statistics"]

@@ -328,7 +328,7 @@ def level_change_model(
                     "term": pd.NA,
                     "estimate": float("nan"),
                     "std_error": float("nan"),
-                    "df": int(df),
+                    "df": max(int(df), 0),  # no residual degrees of freedom left, never a negative count
                     "t_crit": float("nan"),
                     "ci_low": float("nan"),
                     "ci_high": float("nan"),
