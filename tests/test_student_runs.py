@@ -92,7 +92,7 @@ def test_a_single_chapter_run_with_a_parameter_leaves_the_published_report_untou
     assert tree_digests(published) == before, "the published report is never touched by a scratch run"
     scratch = result.report_dir
     assert scratch.parent == tmp_path / "reports" / SCRATCH_DIRNAME
-    assert f"Scratch report (the published report is not changed): {scratch}" in out
+    assert f"Scratch report (the published report is not changed): {paths.display_path(scratch)}" in out
     executed = nbformat.read(scratch / "en" / "21_second.ipynb", as_version=4)
     assert executed.metadata["papermill"]["parameters"]["weight"] == 0.25
     assert any("weight 0.25" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
