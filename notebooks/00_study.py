@@ -151,9 +151,13 @@ with chapter.part("provenance"):
 # Där källan lämnar ett värde öppet väljer studien ett och skriver ner antagandet. Ofta tillåter
 # källans egna antal och studiens nedskrivna villkor (`constraints.csv`) också andra val. Vi tar
 # fram alla fördelningar av de rekonstruerade värdena som stämmer med dem och räknar om varje
-# resultat och varje QCA-lösning i var och en. Ett resultat som gäller i alla fördelningar beror
-# inte på studiens val; ett som inte gör det vilar på rekonstruktionen, och tabellen visar i hur
-# stor andel av fördelningarna det gäller. Hela tabellen sparas som `robustness.csv` i rapporten.
+# resultat och varje QCA-lösning i var och en. Ett resultat gäller då i *alla* fördelningar som
+# villkoren tillåter, i *vissa* eller i *ingen*; ett som räknar värden som varken ett antal eller
+# ett villkor tar upp får beskedet att källan inte säger något om dem. Att ett resultat gäller i
+# alla betyder att det inte hänger på vilken fördelning studien valde – men det hänger fortfarande
+# på villkoren, som är studiens läsning av källan (`DATALOG.md` säger varför vart och ett gäller).
+# Beskedet ges för varje läsning av vilken kommun som fungerar dåligt, utan att läsningarna vägs
+# mot varandra. Hela tabellen sparas som `robustness.csv` i rapporten.
 
 # %% [markdown] tags=["lang-en"]
 # ## Which findings rest on the reconstruction
@@ -161,9 +165,13 @@ with chapter.part("provenance"):
 # Where the source leaves a value open, the study picks one and writes the assumption down. The
 # source's own counts and the study's written constraints (`constraints.csv`) often allow other
 # choices too. We work out every allocation of the reconstructed values that agrees with them and
-# recompute every finding and every QCA solution in each. A finding that holds in every allocation
-# does not depend on the study's choice; one that does not rests on the reconstruction, and the
-# table shows in what share of the allocations it holds. The full table is saved as
+# recompute every finding and every QCA solution in each. A finding then holds in *every*
+# allocation the constraints admit, in *some* or in *none*; one that counts values that neither a
+# count nor a constraint addresses is reported as such – the source says nothing about them. A
+# finding that holds in every allocation does not hinge on which allocation the study chose – but
+# it still hinges on the constraints, which are the study's reading of the source (`DATALOG.md`
+# says why each holds). The verdict is given under each reading of which municipality functions
+# poorly, without weighing the readings against each other. The full table is saved as
 # `robustness.csv` in the report.
 
 # %%
@@ -171,7 +179,10 @@ with chapter.part("robustness"):
     robust = chapter.shared(robustness.robustness_analysis)
     chapter.say(narrative.robustness_summary, robust)
     chapter.commentary("robustness")
-    chapter.table(robustness.resting_findings(robust, language), "findings_resting_on_reconstruction")
+    chapter.table(
+        robustness.resting_findings(robust, language, chapter.study, chapter.reveal_names),
+        "findings_resting_on_reconstruction",
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## Publicerade påståenden

@@ -164,30 +164,35 @@ with chapter.part("failure_qca"):
 #
 # Villkorsvärden och utfall som källan lämnar öppna har studien valt. Här räknas båda analyserna om
 # i varje fördelning av de rekonstruerade värdena som stämmer med källans antal och studiens
-# nedskrivna villkor (se kapitel 0). Den första tabellen visar i hur stor andel av fördelningarna
-# lösningarna ovan kommer ut. Den andra delar fördelningarna efter vilka kommuner som fungerar
-# dåligt och visar för varje läsning och lösningstyp den lösning som oftast kommer ut, dess andel
-# och hur många olika lösningar läsningen ger. En lösning som bara kommer ut i en liten andel
-# illustrerar metoden och säger inget om vad som skiljer kommunerna åt.
+# nedskrivna villkor (se kapitel 0). Den första tabellen visar om lösningarna ovan gäller i alla,
+# i vissa eller i ingen av fördelningarna, först sammantaget och sedan för varje läsning av vilka
+# kommuner som fungerar dåligt. Den andra visar för varje läsning och lösningstyp den lösning som
+# gäller i samtliga fördelningar med läsningen, om det finns någon, och hur många olika lösningar
+# läsningen ger. Läsningarna vägs inte mot varandra. En lösning som bara gäller i vissa
+# fördelningar illustrerar metoden och säger inget om vad som skiljer kommunerna åt.
 
 # %% [markdown] tags=["lang-en"]
 # ## The solutions across every consistent allocation
 #
 # The study chose the condition values and outcomes that the source leaves open. Here both
 # analyses are recomputed in every allocation of the reconstructed values that agrees with the
-# source's counts and the study's written constraints (see chapter 0). The first table shows in
-# what share of the allocations the solutions above come out. The second splits the allocations by
-# which municipalities function poorly and shows, per reading and solution type, the solution that
-# comes out most often, its share and how many different solutions the reading gives. A solution
-# that comes out in a small share illustrates the method and says nothing about what sets the
-# municipalities apart.
+# source's counts and the study's written constraints (see chapter 0). The first table shows
+# whether the solutions above hold in every, in some or in none of the allocations, first overall
+# and then under each reading of which municipalities function poorly. The second shows, per
+# reading and solution type, the solution that holds in every allocation of the reading, if there
+# is one, and how many different solutions the reading gives. The readings are not weighed against
+# each other. A solution that holds in some allocations only illustrates the method and says
+# nothing about what sets the municipalities apart.
 
 # %%
 with chapter.part("success_factor_qca"):
     robust = chapter.shared(robustness.robustness_analysis, partly_as=partly_as, consistency_cut=consistency_cut)
     chapter.say(narrative.qca_robustness_summary, robust)
     chapter.commentary("qca_robustness")
-    chapter.table(robustness.study_solutions(robust), "solutions_across_allocations")
+    chapter.table(
+        robustness.study_solutions(robust, language, chapter.study, chapter.reveal_names),
+        "solutions_across_allocations",
+    )
     chapter.table(robustness.solutions_by_reading(chapter.study, robust), "solutions_by_reading")
 
 # %% [markdown] tags=["lang-sv"]

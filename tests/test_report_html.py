@@ -71,3 +71,19 @@ def test_tables_too_wide_for_the_page_are_marked():
 def test_heading_texts_drop_anchor_links_and_tags():
     page = '<h1 id="a">Ett\n  kraftfullt <em>verktyg</em><a class="anchor-link" href="#a">¶</a></h1><h2>Å &amp; Ä</h2>'
     assert heading_texts(page) == ["Ett kraftfullt verktyg", "Å & Ä"]
+
+
+def test_a_superscript_keeps_its_exponent_in_the_page():
+    """nbconvert re-parsed each inline tag alone and printed "3,88 × 10<sup></sup>32" (HTML and PDF)."""
+    import nbformat
+
+    from evalkit.report import html
+
+    nb = nbformat.v4.new_notebook()
+    output = nbformat.v4.new_output("display_data", data={"text/markdown": "tillåter 3,88 × 10<sup>32</sup> olika `x`"})
+    nb.cells.append(nbformat.v4.new_code_cell(source="x", outputs=[output]))
+    nb.cells.append(nbformat.v4.new_markdown_cell(source="omkring 10<sup>7</sup> gånger"))
+    body, _ = html._exporter("sv").from_notebook_node(nb)
+    assert "3,88 × 10<sup>32</sup> olika <code>x</code>" in body
+    assert "omkring 10<sup>7</sup> gånger" in body
+    assert "<sup></sup>" not in body

@@ -17,6 +17,15 @@ holds:
 Everything is exact (weighted sums over the factorised solution space, no sampling).
 :func:`qca_by_reading` splits the QCA rows by which municipalities function poorly, for the two
 readings of the second poorly functioning municipality.
+
+What a reader is shown is a **verdict**, not a share (:data:`VERDICTS`): a finding or solution
+holds in *every* allocation the constraints admit, in *some* or in *none*, overall and under each
+reading of who functions poorly (:func:`reading_verdicts`). Counting allocations weights every
+allocation equally, and a share of them measures the size of the space as much as the evidence
+(a finding over eight cells the source never addresses "holds" in 16 of 3^8 of them); so shares
+stay in ``robustness.csv`` for auditors and are never shown as evidence. A finding that counts
+cells which no published count and no constraint addresses (:func:`unaddressed_cells`) gets the
+verdict *unaddressed* instead: the source says nothing about those values.
 """
 
 from __future__ import annotations
@@ -39,30 +48,116 @@ from evalkit.analysis.success_factors import (
     truth_table_sets,
 )
 
-ROBUSTNESS_COLUMNS = ("finding_id", "kind", "holds_in", "of_allocations", "share", "in_study", "holds_everywhere")
+ROBUSTNESS_COLUMNS = (
+    "finding_id",
+    "kind",
+    "holds_in",
+    "of_allocations",
+    "share",
+    "in_study",
+    "holds_everywhere",
+    "verdict",
+    "unaddressed_cells",
+)
+#: What a finding or QCA solution is shown with: it holds in every allocation the constraints
+#: admit, in some, in none, or it counts values the source never addresses (then no verdict on
+#: the count is given; the reader is told the source is silent).
+VERDICTS = ("every", "some", "none", "unaddressed")
 #: The two QCA analyses: (name in the finding id, condition kind, outcome).
 ANALYSES = (("success", "success_factor", OUTCOME), ("failure", "failure_explanation", "~" + OUTCOME))
 NO_SOLUTION = "(none)"
 
 
+def unaddressed_cells(model) -> list:
+    """Reconstructed cells that no published count and no constraint names.
+
+    The source says nothing about them: every value of their domain is admitted, and each one
+    multiplies the number of allocations by its domain size.
+
+    Parameters
+    ----------
+    model : evalkit.analysis.allocations.AllocationModel
+
+    Returns
+    -------
+    list of tuple
+        The cells ``(table, key, field)``, sorted.
+    """
+    named = {cell for constraint in model.constraints for cell in constraint.cells_used}
+    return sorted(cell for cell in model.variables if cell not in named)
+
+
+def unaddressed_table(model) -> pd.DataFrame:
+    """:func:`unaddressed_cells` grouped by table and field.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table, field, indicator (the indicator or condition id, empty otherwise),
+        n_cells, n_values`` (the number of allocations they alone multiply the total by, an exact
+        int).
+    """
+    rows: dict = {}
+    for table, key, name in unaddressed_cells(model):
+        group = key.split("/")[0] if table == "assessments" else (key.split("/")[1] if table == "conditions" else "")
+        row = rows.setdefault((table, name, group), {"n_cells": 0, "n_values": 1})
+        row["n_cells"] += 1
+        row["n_values"] *= len(model.variables[(table, key, name)])
+    frame = pd.DataFrame(
+        [{"table": t, "field": f, "indicator": g, **v} for (t, f, g), v in sorted(rows.items())],
+        columns=["table", "field", "indicator", "n_cells", "n_values"],
+    )
+    frame["n_values"] = frame["n_values"].astype(object)
+    return frame
+
+
+def _finding_cells(study, allocations: Allocations, finding_id: str):
+    """``(cells, value, kind)`` a finding reads: counted cells (``kind`` 'count'), the cell of a case
+    table (``'case'``) or nothing the model varies (``None``)."""
+    counted = count_finding_cells(study, finding_id)
+    if counted is not None:
+        cells, value = counted
+        return cells, value, "count"
+    if finding_id.startswith("cases."):
+        cell = ("case_statistics", finding_id.split(".")[1], "municipality_id")
+        if cell in allocations.model.variables:
+            return [cell], cell[1], "case"
+    return [], None, None
+
+
+def _finding_holds(study, allocations: Allocations, finding) -> int:
+    cells, value, kind = _finding_cells(study, allocations, str(finding["finding_id"]))
+    if kind == "count":
+        return allocations.count_distribution(cells, value).get(int(finding["numerator"]), 0)
+    if kind == "case":
+        return allocations.projection(cells).get((value,), 0)
+    return allocations.count
+
+
+def verdict(holds: int, total: int, unaddressed: int = 0) -> str:
+    """The verdict (:data:`VERDICTS`) of something that holds in ``holds`` of ``total`` allocations."""
+    if total and holds == total:
+        return "every"
+    if unaddressed:
+        return "unaddressed"
+    return "none" if holds == 0 else "some"
+
+
 def _finding_rows(study, allocations: Allocations, findings: pd.DataFrame) -> list[dict]:
-    total = allocations.count
+    silent = set(unaddressed_cells(allocations.model))
     rows = []
     for _, finding in findings.iterrows():
         fid = str(finding["finding_id"])
-        counted = count_finding_cells(study, fid)
-        if counted is not None:
-            cells, value = counted
-            holds = allocations.count_distribution(cells, value).get(int(finding["numerator"]), 0)
-        elif fid.startswith("cases."):
-            cell = ("case_statistics", fid.split(".")[1], "municipality_id")
-            if cell in allocations.model.variables:
-                holds = allocations.projection([cell]).get((cell[1],), 0)
-            else:
-                holds = total
-        else:
-            holds = total
-        rows.append({"finding_id": fid, "kind": "finding", "holds_in": holds, "in_study": True})
+        cells, _, _ = _finding_cells(study, allocations, fid)
+        rows.append(
+            {
+                "finding_id": fid,
+                "kind": "finding",
+                "holds_in": _finding_holds(study, allocations, finding),
+                "in_study": True,
+                "unaddressed_cells": sum(1 for c in cells if c in silent),
+            }
+        )
     return rows
 
 
@@ -206,10 +301,14 @@ def robustness_table(
     -------
     pandas.DataFrame
         Columns ``finding_id, kind ('finding' or 'qca'), holds_in, of_allocations, share,
-        in_study (the finding or solution is the study's own), holds_everywhere``. Findings in
-        findings-table order, then QCA rows ``qca.<success|failure>.<type>.<expression>`` sorted
-        by analysis, type, share (descending) and expression. Counts are exact integers (Python
-        ints, possibly very large, in an object column).
+        in_study (the finding or solution is the study's own), holds_everywhere, verdict
+        (:data:`VERDICTS`), unaddressed_cells`` (how many of the cells a finding counts no count
+        or constraint addresses; 0 for QCA rows). Findings in findings-table order, then QCA rows
+        ``qca.<success|failure>.<type>.<expression>`` sorted by analysis, type, number of
+        allocations (descending) and expression. Counts are exact integers (Python ints,
+        possibly very large, in an object column). ``share`` = holds_in / of_allocations counts
+        every allocation once: it is a property of the space of allocations, not a probability,
+        and is not shown to readers.
     """
     from evalkit.analysis.findings import findings_table
 
@@ -235,6 +334,7 @@ def robustness_table(
                     "kind": "qca",
                     "holds_in": holds,
                     "in_study": fid in own,
+                    "unaddressed_cells": 0,
                     "_order": (order[name], SOLUTION_TYPES.index(solution_type), -holds, expression),
                 }
             )
@@ -245,6 +345,8 @@ def robustness_table(
     frame["of_allocations"] = total
     frame["share"] = [float(h) / float(total) for h in frame["holds_in"]]
     frame["holds_everywhere"] = [h == total for h in frame["holds_in"]]
+    frame["verdict"] = [verdict(h, total, u) for h, u in zip(frame["holds_in"], frame["unaddressed_cells"])]
+    frame["unaddressed_cells"] = frame["unaddressed_cells"].astype(int)
     frame["holds_in"] = frame["holds_in"].astype(object)
     frame["of_allocations"] = frame["of_allocations"].astype(object)
     return frame[list(ROBUSTNESS_COLUMNS)].reset_index(drop=True)
@@ -384,6 +486,100 @@ def qca_by_model(study, allocations: Allocations | None = None, by_reading: pd.D
     return frame
 
 
+# Readings: the verdicts under each set of poorly functioning municipalities ------------------
+
+
+def _models_key(study, poorly: str) -> str:
+    models = study.tables["municipalities"].set_index("municipality_id")["model"]
+    return "|".join(sorted(str(models[m]) for m in poorly.split("|") if m))
+
+
+def _hubs_by_reading(study, allocations: Allocations) -> dict:
+    """Reading key ('|'-joined organisation models of the poorly functioning set) -> its hub solutions."""
+    members = population_members(study, "municipalities_with_coordinator")
+    cells = [("municipalities", m, "coordinator_functioning") for m in members]
+    baseline = allocations.model.baseline
+    out: dict = defaultdict(list)
+    for hub in allocations.hub_solutions:
+        poorly = "|".join(m for m, c in zip(members, cells) if hub.get(c, baseline.get(c)) == "poorly")
+        out[_models_key(study, poorly)].append(hub)
+    return dict(out)
+
+
+def reading_verdicts(
+    study,
+    allocations: Allocations,
+    table: pd.DataFrame,
+    tallies: dict,
+    findings: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The verdict of every finding and QCA solution under each reading of who functions poorly.
+
+    A reading is a set of organisation models of the poorly functioning municipalities (for the
+    default study: the second one has a post of its own, A or B, or shares one, F, G or H). The
+    verdicts are computed within the allocations of each reading, without weighing the readings
+    against each other.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`robustness_table` of these allocations.
+    tallies : dict
+        The QCA tallies of these allocations.
+    findings : pandas.DataFrame, optional
+        The findings table (computed when not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``finding_id, kind, reading, holds_in, of_allocations, verdict``; rows in the
+        order of ``table``, readings sorted within each id.
+    """
+    from evalkit.analysis.findings import findings_table
+
+    if findings is None:
+        findings = findings_table(study)
+    silent = dict(zip(table["finding_id"], table["unaddressed_cells"]))
+    hubs = _hubs_by_reading(study, allocations)
+    sub = {
+        key: Allocations(
+            model=allocations.model,
+            hub_solutions=own,
+            _solutions=allocations._solutions,
+            _projections=allocations._projections,
+        )
+        for key, own in sorted(hubs.items())
+    }
+    qca: dict = defaultdict(Counter)
+    for (name, poorly), by_type in tallies.items():
+        for solution_type, counter in by_type.items():
+            for expression, holds in counter.items():
+                qca[(_models_key(study, poorly), f"qca.{name}.{solution_type}.{expression}")] += Counter({"": holds})
+    by_id = {str(f): row for f, (_, row) in zip(findings["finding_id"], findings.iterrows())}
+    rows = []
+    for fid, kind in zip(table["finding_id"], table["kind"]):
+        for key, own in sub.items():
+            total = own.count
+            if kind == "finding":
+                holds = _finding_holds(study, own, by_id[fid]) if fid in by_id else total
+            else:
+                holds = qca.get((key, fid), Counter()).get("", 0)
+            rows.append(
+                {
+                    "finding_id": fid,
+                    "kind": kind,
+                    "reading": key,
+                    "holds_in": holds,
+                    "of_allocations": total,
+                    "verdict": verdict(holds, total, int(silent.get(fid, 0))),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["finding_id", "kind", "reading", "holds_in", "of_allocations", "verdict"])
+    frame["holds_in"] = frame["holds_in"].astype(object)
+    frame["of_allocations"] = frame["of_allocations"].astype(object)
+    return frame
+
+
 # The analysis a run computes once --------------------------------------------------------
 
 
@@ -405,6 +601,12 @@ class RobustnessAnalysis:
     findings : pandas.DataFrame
         ``finding_id, chapter, statement_sv, statement_en, claimed`` (a published claim checks
         the finding), in findings-table order.
+    reading_verdicts : pandas.DataFrame
+        :func:`reading_verdicts`: the verdict of every row of ``table`` under each reading.
+    readings : pandas.DataFrame
+        :func:`reading_table`: one row per reading, with the municipalities it concerns.
+    unaddressed : pandas.DataFrame
+        :func:`unaddressed_table`: the reconstructed cells no count and no constraint names.
     """
 
     table: pd.DataFrame
@@ -412,10 +614,13 @@ class RobustnessAnalysis:
     allocations: int
     variables: int
     findings: pd.DataFrame
+    reading_verdicts: pd.DataFrame = None
+    readings: pd.DataFrame = None
+    unaddressed: pd.DataFrame = None
 
 
 def robustness_analysis(study, partly_as: int | None = 1, consistency_cut: float = 1.0) -> RobustnessAnalysis:
-    """Solve the study's allocations once and count where every finding and QCA solution holds.
+    """Solve the study's allocations once and give the verdict of every finding and QCA solution.
 
     The chapters get it with ``chapter.shared(robustness.robustness_analysis)`` and the run's
     ``robustness.csv`` is its :attr:`RobustnessAnalysis.table`, so one run computes it once
@@ -427,9 +632,11 @@ def robustness_analysis(study, partly_as: int | None = 1, consistency_cut: float
     tallies = _qca_tallies(study, allocations, partly_as, consistency_cut)
     findings = findings_table(study)
     claimed = set(study.tables["published_claims"]["finding_id"]) if "published_claims" in study.tables else set()
+    table = robustness_table(study, allocations, partly_as, consistency_cut, tallies=tallies)
+    by_reading = qca_by_reading(study, allocations, partly_as, consistency_cut, tallies=tallies)
     return RobustnessAnalysis(
-        table=robustness_table(study, allocations, partly_as, consistency_cut, tallies=tallies),
-        by_reading=qca_by_reading(study, allocations, partly_as, consistency_cut, tallies=tallies),
+        table=table,
+        by_reading=by_reading,
         allocations=int(allocations.count),
         variables=len(allocations.model.variables),
         findings=pd.DataFrame(
@@ -441,63 +648,13 @@ def robustness_analysis(study, partly_as: int | None = 1, consistency_cut: float
                 "claimed": findings["finding_id"].isin(claimed),
             }
         ).reset_index(drop=True),
+        reading_verdicts=reading_verdicts(study, allocations, table, tallies, findings),
+        readings=reading_table(study, by_reading),
+        unaddressed=unaddressed_table(allocations.model),
     )
 
 
-# Tables the chapters show ------------------------------------------------------------------
-
-
-def resting_findings(analysis: RobustnessAnalysis, language: str = "en") -> pd.DataFrame:
-    """The findings that do not hold in every consistent allocation, least robust first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``finding_id, statement (in language), holds_pct`` (share of the consistent
-        allocations in which the finding holds, in percent); empty when every finding holds
-        everywhere (always so for a study with one allocation).
-    """
-    table = analysis.table
-    resting = table[(table["kind"] == "finding") & ~table["holds_everywhere"]]
-    statements = analysis.findings.set_index("finding_id")["statement_" + language]
-    frame = pd.DataFrame(
-        {
-            "finding_id": resting["finding_id"],
-            "statement": [statements.get(f, pd.NA) for f in resting["finding_id"]],
-            "holds_pct": [100.0 * s for s in resting["share"]],
-        }
-    )
-    return frame.sort_values(["holds_pct", "finding_id"], kind="stable").reset_index(drop=True)
-
-
-def study_solutions(analysis: RobustnessAnalysis) -> pd.DataFrame:
-    """The QCA solutions of the study's own allocation, with the share of allocations that return them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``kind (success_factor or failure_explanation), solution_type, expression,
-        holds_pct``; empty for a study with one allocation (the shares are then all 100).
-    """
-    columns = ["kind", "solution_type", "expression", "holds_pct"]
-    if analysis.allocations <= 1:
-        return pd.DataFrame(columns=columns)
-    table = analysis.table
-    own = table[(table["kind"] == "qca") & table["in_study"]]
-    parts = own["finding_id"].str.split(".", n=3)
-    kinds = {name: kind for name, kind, _ in ANALYSES}
-    return pd.DataFrame(
-        {
-            "kind": [kinds[p[1]] for p in parts],
-            "solution_type": [p[2] for p in parts],
-            "expression": [p[3] for p in parts],
-            "holds_pct": [100.0 * s for s in own["share"]],
-        },
-        columns=columns,
-    ).reset_index(drop=True)
-
-
-def readings(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
+def reading_table(study, by_reading: pd.DataFrame) -> pd.DataFrame:
     """The readings of which municipalities function poorly, grouped by their organisation models.
 
     Sets of poorly functioning municipalities whose models are the same form one reading: for
@@ -507,12 +664,13 @@ def readings(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``models, always ('|'-joined municipalities poorly functioning in every set of
-        the reading), one_of ('|'-joined municipalities of which one is), varying_models,
-        allocations, share`` (of all consistent allocations); most allocations first.
+        Columns ``reading (the key of reading_verdicts), always ('|'-joined municipalities poorly
+        functioning in every set of the reading), one_of ('|'-joined municipalities of which one
+        is), varying_models, allocations`` (exact int); sorted by ``one_of``. No weights: each
+        reading is shown on its own.
     """
-    columns = ["models", "always", "one_of", "varying_models", "allocations", "share"]
-    sets = analysis.by_reading.drop_duplicates("poorly_functioning")
+    columns = ["reading", "always", "one_of", "varying_models", "allocations"]
+    sets = by_reading.drop_duplicates("poorly_functioning")
     if sets.empty:
         return pd.DataFrame(columns=columns)
     models = study.tables["municipalities"].set_index("municipality_id")["model"]
@@ -522,34 +680,151 @@ def readings(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
         members = [set(filter(None, p.split("|"))) for p in group["poorly_functioning"]]
         always = set.intersection(*members)
         varying = set.union(*members) - always
-        count = sum(int(v) for v in group["of_allocations"])
         rows.append(
             {
-                "models": key,
+                "reading": key,
                 "always": "|".join(sorted(always, key=order.get)),
                 "one_of": "|".join(sorted(varying, key=order.get)),
                 "varying_models": "|".join(sorted({str(models[m]) for m in varying})),
-                "allocations": count,
-                "share": count / analysis.allocations,
+                "allocations": sum(int(v) for v in group["of_allocations"]),
             }
         )
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["allocations", "models"], ascending=[False, True], key=None).reset_index(drop=True)
+    frame["allocations"] = frame["allocations"].astype(object)
+    return frame.sort_values(["one_of", "reading"]).reset_index(drop=True)
+
+
+def readings(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
+    """:attr:`RobustnessAnalysis.readings` (computed for an analysis made without it)."""
+    if analysis.readings is not None:
+        return analysis.readings
+    return reading_table(study, analysis.by_reading)
+
+
+# Tables the chapters show ------------------------------------------------------------------
+
+
+def _verdict_label(study, code: str, language: str) -> str:
+    from evalkit.present.labels import vocabulary_label
+
+    return vocabulary_label(study, "robustness", code, language)
+
+
+def reading_label(study, reading: pd.Series, language: str = "en", reveal_names: bool = False) -> str:
+    """A reading as a reader sees it: ``'Om kommun A eller B fungerar dåligt'`` / ``'If municipality A or B works poorly'``."""
+    from evalkit.present.labels import municipality_label
+    from evalkit.present.language import decapitalise, join_words
+
+    ids = [m for m in str(reading["one_of"]).split("|") if m] or [m for m in str(reading["always"]).split("|") if m]
+    labels = [decapitalise(municipality_label(m, language, study, reveal_names)) for m in ids]
+    prefix = "kommun " if language == "sv" else "municipality "
+    if len(labels) > 1 and all(label.startswith(prefix) for label in labels):
+        labels = [labels[0]] + [label[len(prefix) :] for label in labels[1:]]
+    joined = join_words(labels, language).replace(" och ", " eller ").replace(" and ", " or ")
+    if language == "sv":
+        return f"Om {joined} fungerar dåligt"
+    return f"If {joined} works poorly"
+
+
+def _with_reading_columns(study, analysis: RobustnessAnalysis, frame: pd.DataFrame, language: str, reveal_names):
+    """``frame`` with one verdict column per reading (headed by the reading, in ``language``)."""
+    groups = readings(study, analysis)
+    verdicts = analysis.reading_verdicts
+    if verdicts is None or len(groups) < 2:
+        return frame
+    for _, reading in groups.iterrows():
+        own = verdicts[verdicts["reading"] == reading["reading"]].set_index("finding_id")["verdict"]
+        frame[reading_label(study, reading, language, reveal_names)] = [
+            _verdict_label(study, own.get(f, "none"), language) for f in frame["finding_id"]
+        ]
+    return frame
+
+
+def resting_findings(
+    analysis: RobustnessAnalysis, language: str = "en", study=None, reveal_names: bool = False
+) -> pd.DataFrame:
+    """The findings that do not hold in every consistent allocation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``finding_id, statement (in language), robustness`` (the verdict's label: holds in
+        some allocations, or rests on values the source does not address) and, when ``study`` is
+        given and the study has two readings or more, one column per reading with the verdict
+        under it. Findings that hold in some allocations first, then those on unaddressed values,
+        each in findings-table order; empty when every finding holds everywhere (always so for a
+        study with one allocation). No share of allocations is given: it would weight every
+        allocation equally without saying so.
+    """
+    table = analysis.table
+    resting = table[(table["kind"] == "finding") & ~table["holds_everywhere"]]
+    statements = analysis.findings.set_index("finding_id")["statement_" + language]
+    order = {code: i for i, code in enumerate(VERDICTS)}
+    frame = pd.DataFrame(
+        {
+            "finding_id": resting["finding_id"].astype(str).to_numpy(),
+            "statement": [statements.get(f, pd.NA) for f in resting["finding_id"]],
+            "robustness": [_verdict_label(study, v, language) for v in resting["verdict"]],
+            "_order": [order[v] for v in resting["verdict"]],
+        }
+    )
+    frame = frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    if study is not None:
+        frame = _with_reading_columns(study, analysis, frame, language, reveal_names)
+    return frame
+
+
+def study_solutions(
+    analysis: RobustnessAnalysis, language: str | None = None, study=None, reveal_names: bool = False
+) -> pd.DataFrame:
+    """The QCA solutions of the study's own allocation, with their verdict overall and per reading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind (success_factor or failure_explanation), solution_type, expression,
+        verdict`` (code of :data:`VERDICTS`); with ``language`` the verdict is the reader's label
+        in a column ``robustness`` instead, and with ``study`` one column per reading follows.
+        Empty for a study with one allocation (every solution then holds in the only one).
+    """
+    columns = ["kind", "solution_type", "expression", "verdict"]
+    if analysis.allocations <= 1:
+        return pd.DataFrame(columns=columns)
+    table = analysis.table
+    own = table[(table["kind"] == "qca") & table["in_study"]]
+    parts = own["finding_id"].str.split(".", n=3)
+    kinds = {name: kind for name, kind, _ in ANALYSES}
+    frame = pd.DataFrame(
+        {
+            "finding_id": own["finding_id"].astype(str).to_numpy(),
+            "kind": [kinds[p[1]] for p in parts],
+            "solution_type": [p[2] for p in parts],
+            "expression": [p[3] for p in parts],
+            "verdict": own["verdict"].to_numpy(),
+        }
+    ).reset_index(drop=True)
+    if language is None:
+        return frame[columns]
+    frame["robustness"] = [_verdict_label(study, v, language) for v in frame["verdict"]]
+    frame = frame.drop(columns="verdict")
+    if study is not None:
+        frame = _with_reading_columns(study, analysis, frame, language, reveal_names)
+    return frame.drop(columns="finding_id")
 
 
 def solutions_by_reading(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
-    """Per reading, analysis and solution type: the solution most allocations return, and how many differ.
+    """Per reading, analysis and solution type: the solution every allocation of the reading returns, if any.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``poorly_one_of ('|'-joined: the municipalities of which one functions
         poorly in this reading, besides those that always do), kind, solution_type, expression
-        (the most frequent; ties by expression), holds_pct (share of the reading's allocations
-        that return it), n_solutions (different solutions the reading's allocations return)``.
-        Empty when the study has one allocation or only one reading.
+        (the solution that holds in every allocation of the reading; :data:`VARIES` when none
+        does), n_solutions (different solutions the reading's allocations return)``. Empty when
+        the study has one allocation or only one reading.
     """
-    columns = ["poorly_one_of", "kind", "solution_type", "expression", "holds_pct", "n_solutions"]
+    columns = ["poorly_one_of", "kind", "solution_type", "expression", "n_solutions"]
     groups = readings(study, analysis)
     if analysis.allocations <= 1 or len(groups) < 2:
         return pd.DataFrame(columns=columns)
@@ -557,31 +832,45 @@ def solutions_by_reading(study, analysis: RobustnessAnalysis) -> pd.DataFrame:
     kinds = {name: kind for name, kind, _ in ANALYSES}
     rows = []
     for _, reading in groups.iterrows():
-        own = by_model[by_model["models"] == reading["models"]]
+        own = by_model[by_model["models"] == reading["reading"]]
         for name, _, _ in ANALYSES:
             for solution_type in SOLUTION_TYPES:
                 solutions = own[(own["analysis"] == name) & (own["solution_type"] == solution_type)]
                 if solutions.empty:
                     continue
-                top = solutions.iloc[0]
+                everywhere = solutions[
+                    [int(h) == int(n) for h, n in zip(solutions["holds_in"], solutions["of_allocations"])]
+                ]
                 rows.append(
                     {
                         "poorly_one_of": reading["one_of"],
                         "kind": kinds[name],
                         "solution_type": solution_type,
-                        "expression": top["expression"],
-                        "holds_pct": 100.0 * float(top["share"]),
+                        "expression": everywhere["expression"].iloc[0] if len(everywhere) else VARIES,
                         "n_solutions": len(solutions),
                     }
                 )
     return pd.DataFrame(rows, columns=columns)
 
 
+#: ``expression`` of :func:`solutions_by_reading` when no solution holds in every allocation of a reading.
+VARIES = "(varies)"
+
+
 __all__ = [
     "ROBUSTNESS_COLUMNS",
+    "VERDICTS",
+    "VARIES",
+    "NO_SOLUTION",
     "RobustnessAnalysis",
     "robustness_analysis",
     "robustness_table",
+    "reading_verdicts",
+    "reading_table",
+    "reading_label",
+    "unaddressed_cells",
+    "unaddressed_table",
+    "verdict",
     "qca_by_reading",
     "qca_by_model",
     "allocations_by_poorly_functioning",

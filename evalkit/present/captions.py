@@ -36,8 +36,8 @@ TABLE_CAPTIONS = {
         "Findings that depend on reconstructed values",
     ),
     "findings_resting_on_reconstruction": (
-        "Resultat som inte gäller i alla fördelningar av de rekonstruerade värdena",
-        "Findings that do not hold in every allocation of the reconstructed values",
+        "Resultat som inte gäller i alla fördelningar som villkoren tillåter, sammantaget och för varje läsning",
+        "Findings that do not hold in every allocation the constraints admit, overall and under each reading",
     ),
     "claims": (
         "Publicerade påståenden jämförda med det som räknas fram ur studiens data",
@@ -120,12 +120,12 @@ TABLE_CAPTIONS = {
         "Combinations of explanations that lead to a coordinator function that works poorly",
     ),
     "solutions_across_allocations": (
-        "QCA-lösningarna och i hur stor andel av fördelningarna de kommer ut",
-        "The QCA solutions and in what share of the allocations they come out",
+        "QCA-lösningarna: gäller de i alla, i vissa eller i ingen av fördelningarna som villkoren tillåter",
+        "The QCA solutions: do they hold in every, in some or in none of the allocations the constraints admit",
     ),
     "solutions_by_reading": (
-        "Den vanligaste lösningen för varje läsning av vilka kommuner som fungerar dåligt",
-        "The most frequent solution for each reading of which municipalities work poorly",
+        "Lösningen som gäller i samtliga fördelningar med varje läsning av vilka kommuner som fungerar dåligt",
+        "The solution that holds in every allocation of each reading of which municipalities work poorly",
     ),
     # every chapter
     "findings": ("Resultat i kapitlet", "Findings in this chapter"),

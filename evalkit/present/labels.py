@@ -42,6 +42,14 @@ BUILTIN_LABELS = {
     "respondent_group": {
         "total": ("Totalt", "Total"),
     },
+    # The verdict of a finding or QCA solution across the allocations the study's constraints admit
+    # (evalkit.analysis.robustness.VERDICTS). Every allocation counts once; no share is shown.
+    "robustness": {
+        "every": ("Gäller i alla", "Holds in every one"),
+        "some": ("Gäller i vissa, inte i alla", "Holds in some, not in all"),
+        "none": ("Gäller i ingen", "Holds in none"),
+        "unaddressed": ("Källan säger inget om värdena", "The source does not address the values"),
+    },
     "pre_trend": {
         "increase_already_under_way": (
             "Ökningen hade börjat före starten",

@@ -22,6 +22,8 @@ for how many the value is not known. Numbers follow
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from evalkit.analysis.populations import (
@@ -440,8 +442,19 @@ def _expression_words(study, expression: str, language: str) -> str:
     return _t(language, " eller ", " or ").join(terms)
 
 
+def _power_of_ten(number: int) -> str:
+    """The order of magnitude of a (large) count: ``10<sup>7</sup>``, or the count in words below 1000."""
+    if number < 1000:
+        return str(number)
+    return f"10<sup>{round(math.log10(number))}</sup>"
+
+
 def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool = False) -> str:
-    """Which findings hold in every allocation consistent with the study's counts and constraints.
+    """Which findings hold in every allocation the study's counts and constraints admit.
+
+    No share of allocations is given: a share would weight every allocation equally without
+    saying so, and for values the source never addresses it measures the size of their domain.
+    The verdicts are *every*, *some* and *unaddressed* (:data:`evalkit.analysis.robustness.VERDICTS`).
 
     Parameters
     ----------
@@ -457,9 +470,11 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
         )
     table = analysis.table
     findings = table[table["kind"] == "finding"].merge(analysis.findings[["finding_id", "claimed"]], on="finding_id")
-    everywhere = findings[findings["holds_everywhere"]]
+    everywhere = findings[findings["verdict"] == "every"]
+    unaddressed = findings[findings["verdict"] == "unaddressed"]
+    some = findings[findings["verdict"] == "some"]
     claimed = findings[findings["claimed"]]
-    claimed_resting = claimed[~claimed["holds_everywhere"]]
+    claimed_resting = claimed[claimed["verdict"] != "every"]
     has_claims = "published_claims" in study.tables and len(study.tables["published_claims"]) > 0
     text = [
         _t(
@@ -469,15 +484,32 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
             f"fördelningar av de {_n(analysis.variables, 'sv', True)} rekonstruerade värden som resultaten och "
             "QCA-lösningarna läser.",
             ("The published counts and the study's" if has_claims else "The study's")
-            + f" written constraints (`constraints.csv`) allow {_big(analysis.allocations, 'en')} different "
+            + f" written constraints (`constraints.csv`) admit {_big(analysis.allocations, 'en')} different "
             f"allocations of the {_n(analysis.variables, 'en')} reconstructed values that the findings and the QCA "
             "solutions read.",
         )
     ]
+    silent = analysis.unaddressed
+    if silent is not None and len(silent):
+        cells = int(silent["n_cells"].sum())
+        factor = math.prod(int(v) for v in silent["n_values"])
+        text.append(
+            _t(
+                language,
+                f"{capitalise(_n(cells, 'sv', True))} av värdena tar varken ett publicerat antal eller ett villkor "
+                f"upp – källan säger inget om dem – och de ensamma gör antalet omkring {_power_of_ten(factor)} "
+                "gånger större. Antalet säger alltså mer om hur mycket som är öppet än om hur väl källan stöder "
+                "resultaten.",
+                f"{capitalise(_n(cells, 'en'))} of the values are named by neither a published count nor a "
+                f"constraint – the source says nothing about them – and they alone make the number about "
+                f"{_power_of_ten(factor)} times larger. The number therefore says more about how much is open than "
+                "about how well the source supports the findings.",
+            )
+        )
     sentence = _t(
         language,
         f"{capitalise(_n(len(everywhere), 'sv', True))} av {_n(len(findings), 'sv', True)} resultat gäller i "
-        "varenda en av dem",
+        "samtliga fördelningar",
         f"{capitalise(_n(len(everywhere), 'en'))} of {_n(len(findings), 'en')} findings hold in every one of them",
     )
     if len(claimed):
@@ -489,6 +521,15 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
             "published claim checks",
         )
     text.append(sentence + ".")
+    text.append(
+        _t(
+            language,
+            "Att ett resultat gäller i samtliga betyder att det inte beror på vilken av fördelningarna studien "
+            "valde. Det beror fortfarande på villkoren, som är studiens läsning av källan.",
+            "A finding that holds in every one does not depend on which of the allocations the study chose. It "
+            "still depends on the constraints, which are the study's reading of the source.",
+        )
+    )
     if len(claimed_resting) and claimed_resting["finding_id"].str.startswith("cases.").all():
         text.append(
             _t(
@@ -500,39 +541,48 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
                 "fall on is reconstructed.",
             )
         )
-    resting = len(findings) - len(everywhere)
-    if resting:
+    if len(some) or len(unaddressed):
+        parts_sv, parts_en = [], []
+        if len(some):
+            parts_sv.append(f"{_n(len(some), 'sv', True)} bara i vissa fördelningar")
+            parts_en.append(f"{_n(len(some), 'en')} hold in some allocations only")
+        if len(unaddressed):
+            parts_sv.append(f"{_n(len(unaddressed), 'sv', True)} bygger på värden som källan inte tar upp")
+            parts_en.append(f"{_n(len(unaddressed), 'en')} count values the source does not address")
+        rest = len(some) + len(unaddressed)
         text.append(
             _t(
                 language,
-                f"{capitalise(_n(resting, 'sv', True))} resultat vilar på rekonstruktionen; tabellen visar i hur stor "
-                "andel av fördelningarna vart och ett gäller. Läs dem som illustrationer, inte som belagda resultat.",
-                f"{capitalise(_n(resting, 'en'))} findings rest on the reconstruction; the table shows in what share "
-                "of the allocations each holds. Read them as illustrations, not as established findings.",
+                f"Av de {_n(rest, 'sv', True)} resultat som återstår gäller {join_words(parts_sv, 'sv')}. Tabellen "
+                "visar dem under var och en av läsningarna av vilken kommun som fungerar dåligt; läs dem som "
+                "illustrationer, inte som belagda resultat.",
+                f"Of the {_n(rest, 'en')} findings that remain, {join_words(parts_en, 'en')}. The table shows them "
+                "under each reading of which municipality functions poorly; read them as illustrations, not as "
+                "established findings.",
             )
         )
     from evalkit.study.readiness import CANNOT_RUN, part_readiness
 
     solutions = table[(table["kind"] == "qca") & table["in_study"]]
     if len(solutions) and part_readiness(study, "success_factor_qca").status != CANNOT_RUN:
-        robust, n = int(solutions["holds_everywhere"].sum()), len(solutions)
+        robust, n = int((solutions["verdict"] == "every").sum()), len(solutions)
         if robust == 0:
             sentence = _t(
                 language,
-                "Ingen av studiens QCA-lösningar gäller i alla fördelningar (kapitel 4).",
+                "Ingen av studiens QCA-lösningar gäller i samtliga fördelningar (kapitel 4).",
                 "None of the study's QCA solutions holds in every allocation (chapter 4).",
             )
         elif robust == n:
             sentence = _t(
                 language,
-                f"Alla studiens {_n(n, 'sv')} QCA-lösningar gäller i alla fördelningar (kapitel 4).",
+                f"Alla studiens {_n(n, 'sv')} QCA-lösningar gäller i samtliga fördelningar (kapitel 4).",
                 f"All {_n(n, 'en')} of the study's QCA solutions hold in every allocation (chapter 4).",
             )
         else:
             sentence = _t(
                 language,
-                f"{capitalise(_n(robust, 'sv'))} av studiens {_n(n, 'sv')} QCA-lösningar gäller i alla fördelningar "
-                "(kapitel 4).",
+                f"{capitalise(_n(robust, 'sv'))} av studiens {_n(n, 'sv')} QCA-lösningar gäller i samtliga "
+                "fördelningar (kapitel 4).",
                 f"{capitalise(_n(robust, 'en'))} of the study's {_n(n, 'en')} QCA solutions hold in every allocation "
                 "(chapter 4).",
             )
@@ -541,13 +591,16 @@ def robustness_summary(study, analysis, language: str = "sv", reveal_names: bool
 
 
 def qca_robustness_summary(study, analysis, language: str = "sv", reveal_names: bool = False) -> str:
-    """The QCA solutions across the consistent allocations, and under each reading of who functions poorly.
+    """The QCA solutions across the consistent allocations, under each reading of who functions poorly.
+
+    Each reading is described on its own, without weighing the readings against each other:
+    the solution every allocation of the reading returns, or how many different ones occur.
 
     Parameters
     ----------
     analysis : evalkit.analysis.robustness.RobustnessAnalysis
     """
-    from evalkit.analysis.robustness import ANALYSES, qca_by_model, readings, study_solutions
+    from evalkit.analysis.robustness import ANALYSES, VARIES, readings, solutions_by_reading, study_solutions
 
     if analysis.allocations <= 1:
         return _t(
@@ -567,41 +620,48 @@ def qca_robustness_summary(study, analysis, language: str = "sv", reveal_names: 
         _t(
             language,
             f"Lösningarna räknas om i var och en av de {_big(analysis.allocations, 'sv')} fördelningar av "
-            "rekonstruerade värden som stämmer med studiens antal och villkor.",
+            "rekonstruerade värden som stämmer med studiens antal och villkor. Varje fördelning räknas en gång; "
+            "ingen väger tyngre än en annan.",
             f"The solutions are recomputed in each of the {_big(analysis.allocations, 'en')} allocations of "
-            "reconstructed values consistent with the study's counts and constraints.",
+            "reconstructed values consistent with the study's counts and constraints. Each allocation counts once; "
+            "none weighs more than another.",
         )
     ]
+    verdict_words = {
+        "every": ("gäller i samtliga fördelningar", "hold in every allocation"),
+        "some": ("gäller bara i vissa fördelningar", "hold in some allocations only"),
+    }
     for kind in ("success_factor", "failure_explanation"):
-        shares = own.loc[own["kind"] == kind, "holds_pct"]
+        verdicts = set(own.loc[own["kind"] == kind, "verdict"])
         distinct = int(qca_rows["finding_id"].str.startswith(f"qca.{names[kind]}.").sum())
-        if shares.empty:
+        if not verdicts:
             continue
-        low, high = _share(float(shares.min()), language), _share(float(shares.max()), language)
-        span = low if low == high else _t(language, f"{low}–{high}", f"{low}–{high}")
+        state = "every" if verdicts == {"every"} else "some"
         text.append(
             _t(
                 language,
-                f"Lösningarna ovan för {words[kind][0]} kommer ut i {span} av fördelningarna; sammanlagt ger "
-                f"fördelningarna {_n(distinct, 'sv')} olika lösningar.",
-                f"The solutions above for {words[kind][1]} come out in {span} of the allocations; across the "
-                f"allocations, {_n(distinct, 'en')} different solutions occur.",
+                f"Lösningarna ovan för {words[kind][0]} {verdict_words[state][0]}; sammanlagt ger fördelningarna "
+                f"{_n(distinct, 'sv')} olika lösningar.",
+                f"The solutions above for {words[kind][1]} {verdict_words[state][1]}; across the allocations, "
+                f"{_n(distinct, 'en')} different solutions occur.",
             )
         )
     groups = readings(study, analysis)
     if len(groups) >= 2:
+        from evalkit.analysis.robustness import reading_label
+
         text.append(
             _t(
                 language,
-                "Tabellen delar fördelningarna efter vilka kommuner som fungerar dåligt:",
-                "The table splits the allocations by which municipalities function poorly:",
+                "Varje läsning av vilka kommuner som fungerar dåligt för sig, utan att läsningarna vägs mot varandra:",
+                "Each reading of which municipalities function poorly on its own, without weighing the readings "
+                "against each other:",
             )
         )
-        by_model = qca_by_model(study, by_reading=analysis.by_reading)
+        shown = solutions_by_reading(study, analysis)
         items = []
         for _, reading in groups.iterrows():
             always = [m for m in str(reading["always"]).split("|") if m]
-            one_of = [m for m in str(reading["one_of"]).split("|") if m]
             models = join_words(
                 [
                     decapitalise(vocabulary_label(study, "model", m, language))
@@ -609,43 +669,42 @@ def qca_robustness_summary(study, analysis, language: str = "sv", reveal_names: 
                 ],
                 language,
             )
-            labels = [_municipality(m, language, reveal_names, study) for m in one_of]
-            who = (
-                labels[-1]
-                if len(labels) == 1
-                else ", ".join(labels[:-1]) + _t(language, " eller ", " or ") + labels[-1]
-            )
-            if len(one_of) > 1:
-                who = _t(language, "en av ", "one of ") + who
-            lead = _t(
-                language,
-                f"Fungerar {who} ({models}) dåligt"
-                + (f" tillsammans med {_municipalities(always, language, reveal_names, study)}" if always else "")
-                + f" – {_share(100 * float(reading['share']), language)} av fördelningarna –",
-                f"If {who} ({models}) functions poorly"
-                + (f" besides {_municipalities(always, language, reveal_names, study)}" if always else "")
-                + f" – {_share(100 * float(reading['share']), language)} of the allocations –",
-            )
+            lead = reading_label(study, reading, language, reveal_names) + f" ({models})"
+            if always:
+                others = decapitalise(_municipalities(always, language, reveal_names, study))
+                lead += _t(language, f" tillsammans med {others}", f" besides {others}")
             parts = []
             for kind in ("success_factor", "failure_explanation"):
-                rows = by_model[
-                    (by_model["models"] == reading["models"])
-                    & (by_model["analysis"] == names[kind])
-                    & (by_model["solution_type"] == "parsimonious")
+                rows = shown[
+                    (shown["poorly_one_of"] == reading["one_of"])
+                    & (shown["kind"] == kind)
+                    & (shown["solution_type"] == "parsimonious")
                 ]
                 if rows.empty:
                     continue
                 top = rows.iloc[0]
-                parts.append(
-                    _t(
-                        language,
-                        f"den sparsamma lösningen för {words[kind][0]} oftast {_expression_words(study, top['expression'], language)} "
-                        f"({_share(100 * float(top['share']), language)})",
-                        f"the parsimonious solution for {words[kind][1]} is most often "
-                        f"{_expression_words(study, top['expression'], language)} ({_share(100 * float(top['share']), language)})",
+                if top["expression"] == VARIES:
+                    parts.append(
+                        _t(
+                            language,
+                            f"den sparsamma lösningen för {words[kind][0]} får {_n(int(top['n_solutions']), 'sv')} "
+                            "olika former, och ingen av dem gäller i samtliga fördelningar",
+                            f"the parsimonious solution for {words[kind][1]} takes "
+                            f"{_n(int(top['n_solutions']), 'en')} different forms, none of which holds in every "
+                            "allocation",
+                        )
                     )
-                )
-            items.append(lead + _t(language, " är ", " ") + join_words(parts, language) + ".")
+                else:
+                    parts.append(
+                        _t(
+                            language,
+                            f"den sparsamma lösningen för {words[kind][0]} är "
+                            f"{_expression_words(study, top['expression'], language)} i samtliga fördelningar",
+                            f"the parsimonious solution for {words[kind][1]} is "
+                            f"{_expression_words(study, top['expression'], language)} in every allocation",
+                        )
+                    )
+            items.append(lead + ": " + " ".join(capitalise(p) + "." for p in parts))
         return " ".join(text) + "\n\n" + _bullets(items)
     return " ".join(text)
 

@@ -160,7 +160,7 @@ COLUMN_LABELS = {
     "documents": ("Dokument", "Documents"),
     "county_level": ("Länsnivå", "County level"),
     "evidence": ("Underlag", "Evidence"),
-    "holds_pct": ("Gäller i andel av fördelningarna (%)", "Holds in share of allocations (%)"),
+    "robustness": ("Gäller i fördelningarna", "Holds in the allocations"),
     "n_solutions": ("Olika lösningar", "Different solutions"),
     "poorly_one_of": ("Läsning: fungerar dåligt (en av)", "Reading: functions poorly (one of)"),
     "size_band": ("Storlek", "Size"),
@@ -241,7 +241,7 @@ YEAR_COLUMNS = {"year", "start_year", "first_pre_year", "last_pre_year"}
 SHARE_COLUMNS = {"share", "rel_change"}
 #: Columns on the 0–100 scale (their header says "(%)"): at most one decimal.
 PERCENT_COLUMNS = {
-    "pct", "total_pct", "share_pct", "share_of_post_pct", "link_share_sum_pct", "reconstructed_pct", "holds_pct",
+    "pct", "total_pct", "share_pct", "share_of_post_pct", "link_share_sum_pct", "reconstructed_pct",
 }  # fmt: skip
 #: Counts that may be stored as floats: written with as few decimals as they need ("96").
 COUNT_COLUMNS = {
@@ -315,8 +315,17 @@ def condition_text(study, literal: str, language: str) -> str:
     return (("inte " if language == "sv" else "not ") + text) if negated else text
 
 
+#: Expressions that are not a solution: (Swedish, English) text.
+NOT_AN_EXPRESSION = {
+    "(none)": ("ingen lösning", "no solution"),
+    "(varies)": ("ingen enskild lösning gäller i samtliga", "no single solution holds in all"),
+}
+
+
 def expression_text(study, expression: str, language: str) -> str:
     """A QCA expression with labels: terms joined by " eller " / " or ", conditions within a term by " • "."""
+    if str(expression) in NOT_AN_EXPRESSION:
+        return NOT_AN_EXPRESSION[str(expression)][0 if language == "sv" else 1]
     terms = [term for term in str(expression).split("+") if term.strip()]
     word = " eller " if language == "sv" else " or "
     return word.join(" • ".join(condition_text(study, c, language) for c in term.split("*")) for term in terms)

@@ -80,11 +80,49 @@ CHAR_EM, CELL_PADDING_EM = 0.65, 1.0
 WIDE_TABLE_EM, TIGHT_TABLE_EM = 50.0, 62.0
 
 
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's ``HTMLExporter`` with a Markdown renderer that keeps inline HTML intact.
+
+    With ``embed_images`` nbconvert re-parses every inline HTML tag on its own to embed images,
+    which turns ``10<sup>32</sup>`` into ``10<sup></sup>32`` (the exponent outside its empty
+    superscript, in the page and the PDF printed from it). Only HTML that holds an ``<img`` needs
+    that; everything else is passed through unchanged.
+    """
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class _Renderer(IPythonRenderer):
+        def inline_html(self, html: str) -> str:
+            if "<img" in html.lower():
+                return super().inline_html(html)
+            return super(IPythonRenderer, self).inline_html(html)
+
+    class _Exporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = _Renderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return _Exporter
+
+
 @lru_cache(maxsize=4)
 def _exporter(language: str):
     """Return a configured nbconvert ``HTMLExporter`` for ``language`` (cached per process)."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    HTMLExporter = _exporter_class()
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
