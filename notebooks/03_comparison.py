@@ -122,21 +122,46 @@ with chapter.part("case_statistics"):
 # ## Fanns ökningen redan före samordnaren?
 #
 # Ett viktigt argument är negativt: om antalet ärenden ökade redan innan samordnaren kom kan en
-# fortsatt ökning inte tillskrivas samordnaren. Här kvantifieras argumentet: lutningen under åren
-# före starten, och om en ökning redan pågick. Med få år före starten är lutningen osäker.
+# fortsatt ökning inte tillskrivas samordnaren. Här prövas argumentet: lutningen under åren före
+# starten med sitt 95-procentiga konfidensintervall. Ligger intervallet över noll pågick en ökning
+# redan; omfattar det noll går lutningen inte att skilja från slumpen, och då kan argumentet inte
+# användas. Med två år före starten finns bara riktningen, ingen prövning. Bredvid står
+# nivåförändringen vid starten ur modellen nedan, så att man ser vad argumentet skulle avfärda.
 
 # %% [markdown] tags=["lang-en"]
 # ## Was the increase already under way?
 #
 # One important argument is a negative one: if case numbers were rising before the coordinator
-# came, a continued rise cannot be credited to the coordinator. Here the argument is quantified:
-# the slope over the years before the start, and whether a rise was already under way. With few
-# years before the start, the slope is uncertain.
+# came, a continued rise cannot be credited to the coordinator. Here the argument is tested: the
+# slope over the years before the start with its 95% confidence interval. If the interval lies
+# above zero, a rise was already under way; if it includes zero, the slope cannot be told from
+# chance and the argument cannot be used. With two years before the start there is only the
+# direction, no test. Beside it stands the level change at the start from the model below, so
+# one sees what the argument would discount.
 
 # %%
 with chapter.part("pre_existing_trend"):
     chapter.commentary("pre_trend")
-    chapter.table(case_statistics.pre_existing_trend(chapter.study), "pre_existing_trend")
+    trend = case_statistics.pre_existing_trend(chapter.study)
+    chapter.table(
+        trend[
+            [
+                "municipality_id",
+                "measure",
+                "start_year",
+                "n_pre",
+                "pre_slope",
+                "pre_slope_ci_low",
+                "pre_slope_ci_high",
+                "pre_trend",
+                "note",
+                "level_change",
+                "level_change_ci_low",
+                "level_change_ci_high",
+            ]
+        ],
+        "pre_existing_trend",
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## En utforskande nivåförändringsmodell

@@ -66,12 +66,51 @@ def test_pre_trend_that_cannot_be_told_from_noise():
         math.sqrt(70.0 + 1 / 12), rel=1e-3
     )
     assert a["pre_trend"] == "cannot_be_distinguished" and pd.isna(a["increase_under_way"])
-    # 25, 24, 17: slope -4, standard error sqrt(3) < 4: no increase before the start.
+    # 25, 24, 17: slope -4, standard error sqrt(3); on one degree of freedom the 95 % interval
+    # (t = 12.71) is -4 +- 22.0 and includes zero: that cannot be told from chance either.
     for year, value in ((2013, 25), (2014, 24), (2015, 17)):
         cases.loc[(cases.municipality_id == "A") & (cases.year == year), "value"] = value
     trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
     assert trend.loc["A", "pre_slope_se"] == pytest.approx(math.sqrt(3))
+    assert trend.loc["A", "pre_slope_ci_low"] == pytest.approx(-4 - 12.7062 * math.sqrt(3), abs=1e-3)
+    assert trend.loc["A", "pre_trend"] == "cannot_be_distinguished"
+    # 25, 20, 16: slope -4.5, standard error 0.29, interval (-8.2, -0.8) below zero.
+    for year, value in ((2013, 25), (2014, 20), (2015, 16)):
+        cases.loc[(cases.municipality_id == "A") & (cases.year == year), "value"] = value
+    trend = cs.pre_existing_trend(tiny_study({"case_statistics": cases})).set_index("municipality_id")
+    assert trend.loc["A", "pre_slope_ci_high"] < 0
     assert trend.loc["A", "pre_trend"] == "no_pre_start_increase"
+
+
+def _series_study(before, after, start=2016):
+    """A study whose municipality A has yearly counts ``before`` up to the start year and ``after`` from the next."""
+    from studies import tiny_tables
+
+    tables = tiny_tables()
+    cases = tables["case_statistics"]
+    template = cases[cases.municipality_id == "A"].iloc[:1]
+    years = list(range(start - len(before), start)) + [start] + list(range(start + 1, start + 1 + len(after)))
+    values = [*before, (before[-1] + after[0]) // 2, *after]
+    own = pd.concat([template.assign(year=y, value=v) for y, v in zip(years, values)], ignore_index=True)
+    return tiny_study({"case_statistics": pd.concat([cases[cases.municipality_id != "A"], own], ignore_index=True)})
+
+
+def test_a_flat_noisy_series_is_not_called_rising_and_a_real_rise_is():
+    """The pre-trend verdict is a test at a stated level (the slope's 95 % interval), not 'slope > SE'."""
+    # Another county's series: flat and noisy before the start, a clear jump after it.
+    flat = cs.pre_existing_trend(_series_study([41, 43, 42, 44], [71, 74, 76])).set_index("municipality_id").loc["A"]
+    assert flat["pre_slope"] == pytest.approx(0.8) and flat["pre_slope_se"] == pytest.approx(0.4243, abs=1e-4)
+    # slope > SE (the old rule said "already under way"), but t = 1.89 on 2 df: the interval includes zero.
+    assert flat["pre_slope_se"] < flat["pre_slope"]
+    assert flat["pre_slope_ci_low"] < 0 < flat["pre_slope_ci_high"]
+    assert flat["pre_trend"] == "cannot_be_distinguished" and pd.isna(flat["increase_under_way"])
+    assert flat["level"] == 0.95
+    # The level change it would otherwise discount stands beside it, with its interval.
+    assert flat["level_change"] > 20 and flat["level_change_ci_low"] > 0
+    # A real rise before the start: 30, 41, 49, 61 (slope 10.1, interval well above zero).
+    rise = cs.pre_existing_trend(_series_study([30, 41, 49, 61], [71, 80, 92])).set_index("municipality_id").loc["A"]
+    assert rise["pre_slope_ci_low"] > 0
+    assert rise["pre_trend"] == "increase_already_under_way" and bool(rise["increase_under_way"])
 
 
 def test_pre_existing_trend_flat_and_short():

@@ -261,7 +261,11 @@ def _outputs(language: str, chapter: str) -> str:
         ("en", ("Which findings rest on the reconstruction", "findings hold in every one of them", "Holds in some")),
         (
             "sv",
-            ("Vilka resultat som vilar på rekonstruktionen", "resultat gäller i samtliga fördelningar", "Gäller i vissa"),
+            (
+                "Vilka resultat som vilar på rekonstruktionen",
+                "resultat gäller i samtliga fördelningar",
+                "Gäller i vissa",
+            ),
         ),
     ],
 )
@@ -273,7 +277,13 @@ def test_chapter_00_shows_robustness_not_sensitivity(language, words):
     # A finding resting on the reconstruction, with its share; shown by its statement (ids stay in the findings table)
     statements = findings_table(load_study(paths.DEFAULT_STUDY_DIR)).set_index("finding_id")["statement_" + language]
     assert statements["org.seat_in_management_group"] in shown
-    for gone in ("one at a time", "ett i taget", "Reconstructed values that affect it", "Holds in share", "Gäller i andel"):
+    for gone in (
+        "one at a time",
+        "ett i taget",
+        "Reconstructed values that affect it",
+        "Holds in share",
+        "Gäller i andel",
+    ):
         assert gone not in shown
     assert "beror inte på studiens val" not in shown and "does not depend on the study's choice" not in shown
 

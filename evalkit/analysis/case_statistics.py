@@ -7,9 +7,10 @@ coordinator arrived. This module makes that reasoning computable:
 * :func:`case_series` tags every yearly value as before / start year / after;
 * :func:`before_after_summary` compares means on each side, leaving the start
   year itself out of both sides (the coordinator was there for part of it);
-* :func:`pre_existing_trend` asks whether an increase was already under way
-  before the start, in which case a later increase cannot be credited to the
-  coordinator;
+* :func:`pre_existing_trend` tests whether an increase was already under way
+  before the start (the slope's 95 % confidence interval above zero), in which
+  case a later increase cannot be credited to the coordinator; a slope whose
+  interval includes zero cannot be told from chance;
 * :func:`level_change_model` fits, at most, a small exploratory level-change
   regression with honest uncertainty. With a handful of yearly counts it
   cannot establish an effect; it is labelled exploratory everywhere.
@@ -189,35 +190,50 @@ def _slope(years: np.ndarray, values: np.ndarray) -> tuple[float, float]:
     return slope, math.sqrt(float(residuals @ residuals) / (len(years) - 2) / sxx)
 
 
-def pre_existing_trend(study) -> pd.DataFrame:
-    """Was an increase already under way before the coordinator started?
+#: Confidence level of the pre-start slope's interval (two-sided), the test's stated level.
+PRE_TREND_LEVEL = 0.95
+
+
+def pre_existing_trend(study, level: float = PRE_TREND_LEVEL) -> pd.DataFrame:
+    """Was an increase already under way before the coordinator started? A test at a stated level.
 
     The years strictly before the start year are the pre-start period. The report's example:
     counts rising 96 -> 115 over the two years before a coordinator came in 2018, so the 2018
     value cannot be credited to the coordinator. The verdict (``pre_trend``):
 
     * fewer than two pre-start years: ``insufficient_pre_start_data``;
-    * two years: the direction of the change, as in the report's reasoning (no standard error
-      can be computed; ``note`` is ``two_points``);
-    * three or more: the least-squares slope and its standard error. When the standard error is
-      at least as large as the slope, the trend ``cannot_be_distinguished`` from no trend;
-      otherwise ``increase_already_under_way`` (slope above 0) or ``no_pre_start_increase``.
+    * two years: the direction of the change, as in the report's reasoning, with ``note``
+      ``two_points``: two values give no standard error, so nothing is tested;
+    * three or more: the least-squares slope with its two-sided ``level`` confidence interval
+      (Student's t, ``n - 2`` degrees of freedom). When the interval includes zero, the slope
+      ``cannot_be_distinguished`` from chance (a flat, noisy series such as 41, 43, 42, 44 is not
+      "already rising"); when it lies above zero the increase was ``increase_already_under_way``,
+      below zero ``no_pre_start_increase``.
+
+    Beside the verdict stand the level change at the start and its interval, from
+    :func:`level_change_model` (NaN when that model cannot be fitted), so a reader sees what
+    the verdict would discount.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``municipality_id, measure, start_year, n_pre, first_pre_year,
         first_pre_value, last_pre_year, last_pre_value, pre_slope (per year), pre_slope_se,
-        increase_under_way (boolean; NA when insufficient or indistinguishable), pre_trend,
-        note``. ``pre_trend`` and ``note`` are codes of the ``pre_trend`` and ``case_note``
-        vocabularies.
+        pre_slope_ci_low, pre_slope_ci_high, level, increase_under_way (boolean; NA when
+        insufficient or indistinguishable), pre_trend, note, level_change,
+        level_change_ci_low, level_change_ci_high``. ``pre_trend`` and ``note`` are codes of the
+        ``pre_trend`` and ``case_note`` vocabularies.
     """
+    models = level_change_model(study, level=level)
+    shifts = models[models["term"] == "level_change"].set_index(["municipality_id", "measure"])
     rows = []
     for (mid, measure), group in _series_groups(study):
         pre = group[group["period"] == "before"].sort_values("year")
         years = pre["year"].astype(float).to_numpy()
         values = pre["value"].astype(float).to_numpy()
         slope, error = _slope(years, values)
+        t_crit = t_quantile(0.5 + level / 2, len(pre) - 2) if len(pre) >= 3 else float("nan")
+        low, high = slope - t_crit * error, slope + t_crit * error
         note = pd.NA
         if len(pre) < 2:
             under_way, verdict = pd.NA, "insufficient_pre_start_data"
@@ -225,11 +241,12 @@ def pre_existing_trend(study) -> pd.DataFrame:
             under_way = bool(values[-1] > values[0])
             verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
             note = "two_points"
-        elif error >= abs(slope):
+        elif math.isnan(low) or low <= 0 <= high:
             under_way, verdict = pd.NA, "cannot_be_distinguished"
         else:
-            under_way = bool(slope > 0)
+            under_way = bool(low > 0)
             verdict = "increase_already_under_way" if under_way else "no_pre_start_increase"
+        shift = shifts.loc[(mid, measure)] if (mid, measure) in shifts.index else None
         rows.append(
             {
                 "municipality_id": mid,
@@ -242,9 +259,15 @@ def pre_existing_trend(study) -> pd.DataFrame:
                 "last_pre_value": float(values[-1]) if len(pre) else float("nan"),
                 "pre_slope": slope,
                 "pre_slope_se": error,
+                "pre_slope_ci_low": float(low),
+                "pre_slope_ci_high": float(high),
+                "level": float(level),
                 "increase_under_way": under_way,
                 "pre_trend": verdict,
                 "note": note,
+                "level_change": float(shift["estimate"]) if shift is not None else float("nan"),
+                "level_change_ci_low": float(shift["ci_low"]) if shift is not None else float("nan"),
+                "level_change_ci_high": float(shift["ci_high"]) if shift is not None else float("nan"),
             }
         )
     columns = [
@@ -258,9 +281,15 @@ def pre_existing_trend(study) -> pd.DataFrame:
         "last_pre_value",
         "pre_slope",
         "pre_slope_se",
+        "pre_slope_ci_low",
+        "pre_slope_ci_high",
+        "level",
         "increase_under_way",
         "pre_trend",
         "note",
+        "level_change",
+        "level_change_ci_low",
+        "level_change_ci_high",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype(

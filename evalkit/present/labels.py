@@ -66,8 +66,8 @@ BUILTIN_LABELS = {
         "start_year_excluded": ("Startåret räknas varken före eller efter", "Start year left out of both sides"),
         "too_few_years": ("För få år för att skatta modellen", "Too few years to fit the model"),
         "two_points": (
-            "Bara två år före starten: inget medelfel",
-            "Only two years before the start: no standard error",
+            "Bara två år före starten: bara riktningen, ingenting prövat",
+            "Only two years before the start: the direction only, nothing tested",
         ),
     },
     "coordinator_functioning": {

@@ -122,6 +122,12 @@ COLUMN_LABELS = {
     "abs_change": ("Förändring", "Change"),
     "rel_change": ("Relativ förändring", "Relative change"),
     "pre_slope": ("Lutning före start (per år)", "Slope before start (per year)"),
+    "pre_slope_ci_low": ("Lutningens 95 % KI, nedre", "Slope, 95% CI, lower"),
+    "pre_slope_ci_high": ("Lutningens 95 % KI, övre", "Slope, 95% CI, upper"),
+    "level": ("Konfidensnivå", "Confidence level"),
+    "level_change": ("Nivåförändring vid start", "Level change at the start"),
+    "level_change_ci_low": ("Nivåförändringens 95 % KI, nedre", "Level change, 95% CI, lower"),
+    "level_change_ci_high": ("Nivåförändringens 95 % KI, övre", "Level change, 95% CI, upper"),
     "increase_under_way": ("Ökning redan på gång", "Increase already under way"),
     "term": ("Term", "Term"),
     "estimate": ("Skattning", "Estimate"),
@@ -238,7 +244,7 @@ CODE_COLUMNS = {
 #: Year columns: written without a thousands separator ("2018").
 YEAR_COLUMNS = {"year", "start_year", "first_pre_year", "last_pre_year"}
 #: Shares between 0 and 1, written as percentages ("25 %").
-SHARE_COLUMNS = {"share", "rel_change"}
+SHARE_COLUMNS = {"share", "rel_change", "level"}
 #: Columns on the 0–100 scale (their header says "(%)"): at most one decimal.
 PERCENT_COLUMNS = {
     "pct", "total_pct", "share_pct", "share_of_post_pct", "link_share_sum_pct", "reconstructed_pct",
@@ -261,7 +267,8 @@ STATISTIC_COLUMNS = {
     "estimate", "std_error", "ci_low", "ci_high", "t_crit", "mean_before", "mean_after", "abs_change",
     "rel_change", "pre_slope", "pre_slope_se", "consistency", "coverage", "pri", "relevance", "difference",
     "difference_poorly", "mean_team", "mean_coordinator", "mean_well", "mean_poorly", "start_year_value",
-    "first_pre_value", "last_pre_value", "term",
+    "first_pre_value", "last_pre_value", "term", "pre_slope_ci_low", "pre_slope_ci_high", "level_change",
+    "level_change_ci_low", "level_change_ci_high",
 }  # fmt: skip
 #: Written after a caption when a table shows "–".
 DASH_NOTE = ("– = kan inte beräknas.", "– = cannot be computed.")
