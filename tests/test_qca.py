@@ -498,6 +498,17 @@ def test_prime_implicants_by_hand():
 # ---------------------------------------------------------------------------
 
 
+def test_the_setqca_cross_check_runs_in_ci():
+    """CI installs setqca (``.ci/run``), so the cross-checks below cannot be skipped there unnoticed."""
+    import os
+
+    if os.environ.get("CI") != "true":
+        pytest.skip("outside CI the setqca cross-check runs only where setqca is installed")
+    import setqca
+
+    assert setqca.__version__ == "0.2.0"
+
+
 def _as_term_sets(expressions, conditions):
     return {
         frozenset(qca.parse_term(term.strip(), conditions) for term in expression.split("+"))

@@ -694,6 +694,10 @@ class QCASolutions:
         Per solution, the remainder configurations it covers (the simplifying
         assumptions; for the intermediate solution, the easy counterfactuals
         it rests on), each written as a full term.
+    models : tuple of str
+        Per solution, its label as R's QCA package prints it: ``C1``, ``C2`` (conservative),
+        ``P1``, ``P2`` (parsimonious) and, for an intermediate solution, the conservative x
+        parsimonious pair(s) it comes from (``C1P1``; ``C1P1, C1P2`` when two pairs give it).
     model_fit : pandas.DataFrame
         One row per solution: ``solution`` (1-based), ``expression``,
         ``consistency``, ``pri``, ``coverage``.
@@ -713,6 +717,7 @@ class QCASolutions:
     remainders_used: list
     model_fit: pd.DataFrame
     term_fit: pd.DataFrame
+    models: tuple = ()
 
     def expressions(self) -> list[str]:
         """Every solution as text, e.g. ``['A*B + ~C']``."""
@@ -823,12 +828,14 @@ def minimise(
 
 def _conservative(content: _TableContent, fewest_literals: bool) -> QCASolutions:
     primes, solutions = _conservative_cubes(content, fewest_literals)
-    return _build_solutions("conservative", content, primes, solutions)
+    labels = [f"C{i}" for i in range(1, len(solutions) + 1)]
+    return _build_solutions("conservative", content, primes, solutions, labels)
 
 
 def _parsimonious(content: _TableContent, fewest_literals: bool) -> QCASolutions:
     primes, solutions = _parsimonious_cubes(content, fewest_literals)
-    return _build_solutions("parsimonious", content, primes, solutions)
+    labels = [f"P{i}" for i in range(1, len(solutions) + 1)]
+    return _build_solutions("parsimonious", content, primes, solutions, labels)
 
 
 def _conservative_cubes(content, fewest_literals: bool) -> tuple[list, list]:
@@ -870,23 +877,34 @@ def _validate_expectations(expectations: Mapping[str, object], conditions: tuple
 
 
 def _intermediate(content: _TableContent, expectations: tuple, fewest_literals: bool) -> QCASolutions:
-    primes, ordered = _intermediate_cubes(content, expectations, fewest_literals)
-    return _build_solutions("intermediate", content, primes, ordered)
+    primes, ordered, origins = _intermediate_cubes(content, expectations, fewest_literals)
+    labels = [", ".join(origins[solution]) for solution in ordered]
+    return _build_solutions("intermediate", content, primes, ordered, labels)
 
 
-def _intermediate_cubes(content, expectations: tuple, fewest_literals: bool) -> tuple[list, list]:
+def _intermediate_cubes(content, expectations: tuple, fewest_literals: bool) -> tuple[list, list, dict]:
+    """Primes, solutions and, per solution, the conservative x parsimonious pairs it comes from.
+
+    Pairs are labelled as R's QCA package prints them: ``C1P2`` is the first conservative and the
+    second parsimonious solution (in canonical order); a pair that gives several intermediate
+    solutions labels them ``C1P1-M1``, ``C1P1-M2``.
+    """
     positives = content.positives
     conservative = _solve(prime_implicants(positives), positives, fewest_literals)
     parsimonious = _solve(prime_implicants(positives, content.remainders), positives, fewest_literals)
-    solutions: set = set()
+    origins: dict = {}
     all_primes: set = set()
-    for conservative_solution in conservative:
-        for parsimonious_solution in parsimonious:
+    for i, conservative_solution in enumerate(conservative, start=1):
+        for j, parsimonious_solution in enumerate(parsimonious, start=1):
             easy = _easy_counterfactuals(conservative_solution, parsimonious_solution, expectations, content)
             primes = prime_implicants(positives, easy)
             all_primes.update(primes)
-            solutions.update(_solve(primes, positives, fewest_literals))
-    return sorted(all_primes, key=_term_sort_key), sorted(solutions, key=_solution_sort_key)
+            found = _solve(primes, positives, fewest_literals)
+            for k, solution in enumerate(found, start=1):
+                label = f"C{i}P{j}" if len(found) == 1 else f"C{i}P{j}-M{k}"
+                origins.setdefault(solution, []).append(label)
+    ordered = sorted(origins, key=_solution_sort_key)
+    return sorted(all_primes, key=_term_sort_key), ordered, origins
 
 
 @dataclass(frozen=True)
@@ -1017,7 +1035,7 @@ def _unique_coverage(union: np.ndarray, union_of_others: np.ndarray, y: np.ndarr
     return _ratio(covered, y.sum())
 
 
-def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QCASolutions:
+def _build_solutions(kind: str, content: _TableContent, primes, solutions, labels=None) -> QCASolutions:
     conditions = content.conditions
     text_solutions = [tuple(_term_text(cube, conditions) for cube in s) for s in solutions]
     common = set(solutions[0]).intersection(*solutions[1:]) if solutions else set()
@@ -1037,6 +1055,8 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
         for index, term in enumerate(solution):
             others = np.delete(x, index, axis=1)
             union_of_others = others.max(axis=1) if others.shape[1] else np.zeros(len(y))
+            # A one-term model has no other term to be unique against: not defined (R prints "-").
+            unique = _unique_coverage(union, union_of_others, y) if len(solution) > 1 else math.nan
             term_rows.append(
                 {
                     "solution": number,
@@ -1044,7 +1064,7 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
                     "consistency": sufficiency_consistency(x[:, index], y),
                     "pri": proportional_reduction_in_inconsistency(x[:, index], y),
                     "raw_coverage": sufficiency_coverage(x[:, index], y),
-                    "unique_coverage": _unique_coverage(union, union_of_others, y),
+                    "unique_coverage": unique,
                     "cases": _explained_cases(content, term),
                 }
             )
@@ -1060,6 +1080,7 @@ def _build_solutions(kind: str, content: _TableContent, primes, solutions) -> QC
         prime_implicants=tuple(_term_text(cube, conditions) for cube in primes),
         essential=tuple(_term_text(c, conditions) for c in sorted(common, key=_term_sort_key)),
         remainders_used=remainders_used,
+        models=tuple(labels) if labels is not None else tuple(f"M{i}" for i in range(1, len(solutions) + 1)),
         model_fit=pd.DataFrame.from_records(
             model_rows, columns=["solution", "expression", "consistency", "pri", "coverage"]
         ),
