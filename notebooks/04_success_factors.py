@@ -145,6 +145,7 @@ with chapter.part("success_factor_qca"):
 # The same analysis for the outcome *works poorly*, with the explanations of failure as conditions.
 
 # %%
+failure = None  # stays None when the failure analysis cannot run
 with chapter.part("failure_qca"):
     failure = chapter.shared(
         success_factors.qca_analysis,
@@ -158,6 +159,45 @@ with chapter.part("failure_qca"):
     chapter.table(failure.necessity, "necessity_failure_explanations")
     chapter.table(failure.truth_table, "truth_table_failure_explanations")
     chapter.table(failure.solutions_frame(), "solutions_failure_explanations")
+
+# %% [markdown] tags=["lang-sv"]
+# ## Vad lösningarna vilar på
+#
+# En QCA-lösning är ett samband bland de här fallen, inte en orsak, och den vilar på mer än fallen.
+# Den sparsamma och den mellanliggande lösningen antar vad utfallet skulle vara i kombinationer som
+# inga fall har (*logiska rester*); tabellerna listar de antagandena. Sneda villkor (som nästan
+# alltid eller nästan aldrig gäller) ger lösningar som nästan är självklara. Lösningen kan bero på
+# hur *delvis* räknas. Och med få fall och flera villkor kan nästan vilket utfall som helst få en
+# lösning: jämförelsetalet räknar hur många av alla sätt att tilldela utfallet som ger en lösning
+# som är minst lika bra som studiens.
+
+# %% [markdown] tags=["lang-en"]
+# ## What the solutions rest on
+#
+# A QCA solution is an association among these cases, not a cause, and it rests on more than the
+# cases. The parsimonious and the intermediate solutions assume what the outcome would be in
+# combinations no case has (*logical remainders*); the tables list those assumptions. Skewed
+# conditions (that almost always or almost never hold) give solutions that come almost for free.
+# The solution may depend on how *partly* is counted. And with few cases and several conditions,
+# almost any outcome can get a solution: the baseline counts how many of all ways to assign the
+# outcome give a solution at least as good as the study's.
+
+# %%
+with chapter.part("success_factor_qca"):
+    chapter.say(narrative.qca_assumptions_summary, success, failure)
+    chapter.commentary("qca_assumptions")
+    chapter.table(success_factors.qca_skew(success, failure), "qca_skew")
+    chapter.table(success_factors.simplifying_assumptions(success), "simplifying_assumptions_success_factors")
+    if failure is not None:
+        chapter.table(success_factors.simplifying_assumptions(failure), "simplifying_assumptions_failure_explanations")
+    chapter.table(
+        success_factors.solutions_by_partly(chapter.study, "success_factor", consistency_cut=consistency_cut),
+        "solutions_by_partly",
+    )
+    chapter.table(
+        success_factors.baseline_summary(chapter.study, partly_as=partly_as, consistency_cut=consistency_cut),
+        "outcome_assignment_baseline",
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## Lösningarna i alla fördelningar som stämmer med underlaget

@@ -138,9 +138,55 @@ def test_every_solution_is_read_in_words():
     assert len(sentences) == len(result.solutions_frame())
     first = sentences.iloc[0]
     assert first["expression"] == "casework"
-    assert first["sentence"].startswith("The coordinator function works poorly where 'Casework' holds.")
+    # An association among these cases, never a cause.
+    assert first["sentence"].startswith(
+        "A coordinator function that works poorly is associated with 'Casework' holding."
+    )
     assert first["sentence"].endswith("This covers municipality B.")
     swedish = sf.solution_sentences(study, result, "sv", outcome="~outcome").iloc[0]["sentence"]
-    assert swedish.startswith("Samordnarfunktionen fungerar dåligt där ”") and "gäller" in swedish
+    assert swedish.startswith("En samordnarfunktion som fungerar dåligt går samman med att ”") and "gäller" in swedish
     negated = sf.solution_sentences(study, sf.qca_analysis(study, kind="success_factor"), "en")
-    assert all(s.startswith("The coordinator function works well where") for s in negated["sentence"])
+    assert all(s.startswith("A coordinator function that works well is associated with") for s in negated["sentence"])
+    for language in ("sv", "en"):
+        for text in sf.solution_sentences(study, result, language, outcome="~outcome")["sentence"]:
+            assert not any(w in text for w in ("leder till", "lead to", "leads to", "orsak", "cause"))
+
+
+def test_the_default_study_s_qca_is_shown_with_its_assumptions():
+    """Remainders, skew, partly and the outcome-assignment baseline (22 of 28 pairs, as the review counted)."""
+    from evalkit import paths
+    from evalkit.study import load_study
+
+    study = load_study(paths.DEFAULT_STUDY_DIR)
+    success = sf.qca_analysis(study, kind="success_factor")
+    failure = sf.qca_analysis(study, kind="failure_explanation", outcome="~outcome")
+    # Five of 16 configurations observed; the parsimonious solution assumes the outcome for five remainders.
+    assert sf.diversity(success) == {"observed": 5, "possible": 16, "cases": 8}
+    used = sf.simplifying_assumptions(success)
+    assert list(used.loc[used["solution_type"] == "parsimonious", "row"]) == [9, 11, 13, 14, 15]
+    assert set(used["assumption_kind"]) == {"simplifying", "easy_counterfactual"}
+    # Skew: the right person in seven of eight, the outcome in six of eight.
+    skew = sf.qca_skew(success, failure).set_index("condition")
+    assert skew.at["right_person", "present"] == 7 and bool(skew.at["right_person", "skewed"])
+    assert skew.at["outcome", "present"] == 6 and bool(skew.at["outcome", "skewed"])
+    assert list(skew["kind"]).count("outcome") == 2
+    # partly_as = 0: the success solution becomes ambiguous and coverage falls from 0.67 to 0.50.
+    by_partly = sf.solutions_by_partly(study, "success_factor")
+    parsimonious = by_partly[by_partly["solution_type"] == "parsimonious"]
+    assert list(parsimonious.loc[parsimonious["partly_as"] == 1, "expression"]) == ["proximity_to_social_workers"]
+    assert list(parsimonious.loc[parsimonious["partly_as"] == 0, "expression"]) == [
+        "proximity_to_social_workers",
+        "management_support",
+    ]
+    assert parsimonious.loc[parsimonious["partly_as"] == 0, "coverage"].tolist() == pytest.approx([0.5, 0.5])
+    # The baseline: 22 of the 28 ways to pick the two poorly functioning municipalities give a
+    # success solution as good as the study's; for the failure solution only the study's own does.
+    baseline = sf.baseline_summary(study).set_index("kind")
+    assert (baseline.at["success_factor", "n_as_good"], baseline.at["success_factor", "n_assignments"]) == (22, 28)
+    assert baseline.at["failure_explanation", "n_as_good"] == 1
+    frame = sf.outcome_assignment_baseline(study, "failure_explanation", "~outcome")
+    assert frame.loc[frame["as_good"], "poorly"].tolist() == ["A|E"] and bool(
+        frame.loc[frame["as_good"], "is_study"].iloc[0]
+    )
+    # Intermediate models carry the pair they come from (the failure analysis has two parsimonious models).
+    assert failure.solutions_frame().set_index("solution_type").loc["intermediate", "qca_model"] == "C1P1, C1P2"

@@ -87,7 +87,9 @@ def test_the_crisp_lipset_analysis_equals_r_from_the_raw_data():
         result = qca.minimise(table, include_remainders=include)
         assert _ours(result, conditions) == _models(analysis[family], conditions)
         for _, term in result.term_fit.iterrows():
-            key = next(k for k in fits if k[0] == family and _terms(k[1], conditions) == _terms(term["term"], conditions))
+            key = next(
+                k for k in fits if k[0] == family and _terms(k[1], conditions) == _terms(term["term"], conditions)
+            )
             expected = fits[key]
             assert term["consistency"] == pytest.approx(expected["consistency"])
             assert term["raw_coverage"] == pytest.approx(expected["raw_coverage"])

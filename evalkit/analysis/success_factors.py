@@ -221,11 +221,16 @@ class SuccessFactorQCA:
     intermediate: object = None
     expectations: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    partly_as: int | None = 1
+    consistency_cut: float = 1.0
+    outcome: str = OUTCOME
 
     def solutions_frame(self) -> pd.DataFrame:
         """Every solution of every type (all tied solutions), with its fit.
 
-        Columns ``solution_type, solution, expression, consistency, pri, coverage``.
+        Columns ``solution_type, solution, qca_model, expression, consistency, pri, coverage``;
+        ``qca_model`` is the label R's QCA package prints (``C1``, ``P2``, and for an intermediate
+        solution the conservative x parsimonious pair it comes from, ``C1P2``).
         """
         frames = []
         for kind in ("conservative", "parsimonious", "intermediate"):
@@ -234,8 +239,9 @@ class SuccessFactorQCA:
                 continue
             fit = result.model_fit.copy()
             fit.insert(0, "solution_type", kind)
+            fit.insert(2, "qca_model", list(result.models) or [f"M{i}" for i in fit["solution"]])
             frames.append(fit)
-        columns = ["solution_type", "solution", "expression", "consistency", "pri", "coverage"]
+        columns = ["solution_type", "solution", "qca_model", "expression", "consistency", "pri", "coverage"]
         if not frames:
             return pd.DataFrame(columns=columns)
         return pd.concat(frames, ignore_index=True)[columns]
@@ -295,6 +301,9 @@ def qca_analysis(
         necessity=qca.necessity(data, conditions, outcome),
         expectations=expectations,
         notes=notes,
+        partly_as=partly_as,
+        consistency_cut=consistency_cut,
+        outcome=outcome,
     )
     for attribute, kwargs in (
         ("conservative", {}),
@@ -313,6 +322,243 @@ def qca_analysis(
 
 SOLUTION_TYPES = ("conservative", "parsimonious", "intermediate")
 CRISP = {"yes": 1, "no": 0}
+#: A condition or outcome present (or absent) in at least this share of the cases is skewed (with eight
+#: cases, six or more on one side leave two to compare): a
+#: sufficiency or necessity result on it says little (Schneider & Wagemann 2012, 6.2.3).
+SKEW_THRESHOLD = 0.75
+
+
+def simplifying_assumptions(result: SuccessFactorQCA) -> pd.DataFrame:
+    """The logical remainders each solution rests on.
+
+    The parsimonious solution may use any unobserved configuration as a *simplifying
+    assumption*; the intermediate solution only those in line with the directional expectations
+    (*easy counterfactuals*); the conservative solution none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``solution_type, qca_model, row (the configuration's row in the complete truth
+        table), configuration (written as a term of every condition), assumption``
+        (``simplifying`` or ``easy_counterfactual``); one row per solution and remainder.
+    """
+    rows = []
+    for kind in ("parsimonious", "intermediate"):
+        solved = getattr(result, kind)
+        if solved is None:
+            continue
+        for model, used in zip(solved.models, solved.remainders_used):
+            for term in used:
+                cube = qca.parse_term(term, result.conditions)
+                rows.append(
+                    {
+                        "solution_type": kind,
+                        "qca_model": model,
+                        "row": qca._row_number(cube),
+                        "configuration": term,
+                        "assumption_kind": "simplifying" if kind == "parsimonious" else "easy_counterfactual",
+                    }
+                )
+    return pd.DataFrame(rows, columns=["solution_type", "qca_model", "row", "configuration", "assumption_kind"])
+
+
+def diversity(result: SuccessFactorQCA) -> dict:
+    """How much of the truth table the cases fill: ``observed`` configurations of ``possible`` (2^k)."""
+    observed = int((result.truth_table["n"] > 0).sum())
+    return {"observed": observed, "possible": 2 ** len(result.conditions), "cases": len(result.data)}
+
+
+def skew_table(result: SuccessFactorQCA) -> pd.DataFrame:
+    """Share of the analysed cases in which each condition, and the outcome, is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``condition (condition id, or outcome / outcome_poorly), present, n, share,
+        skewed`` (the share is at least :data:`SKEW_THRESHOLD` or at most 1 minus it).
+    """
+    data = result.data
+    outcome = OUTCOME_POORLY if OUTCOME_POORLY in result.truth_table.columns else OUTCOME
+    rows = []
+    for column in [*result.conditions, outcome]:
+        values = data[OUTCOME] if column in (OUTCOME, OUTCOME_POORLY) else data[column]
+        present = int((1 - values).sum()) if column == OUTCOME_POORLY else int(values.sum())
+        n = len(values)
+        share = present / n if n else float("nan")
+        rows.append(
+            {
+                "condition": column,
+                "present": present,
+                "n": n,
+                "share": share,
+                "skewed": bool(n and (share >= SKEW_THRESHOLD or share <= 1 - SKEW_THRESHOLD)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["condition", "present", "n", "share", "skewed"])
+
+
+def qca_skew(*results) -> pd.DataFrame:
+    """:func:`skew_table` of several analyses in one table (None entries are skipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind (success_factor, failure_explanation or outcome), condition, present, n,
+        share, skewed``; each outcome once.
+    """
+    frames, seen = [], set()
+    for result in results:
+        if result is None:
+            continue
+        table = skew_table(result)
+        kind = "failure_explanation" if result.outcome.startswith("~") else "success_factor"
+        table.insert(0, "kind", ["outcome" if c in (OUTCOME, OUTCOME_POORLY) else kind for c in table["condition"]])
+        keep = [c not in seen for c in table["condition"]]
+        seen.update(table["condition"])
+        frames.append(table[keep])
+    columns = ["kind", "condition", "present", "n", "share", "skewed"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def baseline_summary(study, partly_as: int | None = 1, consistency_cut: float = 1.0) -> pd.DataFrame:
+    """:func:`outcome_assignment_baseline` of both analyses in one row each.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind, n_assignments, n_as_good, consistency, coverage`` (the study's best
+        parsimonious model, which the other assignments are compared with).
+    """
+    rows = []
+    for kind, outcome in (("success_factor", OUTCOME), ("failure_explanation", "~" + OUTCOME)):
+        try:
+            frame = outcome_assignment_baseline(study, kind, outcome, partly_as, consistency_cut)
+        except ValueError:
+            continue
+        rows.append(
+            {"kind": kind, **{k: frame.attrs[k] for k in ("n_assignments", "n_as_good", "consistency", "coverage")}}
+        )
+    return pd.DataFrame(rows, columns=["kind", "n_assignments", "n_as_good", "consistency", "coverage"])
+
+
+def solutions_by_partly(
+    study, kind: str, outcome: str = OUTCOME, consistency_cut: float = 1.0, values=(1, 0)
+) -> pd.DataFrame:
+    """The solutions when *partly* counts as present (``partly_as = 1``) and as absent (0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``partly_as, solution_type, qca_model, expression, consistency, coverage``; an
+        undefined solution type has one row with expression ``(none)``.
+    """
+    rows = []
+    for partly in values:
+        result = qca_analysis(study, kind=kind, partly_as=partly, consistency_cut=consistency_cut, outcome=outcome)
+        frame = result.solutions_frame()
+        for solution_type in SOLUTION_TYPES:
+            own = frame[frame["solution_type"] == solution_type]
+            if own.empty:
+                rows.append({"partly_as": partly, "solution_type": solution_type, "qca_model": pd.NA,
+                             "expression": "(none)", "consistency": float("nan"), "coverage": float("nan")})  # fmt: skip
+            for _, row in own.iterrows():
+                rows.append(
+                    {
+                        "partly_as": partly,
+                        "solution_type": solution_type,
+                        "qca_model": row["qca_model"],
+                        "expression": row["expression"],
+                        "consistency": float(row["consistency"]),
+                        "coverage": float(row["coverage"]),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["partly_as", "solution_type", "qca_model", "expression", "consistency", "coverage"]
+    )
+
+
+def outcome_assignment_baseline(
+    study,
+    kind: str,
+    outcome: str = OUTCOME,
+    partly_as: int | None = 1,
+    consistency_cut: float = 1.0,
+    solution_type: str = "parsimonious",
+) -> pd.DataFrame:
+    """How often an arbitrary assignment of the outcome gives a solution as good as the study's.
+
+    The conditions stay as they are; the outcome is given, in turn, to every set of cases of
+    the same size as the study's (for the default study: every pair of the eight municipalities
+    as the two that function poorly, 28 in all). Each assignment is minimised like the study's.
+    An assignment is *as good* when one of its ``solution_type`` models reaches at least the
+    consistency and the coverage of the study's best model. When most assignments are as good,
+    the study's solution says little about these cases: with few cases and several conditions,
+    almost any outcome can be "explained" (Marx & Dusa 2011).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assignment: ``poorly (the '|'-joined cases that function poorly),
+        is_study, expression (the first model; '(none)' when undefined), consistency,
+        coverage, as_good``. ``attrs``: ``consistency`` and ``coverage`` of the study's model,
+        ``n_assignments``, ``n_as_good``.
+    """
+    from itertools import combinations
+
+    result = qca_analysis(study, kind=kind, partly_as=partly_as, consistency_cut=consistency_cut, outcome=outcome)
+    data = result.data
+    conditions = result.conditions
+    expectations = result.expectations
+    cases = list(data.index)
+    poorly = tuple(c for c in cases if int(data.at[c, OUTCOME]) == 0)
+
+    def best(frame_data) -> tuple:
+        truth = qca.truth_table(frame_data, conditions, outcome, consistency_cut=consistency_cut)
+        try:
+            if solution_type == "conservative":
+                solved = qca.minimise(truth)
+            elif solution_type == "parsimonious":
+                solved = qca.minimise(truth, include_remainders=True)
+            else:
+                solved = qca.minimise(truth, include_remainders=True, directional_expectations=expectations)
+        except ValueError:
+            return "(none)", float("nan"), float("nan")
+        fit = solved.model_fit.sort_values(["coverage", "consistency"], ascending=False, kind="stable")
+        top = fit.iloc[0]
+        return str(fit["expression"].iloc[0]), float(top["consistency"]), float(top["coverage"])
+
+    _, study_consistency, study_coverage = best(data)
+    rows = []
+    for chosen in combinations(cases, len(poorly)):
+        assigned = data.copy()
+        assigned[OUTCOME] = [0 if c in chosen else 1 for c in cases]
+        expression, consistency, coverage = best(assigned)
+        as_good = (
+            not pd.isna(consistency) and consistency >= study_consistency - 1e-9 and coverage >= study_coverage - 1e-9
+        )
+        rows.append(
+            {
+                "poorly": "|".join(chosen),
+                "is_study": tuple(chosen) == poorly,
+                "expression": expression,
+                "consistency": consistency,
+                "coverage": coverage,
+                "as_good": bool(as_good),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["poorly", "is_study", "expression", "consistency", "coverage", "as_good"])
+    frame.attrs.update(
+        {
+            "consistency": study_consistency,
+            "coverage": study_coverage,
+            "n_assignments": len(frame),
+            "n_as_good": int(frame["as_good"].sum()),
+            "solution_type": solution_type,
+        }
+    )
+    return frame
 
 
 def crisp_membership(code, partly_as: int | None = 1):
@@ -435,9 +681,11 @@ def reconstruction_counts(study) -> pd.DataFrame:
 def solution_sentences(study, result: SuccessFactorQCA, language: str = "en", outcome: str = OUTCOME) -> pd.DataFrame:
     """Every printed solution in words, generated from the codebook's condition labels.
 
-    A solution ``A*~B + C`` for the outcome reads (in English) "The coordinator function works
-    well where 'A' holds and 'B' does not hold, or where 'C' holds. This covers municipalities
-    X and Y." The outcome's wording comes from the ``coordinator_functioning`` vocabulary.
+    The wording is that of an association among these cases, never of a cause. A solution
+    ``A*~B + C`` for the outcome reads (in English) "A coordinator function that works well is
+    associated with 'A' holding and 'B' not holding, or with 'C' holding. This covers
+    municipalities X and Y." The outcome's wording comes from the ``coordinator_functioning``
+    vocabulary.
 
     Returns
     -------
@@ -447,16 +695,11 @@ def solution_sentences(study, result: SuccessFactorQCA, language: str = "en", ou
         :meth:`SuccessFactorQCA.solutions_frame`.
     """
     from evalkit.present.labels import municipality_label, vocabulary_label
-    from evalkit.present.language import decapitalise
+    from evalkit.present.language import decapitalise, join_words
 
     labels = study.codebook["conditions"].set_index("condition_id")["label_" + language]
     state = "poorly" if outcome.startswith("~") else "well"
     verb = decapitalise(vocabulary_label(study, "coordinator_functioning", state, language))
-    words = {
-        "sv": ("Samordnarfunktionen", "där", "gäller", "inte gäller", "och", "eller", "Det gäller"),
-        "en": ("The coordinator function", "where", "holds", "does not hold", "and", "or", "This covers"),
-    }[language]
-    subject, where, holds, fails, conjunction, disjunction, covers = words
     quote = ("”", "”") if language == "sv" else ("'", "'")
     rows = []
     for kind in ("conservative", "parsimonious", "intermediate"):
@@ -469,19 +712,29 @@ def solution_sentences(study, result: SuccessFactorQCA, language: str = "en", ou
                 literals = []
                 for literal in term.split("*"):
                     negated = literal.startswith("~")
-                    name = literal.lstrip("~")
-                    label = f"{quote[0]}{labels.get(name, name)}{quote[1]}"
-                    literals.append(f"{label} {fails if negated else holds}")
-                clauses.append(f"{where} " + f" {conjunction} ".join(literals))
+                    label = f"{quote[0]}{labels.get(literal.lstrip('~'), literal.lstrip('~'))}{quote[1]}"
+                    if language == "sv":
+                        literals.append(f"{label} {'inte gäller' if negated else 'gäller'}")
+                    else:
+                        literals.append(f"{label} {'not holding' if negated else 'holding'}")
+                clauses.append(join_words(literals, language))
+            if language == "sv":
+                sentence = f"En samordnarfunktion som {verb} går samman med att " + ", eller med att ".join(clauses)
+            else:
+                sentence = f"A coordinator function that {verb} is associated with " + ", or with ".join(clauses)
+            sentence += "."
             fit = solved.term_fit[solved.term_fit["solution"] == number]
             cases = sorted(
                 {c for text in fit["cases"] for group in str(text).split("; ") for c in group.split(",") if c}
             )
-            sentence = f"{subject} {verb} " + f", {disjunction} ".join(clauses) + "."
             if cases:
-                names = [decapitalise(municipality_label(c, language)) for c in cases]
-                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
-                sentence += f" {covers} {listed}."
+                names = [municipality_label(c, language) for c in cases]
+                word = "Kommun " if language == "sv" else "Municipality "
+                if len(names) > 1 and all(n.startswith(word) for n in names):
+                    listed = ("kommunerna " if language == "sv" else "municipalities ") + join_words(cases, language)
+                else:
+                    listed = join_words([decapitalise(n) for n in names], language)
+                sentence += (" Det gäller " if language == "sv" else " This covers ") + listed + "."
             rows.append(
                 {
                     "solution_type": kind,

@@ -96,28 +96,48 @@ TABLE_CAPTIONS = {
         "Conditions and outcome by municipality (1 = holds, 0 = does not hold)",
     ),
     "necessity_success_factors": (
-        "Nödvändiga villkor för att samordnarfunktionen ska fungera väl",
-        "Necessary conditions for a coordinator function that works well",
+        "Villkoren prövade som nödvändiga för utfallet ”fungerar väl”",
+        "The conditions tested as necessary for the outcome 'works well'",
     ),
     "truth_table_success_factors": (
         "Sanningstabell för framgångsfaktorerna (1 = gäller, 0 = gäller inte)",
         "Truth table of the success factors (1 = holds, 0 = does not hold)",
     ),
     "solutions_success_factors": (
-        "Kombinationer av framgångsfaktorer som leder till en väl fungerande samordnarfunktion",
-        "Combinations of success factors that lead to a coordinator function that works well",
+        "Lösningar: kombinationer av framgångsfaktorer som går samman med en väl fungerande samordnarfunktion",
+        "Solutions: combinations of success factors associated with a coordinator function that works well",
     ),
     "necessity_failure_explanations": (
-        "Nödvändiga villkor för att samordnarfunktionen ska fungera dåligt",
-        "Necessary conditions for a coordinator function that works poorly",
+        "Villkoren prövade som nödvändiga för utfallet ”fungerar dåligt”",
+        "The conditions tested as necessary for the outcome 'works poorly'",
     ),
     "truth_table_failure_explanations": (
         "Sanningstabell för förklaringarna till svårigheter (1 = gäller, 0 = gäller inte)",
         "Truth table of the explanations of failure (1 = holds, 0 = does not hold)",
     ),
     "solutions_failure_explanations": (
-        "Kombinationer av förklaringar som leder till en samordnarfunktion som fungerar dåligt",
-        "Combinations of explanations that lead to a coordinator function that works poorly",
+        "Lösningar: kombinationer av förklaringar som går samman med en samordnarfunktion som fungerar dåligt",
+        "Solutions: combinations of explanations associated with a coordinator function that works poorly",
+    ),
+    "qca_skew": (
+        "Hur sneda villkoren och utfallet är: andel av fallen där de gäller",
+        "How skewed the conditions and the outcome are: share of the cases in which they hold",
+    ),
+    "simplifying_assumptions_success_factors": (
+        "Logiska rester som lösningarna för framgångsfaktorerna bygger på (förenklande antaganden)",
+        "Logical remainders the success-factor solutions rest on (simplifying assumptions)",
+    ),
+    "simplifying_assumptions_failure_explanations": (
+        "Logiska rester som lösningarna för förklaringarna bygger på (förenklande antaganden)",
+        "Logical remainders the failure solutions rest on (simplifying assumptions)",
+    ),
+    "solutions_by_partly": (
+        "Lösningarna för framgångsfaktorerna när ”delvis” räknas som gäller (1) och som gäller inte (0)",
+        "The success-factor solutions when 'partly' counts as holding (1) and as not holding (0)",
+    ),
+    "outcome_assignment_baseline": (
+        "Jämförelsetal: hur många av alla sätt att tilldela utfallet som ger en lika bra lösning",
+        "Baseline: how many of all ways to assign the outcome give an equally good solution",
     ),
     "solutions_across_allocations": (
         "QCA-lösningarna: gäller de i alla, i vissa eller i ingen av fördelningarna som villkoren tillåter",

@@ -50,6 +50,10 @@ BUILTIN_LABELS = {
         "none": ("Gäller i ingen", "Holds in none"),
         "unaddressed": ("Källan säger inget om värdena", "The source does not address the values"),
     },
+    "qca_assumption": {
+        "simplifying": ("Förenklande antagande", "Simplifying assumption"),
+        "easy_counterfactual": ("Lätt kontrafaktiskt antagande", "Easy counterfactual"),
+    },
     "pre_trend": {
         "increase_already_under_way": (
             "Ökningen hade börjat före starten",

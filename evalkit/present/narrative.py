@@ -40,6 +40,7 @@ from evalkit.present.labels import (
     vocabulary_label,
 )
 from evalkit.present.language import (
+    agree,
     capitalise,
     count_phrase,
     decapitalise,
@@ -1454,6 +1455,172 @@ def qca_solutions_summary(
         )
         lines.append(f"{name} ({measures}): {row['sentence']}")
     return " ".join(text) + ("\n\n" if text else "") + _bullets(lines)
+
+
+def qca_assumptions_summary(study, success, failure, language: str = "sv", reveal_names: bool = False) -> str:
+    """What the QCA solutions rest on: unobserved configurations, skew, *partly*, and a baseline.
+
+    Parameters
+    ----------
+    success, failure : evalkit.analysis.success_factors.SuccessFactorQCA
+        The two analyses of chapter 04 (either may be None when it cannot run).
+    """
+    from evalkit.analysis.success_factors import (
+        diversity,
+        outcome_assignment_baseline,
+        simplifying_assumptions,
+        skew_table,
+        solutions_by_partly,
+    )
+
+    words = {
+        "success_factor": ("framgångsfaktorerna", "the success factors"),
+        "failure_explanation": ("förklaringarna till svårigheter", "the explanations of failure"),
+    }
+    items = []
+    for kind, result in (("success_factor", success), ("failure_explanation", failure)):
+        if result is None or result.data.empty:
+            continue
+        name_sv, name_en = words[kind]
+        seen = diversity(result)
+        used = simplifying_assumptions(result)
+        simplifying = int((used["solution_type"] == "parsimonious").sum()) if len(used) else 0
+        easy = int((used["solution_type"] == "intermediate").sum()) if len(used) else 0
+        items.append(
+            _t(
+                language,
+                f"**Begränsad mångfald ({name_sv}).** Av de {_n(seen['possible'], 'sv')} möjliga kombinationerna "
+                f"finns {_n(seen['observed'], 'sv')} bland de {_n(seen['cases'], 'sv')} fallen; resten är logiska "
+                f"rester. Den sparsamma lösningen antar utfallet för {_n(simplifying, 'sv')} av dem (förenklande "
+                f"antaganden), den mellanliggande för {_n(easy, 'sv')} (lätta kontrafaktiska antaganden); tabellen "
+                "listar dem.",
+                f"**Limited diversity ({name_en}).** Of the {_n(seen['possible'], 'en')} possible combinations, "
+                f"{_n(seen['observed'], 'en')} occur among the {_n(seen['cases'], 'en')} cases; the rest are logical "
+                f"remainders. The parsimonious solution assumes the outcome for {_n(simplifying, 'en')} of them "
+                f"(simplifying assumptions), the intermediate one for {_n(easy, 'en')} (easy counterfactuals); the "
+                "table lists them.",
+            )
+        )
+        skew = skew_table(result)
+        skewed = skew[skew["skewed"]]
+        if len(skewed):
+            parts = []
+            for _, row in skewed.iterrows():
+                column = str(row["condition"])
+                if column in ("outcome", "outcome_poorly"):
+                    label = vocabulary_label(
+                        study, "coordinator_functioning", "poorly" if column == "outcome_poorly" else "well", language
+                    )
+                    label = _t(language, f"utfallet ”{decapitalise(label)}”", f"the outcome '{decapitalise(label)}'")
+                else:
+                    quote = ("”", "”") if language == "sv" else ("'", "'")
+                    label = f"{quote[0]}{condition_label(study, column, language)}{quote[1]}"
+                parts.append(
+                    _t(
+                        language,
+                        f"{label} gäller i {_n(int(row['present']), 'sv')} av {_n(int(row['n']), 'sv')}",
+                        f"{label} holds in {_n(int(row['present']), 'en')} of {_n(int(row['n']), 'en')}",
+                    )
+                )
+            items.append(
+                _t(
+                    language,
+                    f"**Sneda värden ({name_sv}).** {capitalise(join_words(parts, 'sv'))}. Ett villkor som nästan "
+                    "alltid (eller nästan aldrig) gäller lämnar få fall att jämföra med, och ett nödvändigt eller "
+                    "tillräckligt villkor blir då nästan självklart.",
+                    f"**Skewed values ({name_en}).** {capitalise(join_words(parts, 'en'))}. A condition that almost "
+                    "always (or almost never) holds leaves few cases to compare, and a necessary or sufficient "
+                    "condition then comes almost for free.",
+                )
+            )
+        uses_partly = bool((study.tables["conditions"]["value"] == "partly").any())
+        if uses_partly and kind == "success_factor":
+            by_partly = solutions_by_partly(study, kind, result.outcome, result.consistency_cut)
+            parsimonious = by_partly[by_partly["solution_type"] == "parsimonious"]
+
+            def describe(partly, language=language, parsimonious=parsimonious):
+                own = parsimonious[parsimonious["partly_as"] == partly]
+                expressions = [_expression_words(study, e, language) for e in own["expression"]]
+                coverage = (
+                    format_number(float(own["coverage"].max()), language, 2) if own["coverage"].notna().any() else "–"
+                )
+                joined = _t(language, " eller ", " or ").join(expressions)
+                if len(expressions) > 1:
+                    coverage = _t(
+                        language,
+                        f"{_n(len(expressions), 'sv')} lika enkla lösningar, täckning {coverage}",
+                        f"{_n(len(expressions), 'en')} equally simple solutions, coverage {coverage}",
+                    )
+                else:
+                    coverage = _t(language, f"täckning {coverage}", f"coverage {coverage}")
+                return joined, coverage
+
+            one, cover_one = describe(1)
+            zero, cover_zero = describe(0)
+            if one == zero:
+                sentence = _t(
+                    language,
+                    f"Den sparsamma lösningen är densamma vare sig ”delvis” räknas som gäller eller inte: {one}.",
+                    f"The parsimonious solution is the same whether 'partly' counts as holding or not: {one}.",
+                )
+            else:
+                sentence = _t(
+                    language,
+                    f"När ”delvis” räknas som gäller är den sparsamma lösningen {one} ({cover_one}); när "
+                    f"det räknas som gäller inte blir den {zero} ({cover_zero}). Lösningen hänger alltså på "
+                    "hur delvis-värdena räknas, och de är ofta rekonstruerade.",
+                    f"When 'partly' counts as holding, the parsimonious solution is {one} ({cover_one}); "
+                    f"when it counts as not holding, it becomes {zero} ({cover_zero}). The solution thus "
+                    "hinges on how the partly values are counted, and they are often reconstructed.",
+                )
+            items.append(
+                _t(language, "**Delvis (framgångsfaktorerna).** ", "**Partly (the success factors).** ") + sentence
+            )
+        baseline = outcome_assignment_baseline(
+            study, kind, result.outcome, partly_as=result.partly_as, consistency_cut=result.consistency_cut
+        )
+        n, good = baseline.attrs["n_assignments"], baseline.attrs["n_as_good"]
+        if n > 1:
+            poorly = int(baseline["poorly"].iloc[0].count("|") + 1) if len(baseline) else 0
+            fit = _t(
+                language,
+                f"konsistens minst {format_number(baseline.attrs['consistency'], 'sv', 2)} och täckning minst "
+                f"{format_number(baseline.attrs['coverage'], 'sv', 2)}",
+                f"consistency at least {format_number(baseline.attrs['consistency'], 'en', 2)} and coverage at "
+                f"least {format_number(baseline.attrs['coverage'], 'en', 2)}",
+            )
+            verdict = (
+                _t(
+                    language,
+                    "Studiens lösning är alltså vad de flesta tänkbara utfall ger med de här villkoren, och säger "
+                    "lite om kommunerna.",
+                    "The study's solution is thus what most conceivable outcomes give with these conditions, and "
+                    "says little about the municipalities.",
+                )
+                if good * 2 > n
+                else _t(
+                    language,
+                    "Få andra tilldelningar ger en lika bra lösning; det säger något om hur villkorsvärdena är "
+                    "fördelade, och de är till stor del rekonstruerade.",
+                    "Few other assignments give an equally good solution; that says something about how the "
+                    "condition values are allocated, and they are largely reconstructed.",
+                )
+            )
+            items.append(
+                _t(
+                    language,
+                    f"**Jämförelsetal ({name_sv}).** Ge utfallet ”fungerar dåligt” i tur och ordning till vart och "
+                    f"ett av de {_n(n, 'sv')} sätten att välja {_n(poorly, 'sv')} av de {_n(len(result.data), 'sv')} "
+                    f"fallen och minimera på samma sätt: {_n(good, 'sv')} av de {_n(n, 'sv')} ger en sparsam lösning "
+                    f"med {fit}, som studiens. {verdict}",
+                    f"**Baseline ({name_en}).** Give the outcome 'works poorly' in turn to each of the "
+                    f"{_n(n, 'en')} ways to choose {_n(poorly, 'en')} of the {_n(len(result.data), 'en')} cases and "
+                    f"minimise the same way: {_n(good, 'en')} of the {_n(n, 'en')} {agree(good, 'gives', 'give')} a "
+                    "parsimonious solution with "
+                    f"{fit}, as the study's does. {verdict}",
+                )
+            )
+    return _bullets(items)
 
 
 def success_factor_limits(study, language: str = "sv", reveal_names: bool = False) -> str:

@@ -206,6 +206,14 @@ COLUMN_LABELS = {
     "solution_type": ("Lösningstyp", "Solution type"),
     "solution": ("Lösning nr", "Solution no."),
     "expression": ("Uttryck", "Expression"),
+    "qca_model": ("Modell", "Model"),
+    "configuration": ("Kombination", "Combination"),
+    "assumption_kind": ("Antagande", "Assumption"),
+    "present": ("Gäller i", "Holds in"),
+    "skewed": ("Snett", "Skewed"),
+    "partly_as": ("Delvis räknas som (1 = gäller, 0 = gäller inte)", "Partly counts as (1 = holds, 0 = does not)"),
+    "n_assignments": ("Tilldelningar av utfallet", "Assignments of the outcome"),
+    "n_as_good": ("Med lika bra lösning", "With an equally good solution"),
 }
 
 #: Columns whose values are codes of a vocabulary (column -> vocabulary).
@@ -239,6 +247,7 @@ CODE_COLUMNS = {
     "share_source": "share_source",
     "term": "term",
     "scope": "population",
+    "assumption_kind": "qca_assumption",
 }
 
 #: Year columns: written without a thousands separator ("2018").
@@ -381,7 +390,7 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool, f
         return indicator_label(study, value, language)
     if column == "condition" and isinstance(value, str):
         return condition_text(study, value, language)[:1].upper() + condition_text(study, value, language)[1:]
-    if column == "expression" and isinstance(value, str):
+    if column in ("expression", "configuration") and isinstance(value, str):
         return expression_text(study, value, language)
     if column == "condition_id":
         return condition_label(study, value, language)

@@ -79,6 +79,7 @@ SLOTS: dict[str, tuple[str, ...]] = {
         "necessity",
         "success_solutions",
         "failure_solutions",
+        "qca_assumptions",
         "qca_robustness",
         "findings",
         "limits",
