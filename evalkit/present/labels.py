@@ -222,6 +222,18 @@ def indicator_label(study, indicator_id: str, language: str = "en") -> str:
     return _codebook_label(study, "indicators", "indicator_id", indicator_id, language)
 
 
+def negated_condition_label(study, condition_id: str, language: str = "en") -> str:
+    """The absence of a condition in words: the study's ``condition_negated`` vocabulary, else
+    :func:`evalkit.present.language.negate_label` of the condition's label."""
+    from evalkit.present.language import negate_label
+
+    if study is not None:
+        hit = _lookup(study.codebook["vocabularies"], ("vocabulary", "code")).get(("condition_negated", condition_id))
+        if hit is not None:
+            return str(hit[0 if language == "sv" else 1])
+    return negate_label(condition_label(study, condition_id, language), language)
+
+
 def condition_label(study, condition_id: str, language: str = "en") -> str:
     """Label of a condition (success factor or failure explanation)."""
     return _codebook_label(study, "conditions", "condition_id", condition_id, language)

@@ -272,11 +272,13 @@ def count_sentence(
     -------
     str
         One sentence. With unknown values it ends *"…; okänt för tre."* /
-        *"…; not known for three."* and a zero count reads *"noll av fem"* /
-        *"zero of five"* (never *"ingen"*/*"none"*, which would claim what is not
-        known). When every value is unknown it says so (*"Ett okänt antal av fem
-        samordnare …; inget värde är känt."*). A denominator of zero says the
-        study has none to count.
+        *"…; not known for three."*; a zero count reads *"ingen av fem"* / *"none of
+        the five"*, and the unknown clause says for how many it is not known. When
+        every value is unknown it says so (*"Ett okänt antal av fem samordnare …;
+        inget värde är känt."*; of a population of one, *"Det är okänt om den enda
+        kommunen …"*). A denominator of zero says the study has none to count.
+        Swedish predicative adjectives agree with a singular subject (*den enda
+        kommunen är nöjd*).
 
     Examples
     --------
@@ -288,6 +290,13 @@ def count_sentence(
     _check_language(language)
     has_denominator = denominator is not None and not _is_missing(denominator)
     unknown = _as_int(unknown) or 0
+    one = _as_int(numerator) == 1 or (has_denominator and _as_int(denominator) == 1)
+    all_unknown = has_denominator and _as_int(denominator) is not None and unknown >= (_as_int(denominator) or 0) > 1
+    zero_of = has_denominator and _as_int(numerator) == 0 and not all_unknown
+    if language == "sv" and (one or zero_of):
+        template = singular_template_sv(template, neuter=is_neuter(unit))
+    if language == "en" and one:
+        template = en_singular or singular_template(template)
     if has_denominator:
         noun = decapitalise(population_label) if population_label else unit_noun(unit, 2, language)
         d = _as_int(denominator)
@@ -297,20 +306,81 @@ def count_sentence(
             return f"The study has no {noun}, so this cannot be counted."
         d_word = number_word(denominator, language, language == "sv" and is_neuter(unit))
         if d is not None and unknown >= d:
+            if d == 1:
+                # One member whose value is unknown: say so of that one, not of "an unknown number".
+                subject = count_phrase(1, unit, language, denominator=1, population_label=population_label)
+                sentence = fill_template(template, subject)
+                lead = "Det är okänt om " if language == "sv" else "It is not known whether "
+                return lead + decapitalise(sentence)
             if language == "sv":
                 return fill_template(template, f"ett okänt antal av {d_word} {noun}")[:-1] + "; inget värde är känt."
             return fill_template(template, f"an unknown number of the {d_word} {noun}")[:-1] + "; no value is known."
-    if language == "en" and (_as_int(numerator) == 1 or (has_denominator and _as_int(denominator) == 1)):
-        template = en_singular or singular_template(template)
-    if unknown and has_denominator and _as_int(numerator) == 0:
-        zero = "noll av" if language == "sv" else "zero of"
-        phrase = f"{zero} {d_word} {noun}"
-    else:
-        phrase = count_phrase(numerator, unit, language, denominator=denominator, population_label=population_label)
+    phrase = count_phrase(numerator, unit, language, denominator=denominator, population_label=population_label)
     text = fill_template(template, phrase)
     if unknown:
         text = text[:-1] + "; " + unknown_clause(unknown, unit, language) + "."
     return text
+
+
+_SV_COPULA = re.compile(r"\b(är|var|blir|blev|har varit)\s+(\w+)")
+#: Words after a copula that are not plural adjectives ending in -a.
+_SV_NOT_ADJECTIVE = {"kvinnofridssamordnare", "samordnare", "en", "ett", "inte", "också", "alla", "båda", "bara"}
+
+
+def singular_template_sv(template: str, neuter: bool = False) -> str:
+    """Make a Swedish template's predicative adjective agree with a singular subject.
+
+    ``'{count} är nöjda med sin modell'`` -> ``'{count} är nöjd med sin modell'``
+    (*den enda kommunen är nöjd*, *ingen av dem är nöjd*); participles in *-ade* lose their *-e*
+    (*placerade* -> *placerad*). With ``neuter`` (an ett-word such as *ärende*) the adjective takes
+    *-t* (*ett ärende är nöjt*, *placerat*). Other templates are returned unchanged.
+    """
+
+    def singular(match: re.Match) -> str:
+        verb, word = match.group(1), match.group(2)
+        if word in _SV_NOT_ADJECTIVE or len(word) < 4 or not word.islower() or not word.endswith(("a", "ade")):
+            return match.group(0)
+        stem = word[:-1]
+        if neuter:
+            stem = stem[:-1] + "t" if stem.endswith("d") else stem + "t"
+        return f"{verb} {stem}"
+
+    return _SV_COPULA.sub(singular, template, count=1)
+
+
+def negate_label(label: str, language: str = "sv") -> str:
+    """The absence of a condition, as a speaker would say it.
+
+    A clause is negated after its verb (*Tjänsten kombineras med handläggning* -> *Tjänsten
+    kombineras inte med handläggning*; *Post combined with casework* -> *Post not combined with
+    casework*); a negated clause loses its negation (*Placeringen passar inte rollen* ->
+    *Placeringen passar rollen*; *Placement does not fit the role* -> *Placement fits the
+    role*); a noun phrase gets *Inte* / *Not* (*Inte rätt person på rätt plats*). A study can
+    give its own wording in the vocabulary ``condition_negated`` (see
+    :func:`evalkit.present.labels.negated_condition_label`).
+    """
+    _check_language(language)
+    text = label.strip()
+    words = text.split(" ")
+    if language == "sv":
+        if " inte " in f" {text} ":
+            return capitalise(re.sub(r"\s+", " ", f" {text} ".replace(" inte ", " ")).strip())
+        first = words[0].lower()
+        if len(words) >= 2 and first.endswith(("en", "et", "na")) and len(first) >= 5 and words[1].endswith(("s", "r")):
+            return " ".join([words[0], words[1], "inte", *words[2:]])
+        return "Inte " + decapitalise(text)
+    if " does not " in f" {text} " or " do not " in f" {text} ":
+        match = re.search(r"\b(does|do) not (\w+)", text)
+        verb = match.group(2)
+        verb = (
+            verb
+            if match.group(1) == "do"
+            else (verb + "es" if verb.endswith(("s", "sh", "ch", "x", "o")) else verb + "s")
+        )
+        return text[: match.start()] + verb + text[match.end() :]
+    if len(words) >= 2 and words[1].endswith("ed"):
+        return " ".join([words[0], "not", *words[1:]])
+    return "Not " + decapitalise(text)
 
 
 def join_words(items, language: str = "sv") -> str:

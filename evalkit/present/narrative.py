@@ -37,6 +37,7 @@ from evalkit.present.labels import (
     condition_label,
     coordinator_label,
     municipality_label,
+    negated_condition_label,
     vocabulary_label,
 )
 from evalkit.present.language import (
@@ -436,8 +437,9 @@ def _expression_words(study, expression: str, language: str) -> str:
     for term in expression.split(" + "):
         literals = []
         for literal in term.split("*"):
-            label = f"{quote[0]}{condition_label(study, literal.lstrip('~'), language)}{quote[1]}"
-            literals.append(_t(language, "inte ", "not ") + label if literal.startswith("~") else label)
+            name = literal.lstrip("~")
+            text = negated_condition_label(study, name, language) if literal.startswith("~") else None
+            literals.append(f"{quote[0]}{text or condition_label(study, name, language)}{quote[1]}")
         joined = _t(language, " och ", " and ").join(literals)
         terms.append(f"({joined})" if len(literals) > 1 and " + " in expression else joined)
     return _t(language, " eller ", " or ").join(terms)

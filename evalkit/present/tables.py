@@ -23,6 +23,7 @@ from evalkit.present.labels import (
     indicator_label,
     measure_label,
     municipality_label,
+    negated_condition_label,
     quality_area_label,
     vocabulary_label,
 )
@@ -320,15 +321,16 @@ def _is_missing(value) -> bool:
 
 
 def condition_text(study, literal: str, language: str) -> str:
-    """A QCA literal as words: ``"~shared_post"`` -> ``"inte tjänsten delas mellan kommuner"``."""
+    """A QCA literal as words: ``"~shared_post"`` -> ``"tjänsten delas inte mellan kommuner"``."""
     literal = literal.strip()
     negated = literal.startswith("~")
     name = literal.lstrip("~").strip()
     if name in ("outcome", "outcome_poorly"):
         text = decapitalise(column_label(name, language))
-    else:
-        text = decapitalise(condition_label(study, name, language))
-    return (("inte " if language == "sv" else "not ") + text) if negated else text
+        return (("inte " if language == "sv" else "not ") + text) if negated else text
+    if negated:
+        return decapitalise(negated_condition_label(study, name, language))
+    return decapitalise(condition_label(study, name, language))
 
 
 #: Expressions that are not a solution: (Swedish, English) text.
