@@ -208,7 +208,10 @@ chapter.commentary("limits")
 # 1. Sätt `partly_score = 0` och sedan `1`. Vilka celler i värmekartan ändras mest, och vad säger
 #    det om hur mycket *delvis* betyder för slutsatserna?
 # 2. Byt `coordinator_functioning` mellan en kommun där funktionen fungerar väl och en där den
-#    fungerar dåligt i en kopia av studien. Vilka gruppmedelvärden ändras?
+#    fungerar dåligt i en kopia av studien. Vilka gruppmedelvärden ändras? Kör sedan
+#    `evalkit validate` på kopian: allokeringskontrollen listar de regler i `constraints.csv` som
+#    bytet bryter (kunskap, rättssäkerhet, synlig effekt, intern samordning och rätt person följer
+#    funktionen). Flytta de värdena också, tills kontrollen går igenom, och jämför igen.
 # 3. Välj en indikator och skriv om dess definition så att den går att bedöma i din egen studie.
 
 # %% [markdown] tags=["lang-en"]
@@ -216,7 +219,10 @@ chapter.commentary("limits")
 # 1. Set `partly_score = 0`, then `1`. Which heat-map cells move most, and what does that say about
 #    how much *partly* matters for the conclusions?
 # 2. In a copy of the study, swap `coordinator_functioning` between a municipality where the
-#    function works well and one where it works poorly. Which group means change?
+#    function works well and one where it works poorly. Which group means change? Then run
+#    `evalkit validate` on the copy: the allocation check lists the rules of `constraints.csv` the
+#    swap breaks (knowledge, legal certainty, visible effect, internal coordination and the right
+#    person move with the function). Move those values too until the check passes, and compare again.
 # 3. Pick an indicator and rewrite its definition so that it can be assessed in a study of your own.
 
 # %%

@@ -271,8 +271,11 @@ chapter.commentary("limits")
 # ### Övningar
 # 1. Sätt `partly_as = 0`. Vilka rader i sanningstabellen byter plats, och ändras lösningarna?
 # 2. I en kopia av studien: byt `coordinator_functioning` (i `municipalities.csv`) mellan en kommun
-#    där funktionen fungerar väl och en där den fungerar dåligt. Vad händer med lösningen för
-#    förklaringarna till svårigheter?
+#    där funktionen fungerar väl och en där den fungerar dåligt. Kör `evalkit validate` på kopian:
+#    allokeringskontrollen visar vilka regler i `constraints.csv` bytet bryter. Flytta de värden
+#    reglerna binder till funktionen (bland villkoren *rätt person*) tills kontrollen går igenom.
+#    Vad händer då med lösningen för förklaringarna till svårigheter? Jämför med tabellen som
+#    visar lösningarna för varje läsning.
 # 3. Sänk `consistency_cut` till 0,6. Vilka motsägelsefulla rader räknas då som tillräckliga, och
 #    är det rimligt?
 
@@ -280,8 +283,11 @@ chapter.commentary("limits")
 # ### Exercises
 # 1. Set `partly_as = 0`. Which truth-table rows move, and do the solutions change?
 # 2. In a copy of the study, swap `coordinator_functioning` (in `municipalities.csv`) between a
-#    municipality where the function works well and one where it works poorly. What happens to the
-#    solution for the explanations of failure?
+#    municipality where the function works well and one where it works poorly. Run `evalkit
+#    validate` on the copy: the allocation check shows which rules of `constraints.csv` the swap
+#    breaks. Move the values the rules tie to the function (among the conditions, *right person*)
+#    until the check passes. What happens then to the solution for the explanations of failure?
+#    Compare with the table that shows the solutions under each reading.
 # 3. Lower `consistency_cut` to 0.6. Which contradictory rows now count as sufficient, and is that
 #    reasonable?
 

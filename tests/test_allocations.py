@@ -247,3 +247,33 @@ def test_empty_reconstructed_fields_means_all_value_columns():
     fields = list(cells.loc[cells["table"] == "coordinators", "field"])
     assert fields == ["role", "combined_with", "seat_in_management_group", "based_in"]
     assert A._value_columns("coordinators") == fields
+
+
+def test_validate_shows_an_edit_that_breaks_the_report_s_rules(tmp_path, capsys):
+    """The exercises swap the functioning of two municipalities; `evalkit validate` must show what breaks."""
+    import csv
+    import shutil
+
+    from evalkit import paths
+    from evalkit.study.completeness import allocation_check
+    from evalkit.study.validate import cli_validate
+
+    copy = tmp_path / "study"
+    shutil.copytree(paths.DEFAULT_STUDY_DIR, copy)
+    assert allocation_check(load_study(copy)).empty
+    path = copy / "municipalities.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for row in rows:
+        if row["municipality_id"] in ("A", "F"):
+            row["coordinator_functioning"] = {"A": "well", "F": "poorly"}[row["municipality_id"]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    broken = set(allocation_check(load_study(copy))["constraint_id"])
+    assert {"K17[A]", "K17[F]", "K19[A]", "K19[F]", "K25[A]"} <= broken
+    import argparse
+
+    cli_validate(argparse.Namespace(study=str(copy), format="text", allow_personal_data=False))
+    out = capsys.readouterr().out
+    assert "Allocation check: the study's values break" in out and "K25[A]" in out

@@ -32,11 +32,15 @@ class Completeness:
         :func:`evalkit.analysis.claims.claims_table` (empty without published claims).
     problems : list of evalkit.study.validate.Problem
         Claims naming a finding the study does not produce.
+    broken_constraints : pandas.DataFrame
+        The allocation check (:func:`allocation_check`): the rules of ``constraints.csv`` and the
+        published counts that the study's own values break (empty when none does).
     """
 
     readiness: pd.DataFrame
     claims: pd.DataFrame
     problems: list = field(default_factory=list)
+    broken_constraints: pd.DataFrame = None
 
     @property
     def blocked(self) -> pd.DataFrame:
@@ -70,14 +74,29 @@ class Completeness:
         else:
             lines.append("Every part of the report is ready.")
         lines += ["", format_summary(self.claims)]
+        broken = self.broken_constraints
+        if broken is not None and len(broken):
+            lines += [
+                "",
+                f"Allocation check: the study's values break {len(broken)} rule(s) of constraints.csv or a count:",
+            ]
+            lines += [f"  {r.constraint_id} ({r.source}): {r.note}" for r in broken.itertuples()]
+            lines.append(
+                "An edit that moves one value must move the values the rules tie to it (see DATALOG.md), or the "
+                "report's counts and readings no longer hold together."
+            )
+        elif broken is not None:
+            lines += ["", "Allocation check: the study's values keep every rule of constraints.csv and every count."]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
         """JSON-ready: the readiness rows and the claims rows."""
         claims = self.claims.astype(object).where(self.claims.notna(), None)
+        broken = self.broken_constraints
         return {
             "readiness": self.readiness.astype(object).where(self.readiness.notna(), None).to_dict("records"),
             "claims": claims.to_dict("records"),
+            "broken_constraints": [] if broken is None else broken.to_dict("records"),
         }
 
 
@@ -107,4 +126,30 @@ def completeness(study_dir: Path | str, inspection=None) -> Completeness:
         readiness=readiness_table(study),
         claims=claims_table(study, findings),
         problems=claim_problems(study, findings),
+        broken_constraints=allocation_check(study),
     )
+
+
+def allocation_check(study) -> pd.DataFrame:
+    """The rules of the study's ``constraints.csv`` and the published counts its own values break.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``constraint_id, source, note``; empty when the study's values are one of the
+        allocations the constraints admit (always so for a study without constraints).
+    """
+    from evalkit.analysis.allocations import ConstraintError, build_model
+
+    columns = ["constraint_id", "source", "note"]
+    try:
+        model = build_model(study)
+    except ConstraintError as error:
+        return pd.DataFrame([{"constraint_id": "constraints.csv", "source": "", "note": str(error)}], columns=columns)
+    broken = set(model.is_consistent({}))
+    rows = [
+        {"constraint_id": k.constraint_id, "source": k.source, "note": k.note}
+        for k in model.constraints
+        if k.constraint_id in broken
+    ]
+    return pd.DataFrame(rows, columns=columns)
