@@ -73,3 +73,39 @@ def test_compare_without_claims():
     tables = tiny_tables()
     tables["published_claims"] = tables["published_claims"].iloc[0:0]
     assert F.compare_with_published_claims(tiny_study(tables)).empty
+
+
+def test_findings_csv_writes_counts_as_integers(tmp_path):
+    import pandas as pd
+
+    from evalkit.report.artefacts import whole_counts
+
+    frame = pd.DataFrame(
+        {
+            "numerator": pd.array([7.0, 2.0, 25.0], dtype="Float64"),
+            "denominator": pd.array([8.0, None, None], dtype="Float64"),
+        }
+    )
+    path = tmp_path / "findings.csv"
+    whole_counts(frame).to_csv(path, index=False)
+    assert path.read_text().splitlines() == ["numerator,denominator", "7,8", "2,", "25,"]
+    mixed = whole_counts(pd.DataFrame({"numerator": [7.0, 37.5], "denominator": [8.0, None]}))
+    mixed.to_csv(path, index=False)
+    assert path.read_text().splitlines() == ["numerator,denominator", "7,8", "37.5,"]
+
+
+def test_a_claimed_finding_cites_the_section_that_states_it():
+    """R01, R12 and R23: the claim's section, not the union of every row's source."""
+    from evalkit import paths
+    from evalkit.analysis.findings import findings_table
+    from evalkit.study import load_study
+
+    study = load_study(paths.DEFAULT_STUDY_DIR)
+    sources = findings_table(study).set_index("finding_id")["source"]
+    assert (
+        sources["org.municipalities_with_coordinator"]
+        == "Kap. 1, Åtta av tio kommuner i länet har kvinnofridssamordnare"
+    )
+    assert sources["study.municipalities_total"] == "Kap. 1, Undersökningen är kvalitativ"
+    assert sources["study.survey_respondents"] == "Kap. 1, Undersökningen är kvalitativ; Bilaga 1"
+    assert "Kap. 4" not in sources["org.combined_with.casework.municipalities"]

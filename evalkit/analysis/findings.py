@@ -298,7 +298,39 @@ def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame
     # safety (small cells): a case count below the threshold for a small municipality reads "< 3".
     from evalkit.privacy import protect_findings
 
-    return protect_findings(sort_findings(stated_counts(table, study)), study)
+    return protect_findings(sort_findings(claimed_sources(stated_counts(table, study), study)), study)
+
+
+def claimed_sources(findings: pd.DataFrame, study) -> pd.DataFrame:
+    """A finding a published claim checks cites the section(s) that state it, not every row behind it.
+
+    In a published evaluation the source of a finding is the report's section that states the
+    statement. When the study's ``published_claims`` has a claim for the finding, that claim's
+    ``source`` is exactly that (*Kap. 1, Åtta av tio kommuner i länet har kvinnofridssamordnare*),
+    and it replaces the union of the sources of the rows the count is made from (which named up to
+    14 unrelated sections). Fieldwork studies keep the rows' own sources and evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``findings`` with ``source`` replaced where a claim gives one.
+    """
+    from evalkit.study.kind import is_published_evaluation
+
+    claims = study.tables.get("published_claims")
+    if claims is None or claims.empty or findings.empty or not is_published_evaluation(study):
+        return findings
+    sources: dict = {}
+    for finding_id, source in zip(claims["finding_id"], claims["source"]):
+        if isinstance(source, str) and source.strip():
+            for part in source.split("; "):
+                sources.setdefault(str(finding_id), [])
+                if part.strip() and part.strip() not in sources[str(finding_id)]:
+                    sources[str(finding_id)].append(part.strip())
+    out = findings.copy()
+    own = out["finding_id"].map(lambda f: "; ".join(sources[f]) if f in sources else pd.NA)
+    out["source"] = own.where(own.notna(), out["source"]).astype("string")
+    return out
 
 
 def stated_counts(findings: pd.DataFrame, study) -> pd.DataFrame:

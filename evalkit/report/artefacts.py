@@ -58,10 +58,33 @@ class ReportArtefact:
 
 
 def findings(context: RunContext):
-    """The findings table of the study (:func:`evalkit.analysis.findings.findings_table`), via the store."""
+    """The findings table of the study (:func:`evalkit.analysis.findings.findings_table`), via the store.
+
+    Counts are written as integers (``7``, not ``7.0``); a count that is not whole (a share of a
+    post in percent) keeps its decimals.
+    """
     from evalkit.analysis.findings import findings_table
 
-    return context.shared(findings_table)
+    return whole_counts(context.shared(findings_table))
+
+
+def whole_counts(frame):
+    """``numerator`` and ``denominator`` as nullable integers when every value is whole."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in ("numerator", "denominator"):
+        values = pd.to_numeric(out[column], errors="coerce")
+        known = values.dropna()
+        if len(known) == 0 or (known == known.round()).all():
+            out[column] = values.round().astype("Int64")
+        else:
+            out[column] = pd.Series(
+                [pd.NA if pd.isna(v) else (int(v) if float(v).is_integer() else float(v)) for v in values],
+                index=out.index,
+                dtype=object,
+            )
+    return out
 
 
 def claims(context: RunContext):
