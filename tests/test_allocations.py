@@ -151,8 +151,10 @@ def test_both_readings_of_the_second_poorly_functioning_municipality_are_admitte
     cells += [("conditions", f"{m}/right_person", "value") for m in "ABFGH"]
     for values in allocations.projection(cells):
         functioning, knowledge, person = values[:5], values[5:10], values[10:]
-        for f, k, p in zip(functioning, knowledge, person):
-            assert (f == "poorly") == (k != "yes") == (p == "no")
+        for m, f, k, p in zip("ABFGH", functioning, knowledge, person):
+            assert (f == "poorly") == (k != "yes")
+            # The right person moves with a post of its own (K25); a sharing municipality keeps it (K42).
+            assert (p == "no") == (f == "poorly" and m in "AB")
 
 
 def test_robustness_rows_for_findings_and_qca_solutions(study, table):
