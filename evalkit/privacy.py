@@ -257,6 +257,61 @@ def scan_descriptor(descriptor: dict, file: str = "datapackage.json") -> list[Pe
 
 # --------------------------------------------------------------------------- small cells
 
+#: Why a value is suppressed (:attr:`Suppressed.reason`).
+SMALL_COUNT, FEW_CASES, IDENTIFYING = "small_count", "few_cases", "identifying"
+#: How a suppressed value reads, per reason and language (``{n}`` is the threshold).
+SUPPRESSED_TEXT = {
+    SMALL_COUNT: {"sv": "färre än {n}", "en": "fewer than {n}"},
+    FEW_CASES: {"sv": "ej redovisat (få fall)", "en": "not shown (few cases)"},
+    IDENTIFYING: {"sv": "ej redovisad (skulle peka ut kommunen)", "en": "not shown (would identify the municipality)"},
+}
+#: Kept for callers of the earlier string API: how a statistic of a protected series reads.
+NOT_SHOWN = {language: text for language, text in SUPPRESSED_TEXT[FEW_CASES].items()}
+WITHHELD = {language: text for language, text in SUPPRESSED_TEXT[IDENTIFYING].items()}
+#: Columns of a case-statistics table that never carry a count or anything computed from one:
+#: they stay visible in a protected series (every other column of its rows is suppressed).
+STRUCTURAL_COLUMNS = frozenset(
+    {
+        "municipality_id", "measure", "year", "start_year", "start_date", "period", "basis", "source",
+        "assumption", "reconstructed_fields", "allocation", "note", "term", "exploratory", "start_year_excluded",
+        "first_pre_year", "last_pre_year", "df",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A value no output may show, kept in the table in the value's place.
+
+    The analyses put it where a small case count, a statistic computed from
+    one, or an identifying attribute would stand, so every consumer of their
+    tables (chapters, CSV files, figures, a public report) inherits the
+    protection. Presenters write :meth:`text` ("färre än 3" / "fewer than
+    3"); a CSV file gets ``str()`` ("< 3", language-neutral).
+
+    Attributes
+    ----------
+    reason : str
+        :data:`SMALL_COUNT`, :data:`FEW_CASES` or :data:`IDENTIFYING`.
+    threshold : int
+        The small-cell threshold in force.
+    """
+
+    reason: str
+    threshold: int = SMALL_CELL_THRESHOLD
+
+    def text(self, language: str = "en") -> str:
+        """How a reader sees it: ``"färre än 3"``, ``"ej redovisat (få fall)"``, …"""
+        return SUPPRESSED_TEXT[self.reason][language].format(n=self.threshold)
+
+    def __str__(self) -> str:
+        return below(self.threshold) if self.reason == SMALL_COUNT else self.text("en")
+
+
+def is_suppressed(value) -> bool:
+    """Whether a cell holds a :class:`Suppressed` marker."""
+    return isinstance(value, Suppressed)
+
 
 def small_cell_threshold(study) -> int:
     """The study's small-cell threshold: ``"evalkit:small_cell_threshold"`` in its descriptor, default 3."""
@@ -275,7 +330,7 @@ def small_municipalities(study) -> set[str]:
 
 
 def below(threshold: int) -> str:
-    """How a protected count is shown: ``"< 3"``."""
+    """How a protected count is written in a CSV file: ``"< 3"``."""
     return f"< {threshold}"
 
 
@@ -291,56 +346,108 @@ def protected_cells(study, threshold: int | None = None) -> set[tuple[str, str, 
     }
 
 
-def protect_series(series: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
-    """A case series (``municipality_id, measure, year, value``) with protected counts removed.
+def suppress_small_cells(frame: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
+    """The one small-cell rule for every table of case statistics.
 
-    The returned copy has ``value`` set to missing for protected counts and a
-    boolean column ``protected`` marking them, so a figure can leave the point
-    out and annotate ``< 3`` instead.
+    * A table of yearly counts (columns ``municipality_id``, ``measure``,
+      ``year``, ``value``) gets ``Suppressed("small_count")`` for each
+      protected count (:func:`protected_cells`); the other years stay.
+    * A table with rows per ``municipality_id`` and ``measure`` (summaries,
+      trends, model terms) gets ``Suppressed("few_cases")`` in every column
+      of a protected series' rows except the :data:`STRUCTURAL_COLUMNS` and
+      the ``n_*`` counts of years: means, changes, start-year values, slopes,
+      verdicts and model estimates alike. A column added later is therefore
+      suppressed unless it is declared structural.
+
+    Other tables, and tables of a study without protected counts, are
+    returned unchanged (the same object). Applying the rule twice changes nothing.
     """
+    threshold = small_cell_threshold(study) if threshold is None else threshold
+    index_name = frame.index.name
+    flat = frame.reset_index() if index_name is not None else frame
+    if "municipality_id" not in flat.columns or "measure" not in flat.columns:
+        return frame
     cells = protected_cells(study, threshold)
-    out = series.copy()
-    flags = [
-        (str(m), str(measure), int(year)) in cells
-        for m, measure, year in zip(out["municipality_id"], out["measure"], out["year"])
-    ]
+    if not cells:
+        return frame
+    out = _suppress_rows(flat, cells, threshold)
+    if out is flat:
+        return frame
+    return out.set_index(index_name) if index_name is not None else out
+
+
+def _suppress_rows(flat: pd.DataFrame, cells: set, threshold: int) -> pd.DataFrame:
+    keys = [(str(m), str(measure)) for m, measure in zip(flat["municipality_id"], flat["measure"])]
+    if "year" in flat.columns and "value" in flat.columns:
+        hit = [not pd.isna(year) and (m, measure, int(year)) in cells for (m, measure), year in zip(keys, flat["year"])]
+        if not any(hit):
+            return flat
+        out = flat.copy()
+        out["value"] = out["value"].astype(object)
+        out.loc[hit, "value"] = Suppressed(SMALL_COUNT, threshold)
+        return out
+    series = {(m, measure) for m, measure, _ in cells}
+    affected = pd.Series([key in series for key in keys], index=flat.index)
+    if not affected.any():
+        return flat
+    out = flat.copy()
+    marker = Suppressed(FEW_CASES, threshold)
+    for column in out.columns:
+        if column in STRUCTURAL_COLUMNS or str(column).startswith("n_"):
+            continue
+        out[column] = out[column].astype(object).where(~affected, marker)
+    return out
+
+
+def protect_series(series: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
+    """A case series (``municipality_id, measure, year, value``) ready to draw: protected counts removed.
+
+    The rule is :func:`suppress_small_cells`; for a figure the returned copy
+    has ``value`` missing (Float64) where a count is suppressed and a boolean
+    column ``protected`` marking those rows, so the point is left out and its
+    year is marked instead.
+    """
+    out = suppress_small_cells(series, study, threshold).copy()
+    flags = [is_suppressed(value) for value in out["value"]]
     out["protected"] = flags
-    out.loc[out["protected"], "value"] = pd.NA
+    out["value"] = pd.array([pd.NA if flag else value for flag, value in zip(flags, out["value"])], dtype="Float64")
     return out
 
 
 def protect_findings(findings: pd.DataFrame, study, threshold: int | None = None) -> pd.DataFrame:
-    """Findings with every protected case count shown as ``< 3`` (numerator removed, statement rewritten).
+    """Findings with every protected case count withheld (numerator removed, statement rewritten).
 
     Case findings have ids ``cases.<municipality>.<measure>.<year>``; their
     statements end "... was <number> in <year>." and are rewritten to "... was
-    < 3 in <year>." (Swedish: "... var < 3 år <year>.").
+    fewer than 3 in <year>." (Swedish: "... var färre än 3 år <year>.").
     """
     threshold = small_cell_threshold(study) if threshold is None else threshold
     cells = protected_cells(study, threshold)
     if not cells or findings.empty:
         return findings
+    marker = Suppressed(SMALL_COUNT, threshold)
     out = findings.copy()
     out["numerator"] = out["numerator"].astype(object)
     for index, finding_id in out["finding_id"].items():
-        parts = str(finding_id).split(".")
-        if len(parts) != 4 or parts[0] != "cases" or not parts[3].isdigit():
-            continue
-        if (parts[1], parts[2], int(parts[3])) not in cells:
+        if protected_finding(finding_id, cells) is None:
             continue
         out.at[index, "numerator"] = None
         out.at[index, "statement_en"] = re.sub(
-            r" was .+? in (\d{4})\.$", rf" was {below(threshold)} in \1.", str(out.at[index, "statement_en"])
+            r" was .+? in (\d{4})\.$", rf" was {marker.text('en')} in \1.", str(out.at[index, "statement_en"])
         )
         out.at[index, "statement_sv"] = re.sub(
-            r" var .+? år (\d{4})\.$", rf" var {below(threshold)} år \1.", str(out.at[index, "statement_sv"])
+            r" var .+? år (\d{4})\.$", rf" var {marker.text('sv')} år \1.", str(out.at[index, "statement_sv"])
         )
     return out
 
 
-#: How a statistic computed from a protected series is shown, per language.
-NOT_SHOWN = {"sv": "ej redovisat (få fall)", "en": "not shown (few cases)"}
-WITHHELD = {"sv": "ej redovisad (skulle peka ut kommunen)", "en": "not shown (would identify the municipality)"}
+def protected_finding(finding_id, cells: set) -> tuple[str, str, int] | None:
+    """The protected cell a finding id ``cases.<m>.<measure>.<year>`` counts, or None."""
+    parts = str(finding_id).split(".")
+    if len(parts) != 4 or parts[0] != "cases" or not parts[3].isdigit():
+        return None
+    cell = (parts[1], parts[2], int(parts[3]))
+    return cell if cell in cells else None
 
 
 def protect_table(
@@ -348,62 +455,31 @@ def protect_table(
 ) -> pd.DataFrame:
     """A table safe to print: no small case counts, no municipality singled out by a public attribute.
 
-    * A table of case counts (columns ``municipality_id``, ``measure``,
-      ``year``, ``value``) shows protected counts as ``< 3``.
-    * A table with one row per ``municipality_id`` and ``measure`` (summaries,
-      trends, model estimates) shows every number of a protected series as
-      "not shown (few cases)".
+    * Case counts and everything computed from them: :func:`suppress_small_cells`.
     * Unless names are revealed, a public attribute (:data:`PUBLIC_ATTRIBUTES`)
       whose value is shared by fewer than :data:`MIN_GROUP` municipalities of
-      the table is shown as "not shown (would identify the municipality)".
+      the study is replaced by ``Suppressed("identifying")``.
 
-    Other tables are returned unchanged (the same object).
+    Suppressed values are :class:`Suppressed` markers (``language`` is kept for
+    callers of the earlier API; the presenters choose the words). Other tables
+    are returned unchanged (the same object).
     """
-    threshold = small_cell_threshold(study) if threshold is None else threshold
-    out = frame
-    index_name = frame.index.name
-    flat = frame.reset_index() if index_name is not None else frame
-    if "municipality_id" in flat.columns and "measure" in flat.columns:
-        cells = protected_cells(study, threshold)
-        if cells:
-            out = _protect_case_rows(flat, cells, threshold, language)
-    if not reveal_names and "municipality_id" in flat.columns:
-        out = _withhold_rare_attributes(out if out is not frame else flat, study, language)
-    if out is frame:
-        return frame
-    return out.set_index(index_name) if index_name is not None and index_name in out.columns else out
-
-
-def _protect_case_rows(flat: pd.DataFrame, cells: set, threshold: int, language: str) -> pd.DataFrame:
-    series = {(m, measure) for m, measure, _ in cells}
-    out = flat.copy()
-    keys = [(str(m), str(measure)) for m, measure in zip(out["municipality_id"], out["measure"])]
-    if "year" in out.columns and "value" in out.columns:
-        hit = [
-            (m, measure, int(year)) in cells if not pd.isna(year) else False
-            for (m, measure), year in zip(keys, out["year"])
-        ]
-        if any(hit):
-            out["value"] = out["value"].astype(object)
-            out.loc[hit, "value"] = below(threshold)
+    out = suppress_small_cells(frame, study, threshold)
+    if reveal_names:
         return out
-    affected = [key in series for key in keys]
-    if not any(affected):
-        return flat
-    numeric = [
-        c
-        for c in out.columns
-        if pd.api.types.is_numeric_dtype(out[c].dtype) and "year" not in c and not c.startswith("n_") and c != "df"
-    ]
-    for column in numeric:
-        values = out[column].astype(object)
-        values = values.where(~pd.Series(affected, index=out.index), NOT_SHOWN[language])
-        out[column] = [round(v, 2) + 0.0 if isinstance(v, float) else v for v in values]
-    return out
+    threshold = small_cell_threshold(study) if threshold is None else threshold
+    index_name = out.index.name
+    flat = out.reset_index() if index_name is not None else out
+    withheld = _withhold_rare_attributes(flat, study, threshold)
+    if withheld is flat:
+        return out
+    return withheld.set_index(index_name) if index_name is not None else withheld
 
 
-def _withhold_rare_attributes(flat: pd.DataFrame, study, language: str) -> pd.DataFrame:
+def _withhold_rare_attributes(flat: pd.DataFrame, study, threshold: int) -> pd.DataFrame:
     """Withhold public-attribute values that fewer than MIN_GROUP municipalities of the study share."""
+    if "municipality_id" not in flat.columns:
+        return flat
     out = flat
     municipalities = study.tables["municipalities"]
     for column in PUBLIC_ATTRIBUTES:
@@ -414,5 +490,6 @@ def _withhold_rare_attributes(flat: pd.DataFrame, study, language: str) -> pd.Da
         if not rare:
             continue
         out = out.copy() if out is flat else out
-        out[column] = [WITHHELD[language] if value in rare else value for value in out[column].astype(object)]
+        marker = Suppressed(IDENTIFYING, threshold)
+        out[column] = [marker if value in rare else value for value in out[column].astype(object)]
     return out
