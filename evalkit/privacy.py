@@ -5,10 +5,11 @@ described for users in ``docs/privacy.md``):
 
 **Personal data in free text.** :func:`find_personal_data` looks in one text
 for Swedish personal identity numbers (*personnummer*, and *samordningsnummer*
-whose day is raised by 60) with their Luhn check digit, e-mail addresses,
-Swedish phone numbers and personal names (a common Swedish first name from
-``evalkit/data/swedish_first_names.txt`` followed by a capitalised word, or
-standing inside a sentence). :func:`scan_rows` applies it to the free-text
+whose day is raised by 60; checked with python-stdnum), e-mail addresses (also
+written ``at``, ``[at]``, ``(at)`` or ``snabel-a``), Swedish phone numbers and
+personal names (:func:`name_hits`: given names and surnames carried in Sweden,
+``evalkit/data/given_names.txt`` and ``surnames.txt``, in pairs, as
+"Surname, Given", in any case, or alone in a name-like context). :func:`scan_rows` applies it to the free-text
 columns of a table and locates every hit by file, row and column.
 ``evalkit run`` refuses a study with hits unless ``--allow-personal-data``;
 ``evalkit validate`` lists them. Hits are shown masked, never in full.
@@ -32,6 +33,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+from stdnum.se import personnummer as stdnum_personnummer
 
 from evalkit import paths
 
@@ -51,8 +55,16 @@ STRUCTURED_COLUMNS = frozenset(
 )
 #: Municipality names are not personal data (they are hidden by the pseudonyms instead).
 NOT_SCANNED = frozenset({("municipalities", "name")})
-#: Capitalised words that are first names in the list but usually something else inside a sentence.
-NOT_NAMES_ALONE = frozenset({"May", "Maj", "August", "April", "June", "Juni", "Mark", "Will", "Bill", "Per", "Bo"})
+#: Capitalised words that are given names but usually something else inside a sentence: months, weekdays and
+#: English words capitalised in titles. Alone they are reported only after a cue ("enligt", "with").
+NOT_NAMES_ALONE = frozenset(
+    {
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December", "Monday", "Friday", "Sunday", "Maj", "Juni", "Juli", "Augusti", "Mars",
+        "Mark", "Will", "Bill", "Can", "My", "Hope", "Grace", "Joy", "Faith", "Rose", "Art", "Guy", "Don",
+        "Summer", "Autumn", "Dawn", "Sky", "Star", "Victory", "Unity", "Justice", "Liberty", "Honor", "Angel",
+    }
+)  # fmt: skip
 
 # --------------------------------------------------------------------------- personal data
 
@@ -60,12 +72,43 @@ PERSONNUMMER = re.compile(
     r"(?<![\d-])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+ ]?)(?P<serial>\d{3})(?P<check>\d)(?![\d])"
 )
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+#: "at" written out to dodge a scanner: ``[at]``, ``(at)``, ``{at}``, ``<at>``, `` snabel-a ``, or a bare `` at ``.
+_AT = r"(?P<at>\s*[\[({<]\s*(?:at|snabel-?a)\s*[\])}>]\s*|\s+(?:snabel-a|at)\s+)"
+_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punkt)\s*[\])}>]\s*|\s+(?:dot|punkt)\s+)"
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<local>[\w.+-]+){_AT}(?P<domain>[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*?{_DOT}[A-Za-z]{{2,}})(?!\w)",
+    re.IGNORECASE,
+)
 PHONE = re.compile(
     r"(?<![\w+])(?:\+46|0046)[\s-]?(?:\(0\))?\s?[1-9]\d{0,2}[\s-]?\d{2,4}(?:[ ]?\d{2,3}){1,3}(?!\d)"
     r"|(?<![\w+])0[1-9]\d{0,2}[\s-]?\d{2,4}(?:[ ]?\d{2,3}){1,3}(?!\d)"
 )
-WORD = re.compile(r"[A-ZÅÄÖÉÜ][a-zåäöéüè]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüè]+)?")
+#: A word as the name scan reads it: letters, parts joined by a hyphen or apostrophe ("Anna-Karin", "O'Brien").
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;,(\[\"“”'\n]\s*|\s[-–—]\s)$")
+#: Words after which a given name (or surname) is a person: "med Ali", "enligt Andersson", "interview with …".
+NAME_CUES = frozenset(
+    {
+        "med", "enligt", "sa", "sade", "säger", "frågade", "träffade", "träffar", "kontakta", "kontakt",
+        "kontaktperson", "ring", "ringde", "ringer", "mejla", "mejlade", "heter", "hette", "kallad", "kallas",
+        "handläggare", "handläggaren", "socialsekreterare", "socialsekreteraren", "kurator", "kuratorn", "klient",
+        "klienten", "brukare", "brukaren", "intervjuperson", "informant", "respondent", "herr", "fru", "frun",
+        "make", "maken", "mamma", "mamman", "pappa", "pappan", "dottern", "sonen", "flickan", "pojken",
+        "kvinnan", "mannen", "dr", "with", "said", "says", "told", "asked", "met", "named", "called", "contact",
+        "mr", "mrs", "ms", "miss", "client", "officer", "interviewee", "mother", "father", "daughter", "son",
+        "husband", "wife", "partner",
+    }
+)  # fmt: skip
+#: Two-word cues: "according to Ali".
+NAME_CUE_PAIRS = frozenset({("according", "to")})
+#: Verbs after which a capitalised given name is a person speaking or acting: "Erik sa", "Ali berättade".
+SPEECH_VERBS = frozenset(
+    {
+        "sa", "sade", "säger", "berättade", "berättar", "menar", "menade", "tycker", "tyckte", "uppger", "uppgav",
+        "skrev", "skriver", "ringde", "förklarade", "svarade", "frågade", "said", "says", "told", "explained",
+        "wrote", "called", "answered", "asked",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,10 +171,13 @@ def _real_day(date: str) -> tuple[bool, bool]:
 def personnummer_hits(text: str) -> list[tuple[str, str]]:
     """Personal identity numbers in ``text`` as ``(kind, matched text)``.
 
-    A date-shaped number with a valid Luhn digit is a personnummer (or a
-    samordningsnummer when the day is 61-91). One written with the usual
-    separator (``-`` or ``+``) but a wrong check digit is still reported, as
-    a personnummer-like number: it is most likely a mistyped one.
+    A date-shaped number is checked with python-stdnum (``stdnum.se.personnummer``:
+    a real calendar date, the Luhn check digit); it is a personnummer, or a
+    samordningsnummer when its day is raised by 60 (the date is checked
+    after taking the 60 off, the Luhn digit on the number as written). One
+    written with the usual separator (``-`` or ``+``) that fails the check is
+    still reported, as a personnummer-like number: it is most likely a
+    mistyped one.
     """
     hits = []
     for match in PERSONNUMMER.finditer(text):
@@ -141,23 +187,119 @@ def personnummer_hits(text: str) -> list[tuple[str, str]]:
         shaped, coordination = _real_day(date)
         if not shaped:
             continue
-        digits = date + match.group("serial") + match.group("check")
-        if luhn_valid(digits):
+        tail = ("+" if separator == "+" else "-") + match.group("serial") + match.group("check")
+        day = date[:4] + f"{int(date[4:]) - 60:02d}" if coordination else date
+        try:
+            stdnum_personnummer.get_birth_date((century or "") + day + tail)  # a real date (century from '+')
+            valid = luhn.is_valid(date + match.group("serial") + match.group("check"))
+        except ValidationError:
+            valid = False
+        if valid:
             hits.append(("samordningsnummer" if coordination else "personnummer", match.group()))
         elif separator in ("-", "+"):
             hits.append(("personnummer-like number", match.group()))
     return hits
 
 
+#: The marks of the shipped name lists: also an ordinary word, or a word only when written in lower case.
+NAME_MARKS = {"word": 2, "lower": 1}
+
+
+def _read_names(filename: str) -> dict[str, int]:
+    """A shipped name list as ``casefolded name -> 0`` (only a name), ``1`` (a word in lower case) or ``2`` (a word)."""
+    index = {}
+    for line in (paths.PACKAGE_DIR / "data" / filename).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, mark = line.partition("\t")
+            key = name.strip().casefold()
+            index[key] = max(index.get(key, 0), NAME_MARKS.get(mark.strip(), 0))
+    return index
+
+
+@lru_cache(maxsize=1)
+def given_names() -> dict[str, int]:
+    """Given names carried in Sweden (``evalkit/data/given_names.txt``), with their marks (:data:`NAME_MARKS`)."""
+    return _read_names("given_names.txt")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> dict[str, int]:
+    """Surnames carried in Sweden (``evalkit/data/surnames.txt``), with their marks (:data:`NAME_MARKS`)."""
+    return _read_names("surnames.txt")
+
+
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """The shipped list of common Swedish first names."""
-    text = (paths.PACKAGE_DIR / "data" / "swedish_first_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    """The shipped given names as written (``Anna``, ``Mohammed``, ``Zeynep``, …)."""
+    text = (paths.PACKAGE_DIR / "data" / "given_names.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.partition("\t")[0].strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return self.text.casefold()
+
+    @property
+    def shape(self) -> str:
+        """``title`` (Anna, Anna-Karin), ``upper`` (ANNA), ``lower`` (anna) or ``mixed``."""
+        parts = re.split(r"['’-]", self.text)
+        if self.text.islower():
+            return "lower"
+        if self.text.isupper() and len(self.text) > 1:
+            return "upper"
+        if all(part[:1].isupper() and (part[1:].islower() or not part[1:]) for part in parts if part):
+            return "title"
+        return "mixed"
+
+
+def _lookup(index: dict[str, int], word: _Word) -> bool | None:
+    """``None`` when ``word`` is not in the list, else whether, written as it is, it may be an ordinary word.
+
+    Capitalised, only a ``word`` mark counts; in lower or upper case a ``lower`` mark too. A
+    hyphenated word not listed as a whole is a name when each part is one (``Anna-Fatima``).
+    """
+    found = index.get(word.key)
+    if found is None and "-" in word.key:
+        parts = [index.get(part) for part in word.key.split("-")]
+        found = None if None in parts else min(parts)
+    if found is None:
+        return None
+    return found >= (2 if word.shape == "title" else 1)
 
 
 def name_hits(text: str, names: frozenset[str] | None = None) -> list[str]:
-    """Personal names in ``text``: a listed first name followed by a capitalised word, or inside a sentence.
+    """Personal names in ``text``, each as ``"Given Surname"`` (or the one name found).
+
+    ``G`` is a given name of :func:`given_names`, ``S`` a surname of
+    :func:`surnames`; a name that is also an ordinary word (``Per``, ``Hans``,
+    ``Björn``, ``Can``) counts as one only next to another name or in a
+    name-like context. A hit is:
+
+    * ``G S`` or ``G G`` in one case (``Anna Andersson``, ``anna andersson``,
+      ``ANNA ANDERSSON``; not both ordinary words when not capitalised), or a
+      capitalised ``G`` that is not a word followed by any capitalised word;
+    * ``S, G`` (``Andersson, Anna``) and a capitalised ``S G`` (``Nguyen Anh``);
+    * ``G`` or ``S`` after a cue (:data:`NAME_CUES`: ``med``, ``enligt``,
+      ``sa``, ``with``, ``according to``, …) or a capitalised ``G`` before a
+      verb of speech (``Erik sa``, ``Ali berättade``);
+    * a capitalised ``G`` that is not a word inside a sentence
+      (``… och Karin gick …``), unless it is a month or a title word
+      (:data:`NOT_NAMES_ALONE`); at the start of a sentence or after a comma
+      a name alone is not reported (``Maria`` in a heading).
+
+    Parameters
+    ----------
+    names : frozenset of str, optional
+        Given names to use instead of the shipped list (then only those in
+        :data:`NOT_NAMES_ALONE` count as words).
 
     Examples
     --------
@@ -165,28 +307,111 @@ def name_hits(text: str, names: frozenset[str] | None = None) -> list[str]:
     ['Anna Andersson']
     >>> name_hits("Samordnaren och Maria gick igenom rutinen.")
     ['Maria']
-    >>> name_hits("Kap. 2, Rätt person på rätt plats")
+    >>> name_hits("enligt anna andersson och Andersson, Erik")
+    ['anna andersson', 'Erik Andersson']
+    >>> name_hits("Per år ökade antalet; kap. 2, Rätt person på rätt plats")
     []
     """
-    names = first_names() if names is None else names
-    hits = []
-    words = list(WORD.finditer(text))
+    given = given_names() if names is None else {n.casefold(): 2 if n in NOT_NAMES_ALONE else 0 for n in names}
+    family = surnames()
+    words = [_Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    hits, used = [], set()
     for index, word in enumerate(words):
-        if word.group() not in names:
+        if index in used:
             continue
         following = words[index + 1] if index + 1 < len(words) else None
-        if following is not None and text[word.end() : following.start()] == " ":
-            hits.append(f"{word.group()} {following.group()}")
-        elif word.group() not in NOT_NAMES_ALONE and not SENTENCE_START.search(text[: word.start()]):
-            hits.append(word.group())
+        gap = text[word.end : following.start] if following is not None else None
+        g, s = _lookup(given, word), _lookup(family, word)
+        if following is not None and gap.strip(" \t") == "" and gap:
+            pair = _pair(word, following, g, s, given, family)
+            if pair:
+                hits.append(pair)
+                used.add(index + 1)
+                continue
+        if following is not None and s is not None and re.fullmatch(r"\s*,\s*", gap or ""):
+            g_next = _lookup(given, following)
+            same = word.shape == following.shape and word.shape in ("title", "upper", "lower")
+            if g_next is not None and same and not (s and g_next):
+                hits.append(f"{following.text} {word.text}")
+                used.add(index + 1)
+                continue
+        if g is None and (s is None or word.shape != "title"):
+            continue
+        if _cued(text, words, index) and (
+            (g is not None and (word.shape == "title" or not g)) or (s is not None and not s and word.shape == "title")
+        ):
+            hits.append(word.text)
+        elif g is not None and following is not None and following.key in SPEECH_VERBS and gap.strip() == "":
+            if word.shape == "title" or (word.shape == "lower" and not g):
+                hits.append(word.text)
+        elif (
+            g is False
+            and word.shape == "title"
+            and word.text not in NOT_NAMES_ALONE
+            and not SENTENCE_START.search(text[: word.start])
+        ):
+            hits.append(word.text)  # capitalised inside a sentence, and no ordinary word: a name
+    return hits
+
+
+def _pair(word: _Word, following: _Word, g, s, given: dict, family: dict) -> str | None:
+    """``"Given Surname"`` when two adjacent words are a person's names (see :func:`name_hits`)."""
+    shape = word.shape
+    if shape not in ("title", "upper", "lower") or following.shape != shape:
+        return None
+    s_next, g_next = _lookup(family, following), _lookup(given, following)
+    if g is not None:
+        second = s_next if s_next is not None else g_next
+        if shape == "title" and (second is not None or not g):
+            return f"{word.text} {following.text}"
+        # in lower or upper case both must be names, and a first name that is also a word ("per", "med")
+        # only before a surname that is no word and no given name ("per andersson", not "med anna")
+        if second is not None and (not g or (s_next is False and g_next is None)):
+            return f"{word.text} {following.text}"
+    if s is not None and not s and g_next is not None and shape == "title":
+        return f"{following.text} {word.text}"  # surname first: "Nguyen Anh", "Yilmaz Zeynep"
+    return None
+
+
+def _cued(text: str, words: list[_Word], index: int) -> bool:
+    """Whether the word before ``words[index]`` (on the same line) is a name cue."""
+    if index == 0:
+        return False
+    before = words[index - 1]
+    if "\n" in text[before.end : words[index].start] or text[before.end : words[index].start].strip(" :") != "":
+        return False
+    if before.key in NAME_CUES:
+        return True
+    return index >= 2 and (words[index - 2].key, before.key) in NAME_CUE_PAIRS
+
+
+def obfuscated_email_hits(text: str) -> list[str]:
+    """E-mail addresses with the ``@`` written out: ``anna.andersson at kommun.se``, ``anna [at] kommun (dot) se``.
+
+    A bracketed ``(at)``, ``[at]``, ``{at}``, ``<at>`` or ``snabel-a`` always
+    counts. A bare `` at `` counts when the part before it looks like an
+    address (a dot, underscore, plus, hyphen or digit in it, or a name), so
+    "available at kommun.se" does not.
+    """
+    hits = []
+    for match in OBFUSCATED_EMAIL.finditer(text):
+        local, at = match.group("local"), match.group("at").strip().lower()
+        if at == "at":
+            looks_like_address = re.search(r"[._+\-\d]", local) or local.casefold() in given_names()
+            if not looks_like_address or match.group("domain").lower().startswith("www"):
+                continue
+        hits.append(match.group())
     return hits
 
 
 def mask(kind: str, text: str) -> str:
     """Show a hit without revealing it: keep its shape, hide the identifying part."""
     if kind == "e-mail address":
-        local, _, domain = text.partition("@")
-        return f"{local[:1]}***@{domain}"
+        if "@" in text:
+            local, _, domain = text.partition("@")
+            return f"{local[:1]}***@{domain}"
+        match = OBFUSCATED_EMAIL.search(text)
+        return f"{text[:1]}***{match.group('at')}{match.group('domain')}" if match else f"{text[:1]}***"
     if kind == "personal name":
         first, _, rest = text.partition(" ")
         return f"{first} {rest[:1]}***" if rest else f"{first[:1]}***"
@@ -202,6 +427,7 @@ def find_personal_data(text: str) -> list[tuple[str, str]]:
     found = [(kind, mask(kind, hit)) for kind, hit in personnummer_hits(text)]
     numbers = {hit for _, hit in personnummer_hits(text)}
     found += [("e-mail address", mask("e-mail address", m.group())) for m in EMAIL.finditer(text)]
+    found += [("e-mail address", mask("e-mail address", hit)) for hit in obfuscated_email_hits(text)]
     found += [
         ("phone number", mask("phone number", m.group()))
         for m in PHONE.finditer(text)

@@ -88,13 +88,16 @@ def test_shipped_studies_hold_no_personal_data(study):
     assert personal_data(inspect_study(study)) == []
 
 
-def test_first_names_list_is_shipped_with_its_licence():
+def test_name_lists_are_shipped_with_their_licence():
     names = privacy.first_names()
-    assert {"Anna", "Lars", "Maria", "Erik"} <= names and len(names) > 400
+    assert {"Anna", "Lars", "Maria", "Erik", "Mohammed", "Fatima", "Zeynep", "Elias", "Noah"} <= names
+    assert len(names) > 10000 and len(privacy.surnames()) > 10000
     data = paths.PACKAGE_DIR / "data"
-    header = (data / "swedish_first_names.txt").read_text(encoding="utf-8").split("\n")[:8]
-    assert any("GNU Free Documentation License" in line for line in header)
-    assert (data / "GFDL-1.3.txt").is_file()
+    for filename in ("given_names.txt", "surnames.txt"):
+        header = (data / filename).read_text(encoding="utf-8").split("\n")[:6]
+        assert any("names-dataset 3.3.1" in line and "Apache License" in line for line in header), header
+    assert "Apache License" in (data / "LICENSE-names-dataset.txt").read_text(encoding="utf-8")
+    assert (data / "derive_names.py").is_file()
 
 
 # --------------------------------------------------------------------------- validate and run
