@@ -237,27 +237,28 @@ def first_names() -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True)
 class _Word:
-    text: str
-    start: int
-    end: int
+    """A word of the text: its letters, where it stands, its casefolded key and its shape (computed once)."""
 
-    @property
-    def key(self) -> str:
-        return self.text.casefold()
+    __slots__ = ("text", "start", "end", "key", "_shape")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end, self.key, self._shape = text, start, end, text.casefold(), None
 
     @property
     def shape(self) -> str:
         """``title`` (Anna, Anna-Karin), ``upper`` (ANNA), ``lower`` (anna) or ``mixed``."""
-        parts = re.split(r"['’-]", self.text)
-        if self.text.islower():
-            return "lower"
-        if self.text.isupper() and len(self.text) > 1:
-            return "upper"
-        if all(part[:1].isupper() and (part[1:].islower() or not part[1:]) for part in parts if part):
-            return "title"
-        return "mixed"
+        if self._shape is None:
+            parts = re.split(r"['’-]", self.text)
+            if self.text.islower():
+                self._shape = "lower"
+            elif self.text.isupper() and len(self.text) > 1:
+                self._shape = "upper"
+            elif all(part[:1].isupper() and (part[1:].islower() or not part[1:]) for part in parts if part):
+                self._shape = "title"
+            else:
+                self._shape = "mixed"
+        return self._shape
 
 
 def _lookup(index: dict[str, int], word: _Word) -> bool | None:
@@ -315,6 +316,8 @@ def name_hits(text: str, names: frozenset[str] | None = None) -> list[str]:
     given = given_names() if names is None else {n.casefold(): 2 if n in NOT_NAMES_ALONE else 0 for n in names}
     family = surnames()
     words = [_Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+    if not any(w.key in given or w.key in family or "-" in w.key for w in words):
+        return []  # no word of the text is a name: nothing to look at (most cells)
     hits, used = [], set()
     for index, word in enumerate(words):
         if index in used:
