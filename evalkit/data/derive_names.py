@@ -30,7 +30,8 @@ word or two joined by a hyphen, capitalised like a name.
 name (``can``, ``my``; but not ``maria`` or ``robin``), a month or weekday, or that has only two
 letters, is marked ``word`` in the second column; one that is an English word only in lower case
 (``maria``, ``mark``, ``case``) is marked ``lower``. A few entries that are no one's name
-(:data:`NOT_NAMES`: ``Sweden``, ``Git``) are left out. The scan reports such a name only
+(:data:`NOT_NAMES`: ``Sweden``, ``Git``, and languages and nationalities such as ``English``)
+are left out. The scan reports such a name only
 next to another name or in a name-like context (see :mod:`evalkit.privacy`). The words come from
 the system word lists (``/usr/share/dict/swedish`` of Debian's wswedish, GPL-2+, in ISO 8859-1;
 ``/usr/share/dict/british-english`` of wbritish, SCOWL); only the mark is derived from them.
@@ -70,6 +71,12 @@ WORD_LISTS = ("/usr/share/dict/swedish", "/usr/share/dict/british-english")
 #: Entries of the dataset's name lists that are no one's name in Swedish or English text (countries,
 #: software, placeholders).
 NOT_NAMES = {"Sweden", "Sverige", "Git", "Null", "Unknown", "Facebook", "Kommun", "Region"}
+#: Languages and nationalities, capitalised in English prose ("An English word"); rare as surnames.
+NOT_NAMES |= {
+    "English", "French", "German", "Swedish", "Danish", "Dutch", "Irish", "Scottish", "Welsh", "British",
+    "American", "Finnish", "Norwegian", "Polish", "Turkish", "Arabic", "Persian", "Kurdish", "Somali",
+    "Spanish", "Italian", "Greek", "Russian", "European", "African", "Asian",
+}  # fmt: skip
 HEADER = """\
 # {what}, one per line: the name, then "word" when it is also an ordinary Swedish or English word,
 # or "lower" when it is an English word in lower case only ("maria", "case"). evalkit.privacy
