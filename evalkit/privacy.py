@@ -8,19 +8,21 @@ for Swedish personal identity numbers (*personnummer*, and *samordningsnummer*
 whose day is raised by 60; checked with python-stdnum), e-mail addresses (also
 written ``at``, ``[at]``, ``(at)`` or ``snabel-a``), Swedish phone numbers and
 personal names (:func:`name_hits`: given names and surnames carried in Sweden,
-``evalkit/data/given_names.txt`` and ``surnames.txt``, in pairs, as
-"Surname, Given", in any case, or alone in a name-like context). :func:`scan_rows` applies it to the free-text
-columns of a table and locates every hit by file, row and column.
+``evalkit/data/given_names.txt`` and ``surnames.txt``, in pairs, as "Surname,
+Given", in any case, or alone in a name-like context). :func:`scan_rows`
+applies it to the free-text columns of a table and locates every hit by file,
+row and column.
 ``evalkit run`` refuses a study with hits unless ``--allow-personal-data``;
 ``evalkit validate`` lists them. Hits are shown masked, never in full.
 
 **Small cells.** Case statistics are counts of people. For a municipality
 that is small (or of unknown size), a count below the threshold (default
 :data:`SMALL_CELL_THRESHOLD`, set per study with ``"evalkit:small_cell_threshold"``
-in ``datapackage.json``) is shown as ``< 3``: in findings
-(:func:`protect_findings`), tables (:func:`protect_table`) and figures
-(:func:`protect_series`); statistics computed from such a series are not
-shown. And an attribute that is public knowledge (the size band) is not
+in ``datapackage.json``) is withheld, and so is everything computed from its
+series: one rule, :func:`suppress_small_cells`, which the analyses apply to
+the tables they return, leaving a :class:`Suppressed` marker that presenters
+write as "färre än 3" / "fewer than 3" (figures: :func:`protect_series`;
+findings: :func:`protect_findings`). And an attribute that is public knowledge (the size band) is not
 printed next to a pseudonymous municipality when its value is shared by fewer
 than :data:`MIN_GROUP` municipalities, since it would tell who that is.
 """
