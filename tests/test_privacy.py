@@ -88,13 +88,16 @@ def test_shipped_studies_hold_no_personal_data(study):
     assert personal_data(inspect_study(study)) == []
 
 
-def test_first_names_list_is_shipped_with_its_licence():
+def test_name_lists_are_shipped_with_their_licence():
     names = privacy.first_names()
-    assert {"Anna", "Lars", "Maria", "Erik"} <= names and len(names) > 400
+    assert {"Anna", "Lars", "Maria", "Erik", "Mohammed", "Fatima", "Zeynep", "Elias", "Noah"} <= names
+    assert len(names) > 10000 and len(privacy.surnames()) > 10000
     data = paths.PACKAGE_DIR / "data"
-    header = (data / "swedish_first_names.txt").read_text(encoding="utf-8").split("\n")[:8]
-    assert any("GNU Free Documentation License" in line for line in header)
-    assert (data / "GFDL-1.3.txt").is_file()
+    for filename in ("given_names.txt", "surnames.txt"):
+        header = (data / filename).read_text(encoding="utf-8").split("\n")[:6]
+        assert any("names-dataset 3.3.1" in line and "Apache License" in line for line in header), header
+    assert "Apache License" in (data / "LICENSE-names-dataset.txt").read_text(encoding="utf-8")
+    assert (data / "derive_names.py").is_file()
 
 
 # --------------------------------------------------------------------------- validate and run
@@ -153,8 +156,10 @@ def test_findings_show_a_small_count_as_below_the_threshold(small_count_study):
     findings = findings_table(small_count_study).set_index("finding_id")
     row = findings.loc["cases.D.protected_housing_placements.2015"]
     assert pd.isna(row["numerator"])
-    assert row["statement_en"] == "In Municipality D, the number of placements in protected housing was < 3 in 2015."
-    assert row["statement_sv"].endswith(" var < 3 år 2015.")
+    assert row["statement_en"] == (
+        "In Municipality D, the number of placements in protected housing was fewer than 3 in 2015."
+    )
+    assert row["statement_sv"].endswith(" var färre än 3 år 2015.")
     assert "one" not in row["statement_en"] and " ett " not in row["statement_sv"]
     untouched = findings.loc["cases.D.protected_housing_placements.2016"]
     assert untouched["numerator"] == 10
@@ -163,14 +168,46 @@ def test_findings_show_a_small_count_as_below_the_threshold(small_count_study):
 def test_tables_show_small_counts_and_hide_statistics_built_on_them(small_count_study):
     from evalkit.analysis import case_statistics
 
-    series = privacy.protect_table(case_statistics.case_series(small_count_study), small_count_study)
+    series = case_statistics.case_series(small_count_study)
     value = series[(series["measure"] == "protected_housing_placements") & (series["year"] == 2015)]["value"]
-    assert value.tolist() == ["< 3"]
-    summary = privacy.protect_table(case_statistics.before_after_summary(small_count_study), small_count_study, "en")
+    assert value.tolist() == [privacy.Suppressed(privacy.SMALL_COUNT, 3)]
+    assert str(value.iloc[0]) == "< 3" and value.iloc[0].text("sv") == "färre än 3"
+    summary = case_statistics.before_after_summary(small_count_study)
     affected = summary[summary["measure"] == "protected_housing_placements"]
-    assert (affected["mean_before"] == "not shown (few cases)").all()
+    few = privacy.Suppressed(privacy.FEW_CASES, 3)
+    assert (affected["mean_before"] == few).all() and (affected["start_year_value"] == few).all()
+    assert affected["n_before"].tolist() == [1] and affected["start_year"].tolist() == [2016]
     others = summary[summary["measure"] == "family_violence_investigations"]
     assert pd.api.types.is_number(others["mean_before"].iloc[0])
+    assert privacy.protect_table(summary, small_count_study).equals(summary)  # applying the rule twice: no change
+
+
+def test_n39_the_start_year_value_is_withheld_in_every_table(tmp_path):
+    """N39: a protected count in the coordinator's start year was printed as ``start_year_value``."""
+    from evalkit.analysis import case_statistics
+    from evalkit.present.labels import measure_label
+    from evalkit.present.tables import display_frame
+
+    study = tmp_path / "vastmanland-2019"
+    shutil.copytree(paths.DEFAULT_STUDY_DIR, study)
+    path = study / "case_statistics.csv"
+    old = "D,2016,family_violence_investigations,13,"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, old.replace(",13,", ",2,")), encoding="utf-8")
+    study = load_study(study)
+    summary = case_statistics.before_after_summary(study).set_index("measure")
+    row = summary.loc["family_violence_investigations"]
+    assert privacy.is_suppressed(row["start_year_value"]) and privacy.is_suppressed(row["mean_before"])
+    trend = case_statistics.pre_existing_trend(study).set_index("measure").loc["family_violence_investigations"]
+    assert privacy.is_suppressed(trend["pre_trend"]) and privacy.is_suppressed(trend["increase_under_way"])
+    model = case_statistics.level_change_model(study)
+    assert model.loc[model["measure"] == "family_violence_investigations", "estimate"].map(privacy.is_suppressed).all()
+    for language, words, header in (
+        ("en", "not shown (few cases)", "Value in start year"),
+        ("sv", "ej redovisat (få fall)", "Värde startåret"),
+    ):
+        shown = display_frame(case_statistics.before_after_summary(study), study, language)
+        row = shown[shown.iloc[:, 1] == measure_label(study, "family_violence_investigations", language)].iloc[0]
+        assert row[header] == words, row.tolist()
 
 
 def test_a_larger_municipality_or_threshold_changes_what_is_protected(small_count_study):
@@ -190,7 +227,7 @@ def test_figure_leaves_the_point_out_and_marks_it(small_count_study):
 
     figure = case_series_figures(small_count_study, language="en")["D"]
     texts = [text.get_text() for text in figure.axes[0].texts]
-    assert "< 3" in texts
+    assert "fewer than 3" in texts
     drawn = [(x, y) for line in figure.axes[0].lines for x, y in zip(line.get_xdata(), line.get_ydata()) if x == 2015]
     assert (2015, 1) not in drawn
 
@@ -203,7 +240,8 @@ def test_the_only_large_municipality_is_not_singled_out():
     study = type(study)(**{**study.__dict__, "tables": {**study.tables, "municipalities": municipalities}})
     table = study.tables["municipalities"][["municipality_id", "size_band", "model"]]
     shown = privacy.protect_table(table, study, "en")
-    assert shown.loc[shown["municipality_id"] == "A", "size_band"].item() == (
+    withheld = shown.loc[shown["municipality_id"] == "A", "size_band"].item()
+    assert withheld == privacy.Suppressed(privacy.IDENTIFYING) and str(withheld) == (
         "not shown (would identify the municipality)"
     )
     others = shown["municipality_id"] != "A"

@@ -14,6 +14,12 @@ coordinator arrived. This module makes that reasoning computable:
 * :func:`level_change_model` fits, at most, a small exploratory level-change
   regression with honest uncertainty. With a handful of yearly counts it
   cannot establish an effect; it is labelled exploratory everywhere.
+
+Every table these functions return has passed the small-cell rule
+(:func:`evalkit.privacy.suppress_small_cells`): a count below the threshold
+for a small municipality, and every statistic of its series, is a
+:class:`evalkit.privacy.Suppressed` marker, so no consumer can print it.
+The computations themselves use the counts.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from evalkit.analysis.populations import coordinator_links, findings_frame, row_is_reconstructed
+from evalkit.privacy import suppress_small_cells
 
 CHAPTER = "comparison"  # case statistics are part of the comparison chapter (notebook 03)
 PERIODS = ("before", "start_year", "after")
@@ -64,10 +71,16 @@ def case_series(study) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``municipality_id, measure, year, value (Float64, NA if not
-        available), start_date, start_year, period, basis, source``; ``period`` is
+        available; a protected count is a ``Suppressed`` marker), start_date,
+        start_year, period, basis, source``; ``period`` is
         ``before``, ``start_year`` or ``after``, or ``no_coordinator`` /
         ``start_unknown``. Sorted by municipality, measure, year.
     """
+    return suppress_small_cells(_counted_series(study), study)
+
+
+def _counted_series(study) -> pd.DataFrame:
+    """:func:`case_series` with every count, for the computations of this module (never shown as such)."""
     stats = study.tables["case_statistics"]
     starts = coordinator_start(study).set_index("municipality_id")
     rows = []
@@ -116,7 +129,7 @@ def case_series(study) -> pd.DataFrame:
 
 
 def _series_groups(study):
-    series = case_series(study)
+    series = _counted_series(study)
     series = series[series["period"].isin(PERIODS) & series["value"].notna()]
     return series.groupby(["municipality_id", "measure"], sort=True)
 
@@ -174,7 +187,7 @@ def before_after_summary(study) -> pd.DataFrame:
         "start_year_excluded",
         "note",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return suppress_small_cells(pd.DataFrame(rows, columns=columns), study)
 
 
 def _slope(years: np.ndarray, values: np.ndarray) -> tuple[float, float]:
@@ -291,10 +304,10 @@ def pre_existing_trend(study, level: float = PRE_TREND_LEVEL) -> pd.DataFrame:
         "level_change_ci_low",
         "level_change_ci_high",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype(
+    frame = pd.DataFrame(rows, columns=columns).astype(
         {"first_pre_year": "Int64", "last_pre_year": "Int64", "increase_under_way": "boolean", "note": "string"}
     )
+    return suppress_small_cells(frame, study)
 
 
 # Student t distribution (scipy) -------------------------------------------------------------
@@ -408,7 +421,9 @@ def level_change_model(
     frame.attrs["note"] = (
         "Exploratory level-change regression on a few yearly counts; not evidence of a coordinator effect."
     )
-    return frame
+    protected = suppress_small_cells(frame, study)
+    protected.attrs.update(frame.attrs)
+    return protected
 
 
 def case_findings(study) -> pd.DataFrame:

@@ -94,7 +94,40 @@ def claims_table(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:
     for column in ("claim_id", "finding_id", "claim_en", "unit", "expected", "recomputed", "recomputed_unit"):
         frame[column] = frame[column].astype("string")
     frame["agrees"] = frame["agrees"].astype(bool)
-    return frame
+    return _withhold_small_counts(frame, study)
+
+
+def _withhold_small_counts(frame: pd.DataFrame, study) -> pd.DataFrame:
+    """Claims on a case count the small-cell rule protects: both counts read "< 3", in the claim's text too.
+
+    Whether the claim agrees is still decided on the counts (see
+    :func:`evalkit.analysis.findings.compare_with_published_claims`).
+    """
+    import re
+
+    from evalkit.privacy import SMALL_COUNT, Suppressed, protected_cells, protected_finding, small_cell_threshold
+
+    if frame.empty or "case_statistics" not in study.tables:
+        return frame
+    threshold = small_cell_threshold(study)
+    cells = protected_cells(study, threshold)
+    hit = [protected_finding(fid, cells) is not None for fid in frame["finding_id"]]
+    if not any(hit):
+        return frame
+    out = frame.copy()
+    shown = str(Suppressed(SMALL_COUNT, threshold))
+    for index in out.index[hit]:
+        for value in {out.at[index, "expected_numerator"], out.at[index, "recomputed_numerator"]}:
+            if not pd.isna(value) and not pd.isna(out.at[index, "claim_en"]):
+                number = _number(value)
+                out.at[index, "claim_en"] = re.sub(
+                    rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", shown, out.at[index, "claim_en"]
+                )
+        for column in ("expected", "recomputed"):
+            out.at[index, column] = shown
+        for column in ("expected_numerator", "recomputed_numerator"):
+            out.at[index, column] = pd.NA
+    return out
 
 
 def disagreeing(table: pd.DataFrame) -> pd.DataFrame:

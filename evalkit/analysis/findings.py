@@ -375,6 +375,21 @@ def stated_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
     return out
 
 
+def _withheld_counts(study) -> dict:
+    """``finding_id -> count`` of the case counts the small-cell rule withholds from the findings."""
+    from evalkit.privacy import protected_cells
+
+    if "case_statistics" not in study.tables:
+        return {}
+    cells = protected_cells(study)
+    stats = study.tables["case_statistics"]
+    return {
+        f"cases.{m}.{measure}.{int(year)}": float(value)
+        for m, measure, year, value in zip(stats["municipality_id"], stats["measure"], stats["year"], stats["value"])
+        if not pd.isna(value) and (str(m), str(measure), int(year)) in cells
+    }
+
+
 def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check the computed findings against the report's counted claims.
 
@@ -412,11 +427,13 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
     if findings is None:
         findings = findings_table(study)
     computed = findings.set_index("finding_id")
+    withheld = _withheld_counts(study)
     rows = []
     for _, claim in claims.sort_values("claim_id").iterrows():
         fid = claim["finding_id"]
         found = fid in computed.index
         num = computed.at[fid, "numerator"] if found else pd.NA
+        num = withheld.get(fid, num)  # a count the findings withhold is still compared (and withheld in claims)
         den = computed.at[fid, "denominator"] if found else pd.NA
         unit = computed.at[fid, "unit"] if found else pd.NA
         same_den = (pd.isna(den) and pd.isna(claim["denominator"])) or (

@@ -39,19 +39,30 @@ def display_claims(table: pd.DataFrame, study, language: str) -> pd.DataFrame:
     The finding each claim is checked against is not shown: its id is internal, and the claim
     and the two counts say what is compared. A claim the study produces no finding for reads "–".
     """
+    from evalkit.privacy import SMALL_COUNT, Suppressed, small_cell_threshold
+
     index = 0 if language == "sv" else 1
     yes, no = ("ja", "nej") if language == "sv" else ("yes", "no")
+    withheld = Suppressed(SMALL_COUNT, small_cell_threshold(study))
+
+    def count(numerator, denominator, written) -> str:
+        # a count the small-cell rule withholds is written "< 3" in the table (evalkit.analysis.claims)
+        return (
+            withheld.text(language) if str(written) == str(withheld) else _count_text(numerator, denominator, language)
+        )
+
     out = pd.DataFrame(
         {
             "claim_id": table["claim_id"].astype(str).to_list(),
             "claim_en": ["" if pd.isna(c) else str(c) for c in table["claim_en"]],
             "unit": [vocabulary_label(study, "unit", u, language) if not pd.isna(u) else "" for u in table["unit"]],
             "expected": [
-                _count_text(n, d, language) for n, d in zip(table["expected_numerator"], table["expected_denominator"])
+                count(n, d, w)
+                for n, d, w in zip(table["expected_numerator"], table["expected_denominator"], table["expected"])
             ],
             "recomputed": [
-                _count_text(n, d, language)
-                for n, d in zip(table["recomputed_numerator"], table["recomputed_denominator"])
+                count(n, d, w)
+                for n, d, w in zip(table["recomputed_numerator"], table["recomputed_denominator"], table["recomputed"])
             ],
             "agrees": [yes if agrees else no for agrees in table["agrees"]],
         },

@@ -130,6 +130,10 @@ def case_series_figure(
     measures : list of str, optional
         Measures to draw (default: all of that municipality's, sorted).
     """
+    if "protected" not in series.columns:  # safety: a series straight from the analysis holds markers, not counts
+        from evalkit.privacy import protect_series
+
+        series = protect_series(series, study)
     own = series[(series["municipality_id"] == municipality_id) & series["value"].notna()].copy()
     if measures is not None:
         own = own[own["measure"].isin(measures)]
@@ -174,7 +178,7 @@ def case_series_figure(
             FuncFormatter(lambda value, _: format_number(value, language, decimals_needed([value])))
         )
         ax.legend(title="", frameon=False)
-    _annotate_protected(ax, series, municipality_id, study)
+    _annotate_protected(ax, series, municipality_id, study, language)
     ax.set_xlabel(_t("year", language))
     ax.set_ylabel(_t("count", language))
     ax.set_title(municipality_label(municipality_id, language, study, reveal_names))
@@ -182,16 +186,16 @@ def case_series_figure(
     return figure
 
 
-def _annotate_protected(ax, series: pd.DataFrame, municipality_id: str, study) -> None:
-    """Mark counts withheld by :func:`evalkit.privacy.protect_series` with "< 3" at their year (safety)."""
+def _annotate_protected(ax, series: pd.DataFrame, municipality_id: str, study, language: str = "en") -> None:
+    """Mark counts withheld by :func:`evalkit.privacy.protect_series` with "färre än 3" at their year (safety)."""
     if "protected" not in series.columns:
         return
-    from evalkit.privacy import below, small_cell_threshold
+    from evalkit.privacy import SMALL_COUNT, Suppressed, small_cell_threshold
 
     rows = series[(series["municipality_id"] == municipality_id) & series["protected"].astype(bool)]
     for year in sorted({int(y) for y in rows["year"]}):
         ax.annotate(
-            below(small_cell_threshold(study)),
+            Suppressed(SMALL_COUNT, small_cell_threshold(study)).text(language),
             xy=(year, 0),
             xycoords=("data", "axes fraction"),
             xytext=(0, 4),

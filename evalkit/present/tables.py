@@ -6,7 +6,9 @@ reader: municipality ids become *Kommun A* / *Municipality A*, codes become
 codebook labels, QCA expressions are written with condition labels, numbers
 are written by :mod:`evalkit.present.numbers` (decimal comma in Swedish), a
 missing value reads *okänt* / *unknown* (or "–" for a statistic that cannot
-be computed), and column headers are translated. :func:`table_html` renders
+be computed), a value the small-cell rule withholds reads *färre än 3* /
+*fewer than 3* (or *ej redovisat (få fall)*), and column headers are
+translated. :func:`table_html` renders
 the result as an HTML ``<table>`` with a ``<caption>``; :func:`table_text` as
 plain text. Nothing is written to disk.
 """
@@ -29,6 +31,15 @@ from evalkit.present.labels import (
 )
 from evalkit.present.language import LANGUAGES, decapitalise
 from evalkit.present.numbers import DASH, decimals_needed, format_number, format_percent, is_number
+from evalkit.privacy import (
+    SMALL_COUNT,
+    Suppressed,
+    is_suppressed,
+    protected_cells,
+    protected_finding,
+    small_cell_threshold,
+    suppress_small_cells,
+)
 
 #: Column headers: column -> (Swedish, English).
 COLUMN_LABELS = {
@@ -441,7 +452,9 @@ def _column_texts(study, column: str, values: pd.Series, language: str, reveal_n
             _missing_text(column, language) if _is_missing(v) else _yes_no(bool(v), language) for v in values
         ], False
     numbers = [v for v in values if is_number(v)]
-    numeric = bool(numbers) and all(is_number(v) or _is_missing(v) or isinstance(v, str) for v in values)
+    numeric = bool(numbers) and all(
+        is_number(v) or _is_missing(v) or isinstance(v, str) or is_suppressed(v) for v in values
+    )
     if column in SHARE_COLUMNS:
         decimals = decimals_needed([float(v) * 100 for v in numbers], most=1)
     elif pd.api.types.is_integer_dtype(dtype) or column in YEAR_COLUMNS:
@@ -452,7 +465,9 @@ def _column_texts(study, column: str, values: pd.Series, language: str, reveal_n
         decimals = 2
     texts = []
     for value in values:
-        if _is_missing(value):
+        if is_suppressed(value):  # safety: a small count or what is computed from it (evalkit.privacy)
+            texts.append(value.text(language))
+        elif _is_missing(value):
             texts.append(_missing_text(column, language))
         elif is_number(value) and column not in CODE_COLUMNS:
             if column in SHARE_COLUMNS:
@@ -501,7 +516,8 @@ def display_frame(
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    out = frame.copy()
+    out = suppress_small_cells(frame, study) if study is not None else frame  # safety net for raw counts
+    out = out.copy()
     out = out.reset_index() if out.index.name is not None else out.reset_index(drop=True)
     other = "_en" if language == "sv" else "_sv"
     out = out[[c for c in out.columns if not str(c).endswith(other)]]
@@ -557,12 +573,16 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en", chapte
         raise ValueError(f"language must be one of {LANGUAGES}")
     frame = findings if chapter is None else findings[findings["chapter"] == chapter]
     unknown_word = UNKNOWN[0 if language == "sv" else 1]
+    threshold = small_cell_threshold(study)
+    protected = protected_cells(study, threshold) if "case_statistics" in study.tables else set()
 
     def number(value) -> str:
         return format_number(value, language, decimals_needed([value]))
 
-    def count(num, den, unknown) -> str:
+    def count(num, den, unknown, finding_id) -> str:
         has_unknown = not _is_missing(unknown) and int(unknown) > 0
+        if protected_finding(finding_id, protected) is not None:
+            return Suppressed(SMALL_COUNT, threshold).text(language)
         if _is_missing(num):
             return f"({unknown_word})" if has_unknown else ""
         text = number(num) if _is_missing(den) else f"{number(num)}/{number(den)}"
@@ -585,7 +605,10 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en", chapte
     out = pd.DataFrame(
         {
             "statement": [str(s) for s in frame["statement_" + language]],
-            "count": [count(n, d, u) for n, d, u in zip(frame["numerator"], frame["denominator"], unknowns)],
+            "count": [
+                count(n, d, u, f)
+                for n, d, u, f in zip(frame["numerator"], frame["denominator"], unknowns, frame["finding_id"])
+            ],
             "basis": [basis(b, a) for b, a in zip(frame["basis"], allocations)],
             "source": ["\n".join(_source_lines(s)) for s in frame["source"]],
             "finding_id": frame["finding_id"].astype(str).to_list(),
