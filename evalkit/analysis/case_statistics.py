@@ -237,7 +237,7 @@ def pre_existing_trend(study, level: float = PRE_TREND_LEVEL) -> pd.DataFrame:
         level_change_ci_low, level_change_ci_high``. ``pre_trend`` and ``note`` are codes of the
         ``pre_trend`` and ``case_note`` vocabularies.
     """
-    models = level_change_model(study, level=level)
+    models = _level_change_estimates(study, level=level)  # suppressed with the rest of this table below
     shifts = models[models["term"] == "level_change"].set_index(["municipality_id", "measure"])
     rows = []
     for (mid, measure), group in _series_groups(study):
@@ -326,6 +326,21 @@ def t_quantile(p: float, df: float) -> float:
 
 
 def level_change_model(
+    study, municipality_id: str | None = None, measure: str | None = None, level: float = 0.95
+) -> pd.DataFrame:
+    """Exploratory segmented regression, with the study's small cells withheld.
+
+    See :func:`_level_change_estimates` for the model; estimates of a series
+    holding a count below the study's threshold are withheld
+    (:func:`evalkit.privacy.suppress_small_cells`).
+    """
+    frame = _level_change_estimates(study, municipality_id, measure, level)
+    protected = suppress_small_cells(frame, study)
+    protected.attrs.update(frame.attrs)
+    return protected
+
+
+def _level_change_estimates(
     study, municipality_id: str | None = None, measure: str | None = None, level: float = 0.95
 ) -> pd.DataFrame:
     """Exploratory segmented regression ``y = a + b*(year - start) + c*after``.
@@ -421,9 +436,7 @@ def level_change_model(
     frame.attrs["note"] = (
         "Exploratory level-change regression on a few yearly counts; not evidence of a coordinator effect."
     )
-    protected = suppress_small_cells(frame, study)
-    protected.attrs.update(frame.attrs)
-    return protected
+    return frame
 
 
 def case_findings(study) -> pd.DataFrame:
