@@ -195,10 +195,27 @@ def own_patterns(own: Facts) -> list[tuple[str, re.Pattern]]:
     return patterns
 
 
+#: Headers of table columns that hold labels evalkit makes, not study facts: a QCA model is labelled
+#: as R QCA prints it ("C1", "C1P1"), which reads like a coordinator id of another study.
+LABEL_COLUMNS = {"Modell", "Model"}
+
+
+def _drop_label_columns(soup) -> None:
+    for table in soup("table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        drop = [i for i, header in enumerate(headers) if header in LABEL_COLUMNS]
+        for row in table("tr"):
+            cells = row.find_all(["th", "td"], recursive=False)
+            for i in drop:
+                if i < len(cells):
+                    cells[i].decompose()
+
+
 def report_text(path: Path) -> str:
     soup = bs4.BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     for element in soup(["style", "script"]):
         element.decompose()
+    _drop_label_columns(soup)
     return re.sub(r"\s+", " ", soup.get_text(" "))
 
 
