@@ -372,6 +372,62 @@ def stated_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
         ):
             out.at[index, "basis"] = "stated"
             out.at[index, "allocation"] = "reconstructed"
+    return forced_counts(out, study)
+
+
+#: Findings that split one population in two: each unit's full-time and part-time posts. When
+#: one of a pair is stated, has no unknowns and the two add up to the population, so is the other.
+COMPLEMENTS = tuple((f"org.full_time.{unit}", f"org.part_time.{unit}") for unit in ("coordinators", "municipalities"))
+
+
+def forced_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
+    """Label a count the stated counts force as stated, its allocation as reconstructed.
+
+    A count computed from reconstructed values may still be fixed by what the source states:
+    six of eight function well when the report says two of eight function poorly; one of six
+    posts is operational when the report names the one post combined with casework and says the
+    others handle no cases. Such a count is ``stated`` (with ``allocation = reconstructed``: which
+    municipalities it falls on is the reconstruction). Two rules decide, neither of which uses the
+    study's readings:
+
+    * the count takes one value under the published counts with basis ``stated`` and the
+      constraints whose ``standing`` is ``stated`` (:func:`count_range_under_stated`);
+    * the count's complement (:data:`COMPLEMENTS`) is stated and the two, without unknowns,
+      add up to the population.
+    """
+    if findings.empty or "unknown" not in findings:
+        return findings
+    from evalkit.analysis.allocations import ConstraintError, build_model, count_range_under_stated
+
+    out = findings.copy()
+    candidates = out.index[(out["basis"] == "reconstructed") & out["numerator"].notna()]
+    model = None
+    for index in candidates:
+        finding_id = str(out.at[index, "finding_id"])
+        try:
+            if model is None:
+                model = build_model(study)
+            span = count_range_under_stated(study, finding_id, model)
+        except ConstraintError:
+            return findings
+        if span is not None and span[0] == span[1] == int(out.at[index, "numerator"]):
+            out.at[index, "basis"] = "stated"
+            out.at[index, "allocation"] = "reconstructed"
+    by_id = {str(fid): i for i, fid in zip(out.index, out["finding_id"])}
+    for pair in COMPLEMENTS:
+        if not all(fid in by_id for fid in pair):
+            continue
+        rows = [out.loc[by_id[fid]] for fid in pair]
+        if any(pd.isna(r["numerator"]) or pd.isna(r["denominator"]) for r in rows):
+            continue
+        if any(not pd.isna(r["unknown"]) and int(r["unknown"]) for r in rows):
+            continue
+        if int(rows[0]["numerator"]) + int(rows[1]["numerator"]) != int(rows[0]["denominator"]):
+            continue
+        for own, other in ((0, 1), (1, 0)):
+            if rows[own]["basis"] == "reconstructed" and rows[other]["basis"] == "stated":
+                out.at[by_id[pair[own]], "basis"] = "stated"
+                out.at[by_id[pair[own]], "allocation"] = "reconstructed"
     return out
 
 
