@@ -122,3 +122,22 @@ def test_an_unknown_standing_names_file_row_and_column(tmp_path):
     study = _study_with_constraints(tmp_path, misspelt)
     with pytest.raises(ConstraintError, match=r"constraints.csv, row 3, column standing: 'statd'"):
         read_constraints(study)
+
+
+def test_a_forced_count_cites_the_passages_that_fix_it_not_every_row(default):
+    claims = load_study(paths.DEFAULT_STUDY_DIR).tables["published_claims"].set_index("finding_id")
+    well = default.loc["org.functioning.well", "source"].split("; ")
+    # two of eight function poorly (the claim) and D's post works well (K16)
+    assert claims.loc["org.functioning.poorly", "source"] in well
+    assert "Kap. 3, Det fungerar inte att kombinera samordnartjänsten med handläggning" in well
+    assert len(well) == 2
+    # part time per municipality: the passage of the same statement per coordinator (four part-time posts)
+    assert default.loc["org.part_time.municipalities", "source"] == claims.loc["org.part_time.coordinators", "source"]
+
+
+def test_a_statement_counted_in_two_units_cites_the_claim_of_either(default):
+    claims = load_study(paths.DEFAULT_STUDY_DIR).tables["published_claims"].set_index("finding_id")
+    assert (
+        default.loc["org.combined_with.casework.coordinators", "source"]
+        == claims.loc["org.combined_with.casework.municipalities", "source"]
+    )

@@ -648,6 +648,28 @@ def count_range_under_stated(study, finding_id: str, model: AllocationModel | No
     return ends[0], ends[1]
 
 
+def stated_sources(study, finding_id: str, model: AllocationModel | None = None) -> list[str]:
+    """The report sections of the stated counts and stated rules on the cells a finding counts.
+
+    These are the passages that fix a count the report does not state itself (six of eight
+    function well: the two of eight that function poorly, and D's post); only counts and
+    single-cell rules that name nothing but the counted cells are taken.
+    """
+    counted = count_finding_cells(study, finding_id)
+    if counted is None:
+        return []
+    cells = set(counted[0])
+    model = model if model is not None else build_model(study)
+    out: list[str] = []
+    for k in model.constraints:
+        if k.standing != "stated" or k.kind not in ("count", "atom") or not set(k.cells_used) <= cells:
+            continue
+        for part in str(k.source).split("; "):
+            if part.strip() and part.strip() not in out:
+                out.append(part.strip())
+    return out
+
+
 # The model ----------------------------------------------------------------------------------
 
 

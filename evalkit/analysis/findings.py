@@ -301,6 +301,10 @@ def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame
     return protect_findings(sort_findings(claimed_sources(stated_counts(table, study), study)), study)
 
 
+#: Unit suffixes of one statement counted two ways (per coordinator and per municipality).
+UNIT_SIBLINGS = (("coordinators", "municipalities"), ("municipalities", "coordinators"))
+
+
 def claimed_sources(findings: pd.DataFrame, study) -> pd.DataFrame:
     """A finding a published claim checks cites the section(s) that state it, not every row behind it.
 
@@ -327,6 +331,14 @@ def claimed_sources(findings: pd.DataFrame, study) -> pd.DataFrame:
                 sources.setdefault(str(finding_id), [])
                 if part.strip() and part.strip() not in sources[str(finding_id)]:
                     sources[str(finding_id)].append(part.strip())
+    # The same statement counted in the other unit (``org.combined_with.casework.coordinators`` of
+    # ``….municipalities``) comes from the same passage.
+    for finding_id in list(sources):
+        for unit, other in UNIT_SIBLINGS:
+            if finding_id.endswith("." + unit):
+                sibling = finding_id[: -len(unit)] + other
+                if sibling in set(findings["finding_id"]):
+                    sources.setdefault(sibling, sources[finding_id])
     out = findings.copy()
     own = out["finding_id"].map(lambda f: "; ".join(sources[f]) if f in sources else pd.NA)
     out["source"] = own.where(own.notna(), out["source"]).astype("string")
@@ -394,10 +406,21 @@ def forced_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
       constraints whose ``standing`` is ``stated`` (:func:`count_range_under_stated`);
     * the count's complement (:data:`COMPLEMENTS`) is stated and the two, without unknowns,
       add up to the population.
+
+    In a published evaluation such a count cites the passages that fix it (the stated counts and
+    rules on its cells, or its complement's claim) instead of every row it is counted from.
     """
     if findings.empty or "unknown" not in findings:
         return findings
-    from evalkit.analysis.allocations import ConstraintError, build_model, count_range_under_stated
+    from evalkit.analysis.allocations import ConstraintError, build_model, count_range_under_stated, stated_sources
+    from evalkit.study.kind import is_published_evaluation
+
+    claims = study.tables.get("published_claims")
+    claimed = {}
+    if claims is not None and not claims.empty:
+        for finding_id, source in zip(claims["finding_id"], claims["source"]):
+            if isinstance(source, str) and source.strip() and str(finding_id) not in claimed:
+                claimed[str(finding_id)] = source.strip()
 
     out = findings.copy()
     candidates = out.index[(out["basis"] == "reconstructed") & out["numerator"].notna()]
@@ -413,6 +436,11 @@ def forced_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
         if span is not None and span[0] == span[1] == int(out.at[index, "numerator"]):
             out.at[index, "basis"] = "stated"
             out.at[index, "allocation"] = "reconstructed"
+            if is_published_evaluation(study):
+                # its source: the passages that fix it, not every row it is counted from
+                sources = stated_sources(study, finding_id, model)
+                if sources:
+                    out.at[index, "source"] = "; ".join(sources)
     by_id = {str(fid): i for i, fid in zip(out.index, out["finding_id"])}
     for pair in COMPLEMENTS:
         if not all(fid in by_id for fid in pair):
@@ -428,6 +456,8 @@ def forced_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
             if rows[own]["basis"] == "reconstructed" and rows[other]["basis"] == "stated":
                 out.at[by_id[pair[own]], "basis"] = "stated"
                 out.at[by_id[pair[own]], "allocation"] = "reconstructed"
+                if is_published_evaluation(study) and pair[other] in claimed:
+                    out.at[by_id[pair[own]], "source"] = claimed[pair[other]]
     return out
 
 
