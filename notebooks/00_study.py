@@ -99,27 +99,36 @@ with chapter.part("interviews"):
 # ## Enkäten och dokumenten
 #
 # Varje samordnare får en kort enkät om kommunerna hen arbetar i, tjänstens storlek, hur tiden
-# fördelas, placeringen i organisationen och vad hen har uppnått. Dokumenten är sådant som
-# samordnarna och kommunerna lämnar in: handlingsplaner, rutiner, handböcker,
-# kompetensutvecklingsplaner, uppföljningar och liknande.
+# fördelas, placeringen i organisationen och vad hen har uppnått. Dokumenten är de handlingar
+# studien bygger på: handlingsplaner, rutiner, handböcker, kompetensutvecklingsplaner, uppföljningar
+# och liknande. När studien gör om en publicerad utvärdering finns inga enskilda enkätsvar: tabellen
+# visar då vad rapporten uppger om varje tjänst, och dokumenten är de som rapporten nämner, inte
+# sådana som någon har lämnat in till studien.
 
 # %% [markdown] tags=["lang-en"]
 # ## The survey and the documents
 #
 # Every coordinator gets a short survey about the municipalities served, the size of the post,
 # how the time is split, the placement in the organisation and what has been achieved. The
-# documents are what coordinators and municipalities hand in: action plans, routines, handbooks,
-# competence development plans, follow-ups and the like.
+# documents are the papers the study draws on: action plans, routines, handbooks, competence
+# development plans, follow-ups and the like. When the study re-runs a published evaluation, no
+# single survey answer is available: the table then shows what the report gives for each post, and
+# the documents are those the report mentions, not papers anyone handed in to the study.
 
 # %%
 with chapter.part("survey"):
     chapter.say(narrative.survey_summary)
     chapter.commentary("survey")
     chapter.codebook_table("survey_questions", ["text"])
-    chapter.table(study_overview.survey_coverage(chapter.study), "survey_coverage")
+    chapter.table(
+        study_overview.survey_coverage(chapter.study), study_overview.caption_key(chapter.study, "survey_coverage")
+    )
 with chapter.part("documents"):
     chapter.say(narrative.documents_summary)
-    chapter.table(study_overview.documents_by_type(chapter.study), "documents_by_type")
+    chapter.table(
+        study_overview.documents_by_type(chapter.study),
+        study_overview.caption_key(chapter.study, "documents_by_type"),
+    )
 
 # %% [markdown] tags=["lang-sv"]
 # ## Hur varje uppgift är belagd

@@ -17,8 +17,10 @@
 # områden?
 #
 # **Metoden:** Utvärderingen mäter inte samordnarnas effekt direkt – det finns inga mått på det.
-# Den ser i stället på indirekta effekter, ordnade efter de sex kvalitetsområden som Socialstyrelsen
-# använder i öppna jämförelser av socialtjänsten. Varje område har indikatorer (t.ex. "rutinfrågor
+# Den ser i stället på indirekta effekter, ordnade efter sex kvalitetsområden som Socialstyrelsen och
+# SKL har arbetat fram utifrån socialtjänstlagens kvalitetsbegrepp. Två av dem, självbestämmande och
+# integritet samt effektivitet, ingår inte i Socialstyrelsens öppna jämförelser om våld i nära
+# relationer. Varje område har indikatorer (t.ex. "rutinfrågor
 # om våld införda"), och varje indikator bedöms för en bestämd population: kommuner med samordnare,
 # samordnare, eller intervjuade externa parter. Populationen är nämnaren. Ett värde är *ja*,
 # *delvis*, *nej* eller *okänt*, och bygger på vad chefer, medarbetare och samordnare säger i
@@ -37,8 +39,11 @@
 # violence, and if so in which areas?
 #
 # **The method:** The evaluation does not measure the coordinators' effect directly – no measures
-# of it exist. It looks at indirect effects instead, ordered by the six quality areas the
-# National Board of Health and Welfare uses in its open comparisons of social services. Each area
+# of it exist. It looks at indirect effects instead, ordered by six quality areas that the
+# National Board of Health and Welfare worked out with the Swedish Association of Local Authorities
+# and Regions from the quality concepts of the Social Services Act. Two of them, self-determination
+# and integrity, and efficiency, are not part of the Board's open comparisons of work against
+# violence in close relationships. Each area
 # has indicators (e.g. "routine questions about violence introduced"), and each indicator is
 # assessed over a fixed population: municipalities with a coordinator, coordinators, or
 # interviewed external partners. The population is the denominator. A value is *yes*, *partly*,

@@ -9,13 +9,27 @@ from evalkit.analysis import organisation as org
 def test_posts_by_coordinator():
     posts = org.posts_by_coordinator(tiny_study()).set_index("coordinator_id")
     assert list(posts.index) == ["C1", "C2"]
-    assert posts.loc["C1", "share_of_post_pct"] == 100 and posts.loc["C1", "share_source"] == "survey_q2"
+    # A published evaluation prints no coordinator's answer: the tiny study's Q2 is the report's figure.
+    assert posts.loc["C1", "share_of_post_pct"] == 100 and posts.loc["C1", "share_source"] == "report"
     assert bool(posts.loc["C1", "full_time"])
     # C2 has no Q2 answer: 25 + 25 from the links, part time.
     assert posts.loc["C2", "share_of_post_pct"] == 50 and posts.loc["C2", "share_source"] == "link_sum"
     assert not bool(posts.loc["C2", "full_time"])
     assert posts.loc["C2", "municipalities"] == "B|C" and posts.loc["C2", "n_municipalities"] == 2
     assert bool(posts.loc["C2", "serves_several"]) and not bool(posts.loc["C1", "serves_several"])
+
+
+def test_share_source_says_survey_only_in_fieldwork_and_reconstructed_where_it_is():
+    fieldwork = org.posts_by_coordinator(tiny_study(descriptor={"evalkit:kind": "fieldwork"}))
+    assert fieldwork.set_index("coordinator_id").loc["C1", "share_source"] == "survey_q2"
+    from evalkit import paths
+    from evalkit.study import load_study
+
+    posts = org.posts_by_coordinator(load_study(paths.DEFAULT_STUDY_DIR)).set_index("coordinator_id")
+    assert "survey_q2" not in set(posts["share_source"])
+    for cid in posts.index:
+        reconstructed = posts.loc[cid, "share_of_post_pct_basis"] == "reconstructed"
+        assert posts.loc[cid, "share_source"] == ("reconstructed" if reconstructed else "report"), cid
 
 
 def test_posts_by_municipality():
@@ -149,7 +163,7 @@ def test_unknown_values_are_not_counted_as_no():
     rows = org.organisation_findings(tiny_study(tables)).set_index("finding_id")
     assert rows.loc["org.part_time.coordinators", ["numerator", "unknown"]].tolist() == [0, 1]
     assert rows.loc["org.part_time.coordinators", "statement_en"] == (
-        "Zero of two coordinators work part time as coordinator; not known for one."
+        "None of the two coordinators work part time as coordinator; not known for one."
     )
     assert rows.loc["org.part_time.municipalities", ["numerator", "unknown"]].tolist() == [0, 2]
     assert rows.loc["org.combined_with.casework.coordinators", "unknown"] == 1

@@ -69,3 +69,75 @@ def test_basis_is_the_weakest_input():
     assert rows.loc["org.role.mixed", "basis"] == "judgement"
     assert rows.loc["org.coordinators_total", "basis"] == "judgement"
     assert pd.isna(rows.loc["org.role.mixed", "allocation"])
+
+
+FORCED = (
+    "org.full_time.coordinators",  # four of six are part-time (stated)
+    "org.part_time.municipalities",  # two of eight have a full-time post (stated)
+    "org.functioning.well",  # two of eight function poorly (stated)
+    "org.role.operational",  # C5 is the casework post; the others handle no cases (K02, stated)
+    "org.role.mixed",  # six less two strategic (stated) less the operational one
+)
+
+
+def test_a_count_the_stated_counts_force_is_stated_with_its_allocation_marked(default):
+    for finding_id in FORCED:
+        assert default.loc[finding_id, ["basis", "allocation"]].tolist() == ["stated", "reconstructed"], finding_id
+
+
+def test_a_count_only_the_studys_readings_force_stays_reconstructed(default):
+    # Eight of ten hold in every allocation only because K37/K38 (readings) forbid 'no'.
+    for finding_id in ("qa.single_contact_point", "qa.specialist_knowledge_available"):
+        assert default.loc[finding_id, "basis"] == "reconstructed", finding_id
+
+
+def _study_with_constraints(tmp_path, edit):
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(paths.DEFAULT_STUDY_DIR, folder)
+    path = folder / "constraints.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame)
+    frame.to_csv(path, index=False)
+    return load_study(folder, use_cache=False)
+
+
+def test_a_rule_read_rather_than_stated_forces_nothing(tmp_path):
+    def as_reading(frame):
+        frame.loc[frame["constraint_id"] == "K02", "standing"] = "reading"
+
+    rows = findings_table(_study_with_constraints(tmp_path, as_reading)).set_index("finding_id")
+    assert rows.loc["org.role.operational", "basis"] == "reconstructed"
+    assert rows.loc["org.role.mixed", "basis"] == "reconstructed"
+    assert rows.loc["org.functioning.well", "basis"] == "stated"  # forced by R-claims and K16, not K02
+
+
+def test_an_unknown_standing_names_file_row_and_column(tmp_path):
+    from evalkit.analysis.allocations import ConstraintError, read_constraints
+
+    def misspelt(frame):
+        frame.loc[frame["constraint_id"] == "K02", "standing"] = "statd"
+
+    study = _study_with_constraints(tmp_path, misspelt)
+    with pytest.raises(ConstraintError, match=r"constraints.csv, row 3, column standing: 'statd'"):
+        read_constraints(study)
+
+
+def test_a_forced_count_cites_the_passages_that_fix_it_not_every_row(default):
+    claims = load_study(paths.DEFAULT_STUDY_DIR).tables["published_claims"].set_index("finding_id")
+    well = default.loc["org.functioning.well", "source"].split("; ")
+    # two of eight function poorly (the claim) and D's post works well (K16)
+    assert claims.loc["org.functioning.poorly", "source"] in well
+    assert "Kap. 3, Det fungerar inte att kombinera samordnartjänsten med handläggning" in well
+    assert len(well) == 2
+    # part time per municipality: the passage of the same statement per coordinator (four part-time posts)
+    assert default.loc["org.part_time.municipalities", "source"] == claims.loc["org.part_time.coordinators", "source"]
+
+
+def test_a_statement_counted_in_two_units_cites_the_claim_of_either(default):
+    claims = load_study(paths.DEFAULT_STUDY_DIR).tables["published_claims"].set_index("finding_id")
+    assert (
+        default.loc["org.combined_with.casework.coordinators", "source"]
+        == claims.loc["org.combined_with.casework.municipalities", "source"]
+    )

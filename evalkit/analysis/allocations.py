@@ -69,6 +69,8 @@ KEYS = {
 }
 CONSTRAINTS_FILE = "constraints.csv"
 CONSTRAINT_COLUMNS = ("constraint_id", "for_each", "rule", "source", "note")
+#: Values of the optional ``standing`` column of ``constraints.csv`` (empty or absent: reading).
+STANDINGS = ("stated", "reading")
 #: Largest number of solutions of one component that is enumerated.
 MAX_COMPONENT_SOLUTIONS = 200_000
 
@@ -305,6 +307,9 @@ class Constraint:
 
     ``kind`` is ``count`` (``atoms``, ``comparison``, ``number``), ``implies``, ``iff``, ``or``,
     ``atom``, ``same`` (``cells`` all equal) or ``distinct`` (``cells`` pairwise different).
+    ``standing`` is ``stated`` when the rule restates what its source says (a published count
+    is one) and ``reading`` when it is the study's reading of the source, where another reader
+    could differ; a rule that does not say is a reading.
     """
 
     constraint_id: str
@@ -315,6 +320,7 @@ class Constraint:
     comparison: str = "=="
     number: int = 0
     note: str = ""
+    standing: str = "reading"
 
     @property
     def cells_used(self) -> tuple:
@@ -462,7 +468,8 @@ def _iteration(study, for_each: str, where: str) -> list[dict]:
 def read_constraints(study, path: Path | str | None = None) -> list[Constraint]:
     """The study's qualitative constraints (``constraints.csv`` in the study folder).
 
-    Columns: ``constraint_id, for_each, rule, source, note``. ``for_each`` is empty (one
+    Columns: ``constraint_id, for_each, rule, source, note`` and optionally ``standing``
+    (``stated`` or ``reading``, see :class:`Constraint`). ``for_each`` is empty (one
     constraint), ``municipalities_with_coordinator``, ``own_coordinator``, ``shared_coordinator``,
     ``coordinators`` or a list of municipality ids joined by ``|``; the rule is then written once
     per member, with ``{m}`` the municipality and ``{c}`` its coordinator (or the coordinator, for
@@ -505,6 +512,12 @@ def read_constraints(study, path: Path | str | None = None) -> list[Constraint]:
                 raise ConstraintError(
                     f"{path.name}, row {line}, column source: every constraint needs its report section."
                 )
+            standing = (row.get("standing") or "").strip() or "reading"
+            if standing not in STANDINGS:
+                raise ConstraintError(
+                    f"{path.name}, row {line}, column standing: {standing!r} is not one of "
+                    f"{', '.join(STANDINGS)}; write stated for a rule that restates its source, reading otherwise."
+                )
             for placeholders in _iteration(
                 study, (row["for_each"] or "").strip(), f"{path.name}, row {line}, column for_each"
             ):
@@ -514,9 +527,10 @@ def read_constraints(study, path: Path | str | None = None) -> list[Constraint]:
                         raise ConstraintError(f"{where}: {{{name}}} has no single value for {placeholders}.")
                     rule = rule.replace("{" + name + "}", str(value))
                 suffix = f"[{placeholders.get('m') or placeholders.get('c')}]" if placeholders else ""
-                constraints.append(
-                    _parse_rule(study, row["constraint_id"] + suffix, rule, row["source"], row["note"] or "", where)
+                parsed = _parse_rule(
+                    study, row["constraint_id"] + suffix, rule, row["source"], row["note"] or "", where
                 )
+                constraints.append(dataclasses.replace(parsed, standing=standing))
     return constraints
 
 
@@ -581,8 +595,78 @@ def claim_constraints(study, variables=()) -> list[Constraint]:
                 comparison="==",
                 number=int(claim["numerator"]),
                 note=str(claim["claim_en"]),
+                standing="stated" if claim["basis"] == "stated" else "reading",
             )
         )
+    return out
+
+
+def count_range_under_stated(study, finding_id: str, model: AllocationModel | None = None) -> tuple[int, int] | None:
+    """The least and greatest count a counted finding can take under the *stated* rules alone.
+
+    The rules are the study's published counts with basis ``stated`` and the constraints whose
+    ``standing`` is ``stated`` (readings are left out: a count they force is the study's reading,
+    not the source's). When both ends are equal, the count is forced by what the source states
+    (two of eight function poorly, so six of eight function well), whichever municipalities or
+    coordinators it falls on. Returns None for a finding :func:`count_finding_cells` does not know,
+    or when the stated rules admit no allocation.
+    """
+    counted = count_finding_cells(study, finding_id)
+    if counted is None:
+        return None
+    cells, value = counted
+    model = model if model is not None else build_model(study)
+    stated = [k for k in model.constraints if k.standing == "stated"]
+    variables = tuple(
+        dict.fromkeys(
+            [c for c in cells if c in model.variables]
+            + [c for k in stated for c in k.cells_used if c in model.variables]
+        )
+    )
+    constant = sum(1 for c in cells if c not in model.variables and model.baseline[c] == value)
+    counted_variables = [c for c in cells if c in model.variables]
+    if not counted_variables:
+        return constant, constant
+    from ortools.sat.python import cp_model
+
+    built = _cp_model(model, variables, stated, {})
+    if built is None:
+        return None
+    cp, chosen = built
+    total = sum(chosen[c][value] for c in counted_variables if value in chosen[c])
+    if isinstance(total, int):
+        return constant + total, constant + total
+    ends = []
+    for sense in (cp.Minimize, cp.Maximize):
+        sense(total)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        if solver.Solve(cp) != cp_model.OPTIMAL:
+            return None
+        ends.append(constant + int(round(solver.ObjectiveValue())))
+    return ends[0], ends[1]
+
+
+def stated_sources(study, finding_id: str, model: AllocationModel | None = None) -> list[str]:
+    """The report sections of the stated counts and stated rules on the cells a finding counts.
+
+    These are the passages that fix a count the report does not state itself (six of eight
+    function well: the two of eight that function poorly, and D's post); only counts and
+    single-cell rules that name nothing but the counted cells are taken.
+    """
+    counted = count_finding_cells(study, finding_id)
+    if counted is None:
+        return []
+    cells = set(counted[0])
+    model = model if model is not None else build_model(study)
+    out: list[str] = []
+    for k in model.constraints:
+        if k.standing != "stated" or k.kind not in ("count", "atom") or not set(k.cells_used) <= cells:
+            continue
+        for part in str(k.source).split("; "):
+            if part.strip() and part.strip() not in out:
+                out.append(part.strip())
     return out
 
 
@@ -716,10 +800,9 @@ def _add_comparison(cp, total, comparison: str, number: int) -> None:
         cp.Add(total < number)
 
 
-def _enumerate(model: AllocationModel, cells: tuple, constraints: list, fixed: Mapping) -> list[tuple]:
-    """Every assignment of ``cells`` that satisfies ``constraints`` (other cells from ``fixed``/baseline)."""
-    if not constraints:
-        return [tuple(v) for v in product(*(model.variables[c] for c in cells))]
+def _cp_model(model: AllocationModel, cells: tuple, constraints: list, fixed: Mapping):
+    """A CP-SAT model of ``cells`` under ``constraints``: ``(cp, chosen)``, or None when a
+    constraint on fixed cells alone is false. ``chosen[cell][value]`` is the cell's literal."""
     from ortools.sat.python import cp_model
 
     cp = cp_model.CpModel()
@@ -739,7 +822,7 @@ def _enumerate(model: AllocationModel, cells: tuple, constraints: list, fixed: M
             total = sum(terms)
             if isinstance(total, int):
                 if not _compare(total, k.comparison, k.number):
-                    return []
+                    return None
                 continue
             _add_comparison(cp, total, k.comparison, k.number)
         elif k.kind == "implies":
@@ -757,7 +840,19 @@ def _enumerate(model: AllocationModel, cells: tuple, constraints: list, fixed: M
                         cp.Add(indicators[0] == other)
                 else:
                     cp.Add(sum(indicators) <= 1)
+    return cp, chosen
 
+
+def _enumerate(model: AllocationModel, cells: tuple, constraints: list, fixed: Mapping) -> list[tuple]:
+    """Every assignment of ``cells`` that satisfies ``constraints`` (other cells from ``fixed``/baseline)."""
+    if not constraints:
+        return [tuple(v) for v in product(*(model.variables[c] for c in cells))]
+    from ortools.sat.python import cp_model
+
+    built = _cp_model(model, cells, constraints, fixed)
+    if built is None:
+        return []
+    cp, chosen = built
     solver = cp_model.CpSolver()
     solver.parameters.enumerate_all_solutions = True
     solver.parameters.num_workers = 1

@@ -301,6 +301,10 @@ def findings_table(study, sections: Iterable[str] | None = None) -> pd.DataFrame
     return protect_findings(sort_findings(claimed_sources(stated_counts(table, study), study)), study)
 
 
+#: Unit suffixes of one statement counted two ways (per coordinator and per municipality).
+UNIT_SIBLINGS = (("coordinators", "municipalities"), ("municipalities", "coordinators"))
+
+
 def claimed_sources(findings: pd.DataFrame, study) -> pd.DataFrame:
     """A finding a published claim checks cites the section(s) that state it, not every row behind it.
 
@@ -327,6 +331,14 @@ def claimed_sources(findings: pd.DataFrame, study) -> pd.DataFrame:
                 sources.setdefault(str(finding_id), [])
                 if part.strip() and part.strip() not in sources[str(finding_id)]:
                     sources[str(finding_id)].append(part.strip())
+    # The same statement counted in the other unit (``org.combined_with.casework.coordinators`` of
+    # ``….municipalities``) comes from the same passage.
+    for finding_id in list(sources):
+        for unit, other in UNIT_SIBLINGS:
+            if finding_id.endswith("." + unit):
+                sibling = finding_id[: -len(unit)] + other
+                if sibling in set(findings["finding_id"]):
+                    sources.setdefault(sibling, sources[finding_id])
     out = findings.copy()
     own = out["finding_id"].map(lambda f: "; ".join(sources[f]) if f in sources else pd.NA)
     out["source"] = own.where(own.notna(), out["source"]).astype("string")
@@ -372,6 +384,80 @@ def stated_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
         ):
             out.at[index, "basis"] = "stated"
             out.at[index, "allocation"] = "reconstructed"
+    return forced_counts(out, study)
+
+
+#: Findings that split one population in two: each unit's full-time and part-time posts. When
+#: one of a pair is stated, has no unknowns and the two add up to the population, so is the other.
+COMPLEMENTS = tuple((f"org.full_time.{unit}", f"org.part_time.{unit}") for unit in ("coordinators", "municipalities"))
+
+
+def forced_counts(findings: pd.DataFrame, study) -> pd.DataFrame:
+    """Label a count the stated counts force as stated, its allocation as reconstructed.
+
+    A count computed from reconstructed values may still be fixed by what the source states:
+    six of eight function well when the report says two of eight function poorly; one of six
+    posts is operational when the report names the one post combined with casework and says the
+    others handle no cases. Such a count is ``stated`` (with ``allocation = reconstructed``: which
+    municipalities it falls on is the reconstruction). Two rules decide, neither of which uses the
+    study's readings:
+
+    * the count takes one value under the published counts with basis ``stated`` and the
+      constraints whose ``standing`` is ``stated`` (:func:`count_range_under_stated`);
+    * the count's complement (:data:`COMPLEMENTS`) is stated and the two, without unknowns,
+      add up to the population.
+
+    In a published evaluation such a count cites the passages that fix it (the stated counts and
+    rules on its cells, or its complement's claim) instead of every row it is counted from.
+    """
+    if findings.empty or "unknown" not in findings:
+        return findings
+    from evalkit.analysis.allocations import ConstraintError, build_model, count_range_under_stated, stated_sources
+    from evalkit.study.kind import is_published_evaluation
+
+    claims = study.tables.get("published_claims")
+    claimed = {}
+    if claims is not None and not claims.empty:
+        for finding_id, source in zip(claims["finding_id"], claims["source"]):
+            if isinstance(source, str) and source.strip() and str(finding_id) not in claimed:
+                claimed[str(finding_id)] = source.strip()
+
+    out = findings.copy()
+    candidates = out.index[(out["basis"] == "reconstructed") & out["numerator"].notna()]
+    model = None
+    for index in candidates:
+        finding_id = str(out.at[index, "finding_id"])
+        try:
+            if model is None:
+                model = build_model(study)
+            span = count_range_under_stated(study, finding_id, model)
+        except ConstraintError:
+            return findings
+        if span is not None and span[0] == span[1] == int(out.at[index, "numerator"]):
+            out.at[index, "basis"] = "stated"
+            out.at[index, "allocation"] = "reconstructed"
+            if is_published_evaluation(study):
+                # its source: the passages that fix it, not every row it is counted from
+                sources = stated_sources(study, finding_id, model)
+                if sources:
+                    out.at[index, "source"] = "; ".join(sources)
+    by_id = {str(fid): i for i, fid in zip(out.index, out["finding_id"])}
+    for pair in COMPLEMENTS:
+        if not all(fid in by_id for fid in pair):
+            continue
+        rows = [out.loc[by_id[fid]] for fid in pair]
+        if any(pd.isna(r["numerator"]) or pd.isna(r["denominator"]) for r in rows):
+            continue
+        if any(not pd.isna(r["unknown"]) and int(r["unknown"]) for r in rows):
+            continue
+        if int(rows[0]["numerator"]) + int(rows[1]["numerator"]) != int(rows[0]["denominator"]):
+            continue
+        for own, other in ((0, 1), (1, 0)):
+            if rows[own]["basis"] == "reconstructed" and rows[other]["basis"] == "stated":
+                out.at[by_id[pair[own]], "basis"] = "stated"
+                out.at[by_id[pair[own]], "allocation"] = "reconstructed"
+                if is_published_evaluation(study) and pair[other] in claimed:
+                    out.at[by_id[pair[own]], "source"] = claimed[pair[other]]
     return out
 
 

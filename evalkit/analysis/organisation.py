@@ -19,6 +19,7 @@ from evalkit.analysis.populations import (
     rows_allocation,
     rows_basis,
 )
+from evalkit.study.kind import is_published_evaluation
 
 CHAPTER = "organisation"
 #: Survey question 3 columns and the activity code each one measures.
@@ -40,7 +41,9 @@ def posts_by_coordinator(study) -> pd.DataFrame:
     """One row per coordinator: municipalities served and size of the post.
 
     ``share_of_post_pct`` is the survey's answer to Q2 when given, otherwise
-    the sum of the coordinator's link shares (``share_source`` says which).
+    the sum of the coordinator's link shares (``share_source`` says which:
+    ``survey_q2`` or ``link_sum``; in a published evaluation, whose survey rows
+    hold what the report says of each post, ``report`` or ``reconstructed``).
     A post of 100 % or more is full time.
 
     Returns
@@ -58,6 +61,7 @@ def posts_by_coordinator(study) -> pd.DataFrame:
     coordinators = study.tables["coordinators"].sort_values("coordinator_id")
     links = coordinator_links(study)
     survey = study.tables["survey_responses"].set_index("coordinator_id")
+    published = is_published_evaluation(study)
     rows = []
     for _, c in coordinators.iterrows():
         cid = c["coordinator_id"]
@@ -74,6 +78,10 @@ def posts_by_coordinator(study) -> pd.DataFrame:
             rows_basis(own, ["share_of_post_pct"], study) if source == "link_sum" else None,
             rows_basis(survey_rows, ["q2_share_of_post_pct"], study),
         )
+        if source == "survey_q2" and published:
+            # A published evaluation prints no coordinator's answer: its survey rows hold what the
+            # report says of each post, or a value reconstructed from it.
+            source = "reconstructed" if share_basis == "reconstructed" else "report"
         row = coordinators[coordinators["coordinator_id"] == cid]
         municipalities = sorted(own["municipality_id"].astype(str))
         rows.append(

@@ -77,16 +77,36 @@ def interviews_by_role(study) -> pd.DataFrame:
     return table.astype(int)
 
 
+#: Tables whose caption differs when the study re-runs a published evaluation (``<key>_published``).
+PUBLISHED_CAPTIONS = ("survey_coverage", "documents_by_type")
+
+
+def caption_key(study, key: str) -> str:
+    """The caption key of a chapter 00 table for this kind of study (see :data:`PUBLISHED_CAPTIONS`).
+
+    A published evaluation prints no single survey answer and hands over no documents: its survey
+    rows hold what the report gives for each post, its documents are those the report mentions.
+    """
+    from evalkit.study.kind import is_published_evaluation
+
+    return f"{key}_published" if key in PUBLISHED_CAPTIONS and is_published_evaluation(study) else key
+
+
 def survey_coverage(study) -> pd.DataFrame:
     """Which survey questions have an answer, per question.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``question_id, answered, respondents, reconstructed``: the number
-        of coordinators with an answer (first answer column of the question), the
-        number of survey rows, and how many of the answers are reconstructed.
+        Fieldwork: columns ``question_id, answered, respondents, reconstructed``: the
+        number of coordinators with an answer (first answer column of the question),
+        the number of survey rows, and how many of the answers are reconstructed.
+        A published evaluation, whose survey rows hold what the report gives for each
+        post rather than anyone's answer: ``question_id, from_report, reconstructed,
+        posts`` (values the report gives, values reconstructed from it, posts).
     """
+    from evalkit.study.kind import is_published_evaluation
+
     survey = study.tables["survey_responses"]
     questions = study.codebook["survey_questions"]
     rows = []
@@ -111,7 +131,11 @@ def survey_coverage(study) -> pd.DataFrame:
                 "reconstructed": int(reconstructed.sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["question_id", "answered", "respondents", "reconstructed"])
+    frame = pd.DataFrame(rows, columns=["question_id", "answered", "respondents", "reconstructed"])
+    if not is_published_evaluation(study):
+        return frame
+    frame["from_report"] = frame["answered"] - frame["reconstructed"]
+    return frame.rename(columns={"respondents": "posts"})[["question_id", "from_report", "reconstructed", "posts"]]
 
 
 def documents_by_type(study) -> pd.DataFrame:

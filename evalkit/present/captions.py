@@ -26,7 +26,12 @@ TABLE_CAPTIONS = {
         "Hur många samordnare som besvarat varje enkätfråga",
         "How many coordinators answered each question",
     ),
+    "survey_coverage_published": (
+        "Vad rapporten uppger om varje tjänst, per enkätfråga",
+        "What the report gives for each post, by survey question",
+    ),
     "documents_by_type": ("Insamlade dokument per typ", "Documents collected, by type"),
+    "documents_by_type_published": ("Dokument som rapporten nämner, per typ", "Documents the report mentions, by type"),
     "provenance": (
         "Hur uppgifterna i varje datatabell är belagda",
         "How the values of each data table are supported",

@@ -107,6 +107,8 @@ BUILTIN_LABELS = {
     "share_source": {
         "survey_q2": ("Samordnarens enkätsvar", "The coordinator's survey answer"),
         "link_sum": ("Summan av kommunandelarna", "The sum of the municipal shares"),
+        "report": ("Uppgift i rapporten", "Given in the report"),
+        "reconstructed": ("Rekonstruerad ur rapporten", "Reconstructed from the report"),
     },
     "term": {
         "intercept": ("Konstant", "Intercept"),

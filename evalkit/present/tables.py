@@ -168,6 +168,8 @@ COLUMN_LABELS = {
     "question_id": ("Fråga", "Question"),
     "answered": ("Besvarad", "Answered"),
     "respondents": ("Svarande", "Respondents"),
+    "from_report": ("Uppgift i rapporten", "Given in the report"),
+    "posts": ("Tjänster", "Posts"),
     "reconstructed": ("Rekonstruerade", "Reconstructed"),
     "stated": ("Angivna", "Stated"),
     "observed": ("Insamlade", "Observed"),
