@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.safeio import write_text_atomic
+from evalkit.safeio import neutralise_cell, write_text_atomic
 from evalkit.study import workbook
 from evalkit.study.model import template_descriptor
 
@@ -158,7 +158,8 @@ def write_tables(folder: Path, descriptor: dict, tables: list[RawTable], storage
         for table in tables:
             path = folder / csv_path(table.resource)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, csv_text([table.header, *table.rows]))
+            rows = [[str(neutralise_cell(cell)) for cell in row] for row in table.rows]
+            write_text_atomic(path, csv_text([table.header, *rows]))
     resources = descriptor.get("resources", [])
     for position, resource in enumerate(resources):
         if not isinstance(resource, dict) or resource.get("name") not in written:
@@ -200,10 +201,10 @@ def retargeted(resource: dict, updates: dict, dropped: set[str]) -> dict:
 def csv_text(records: list[list[str]], delimiter: str = ",") -> str:
     """Rows as CSV text, quoted only where needed, every cell kept exactly as it is.
 
-    This writes the user's own table in another storage, so unlike reports
-    (:func:`evalkit.safeio.write_csv`) no cell may change: a cell is quoted
-    when it holds the delimiter, a double quote or a line break, and nothing
-    else is touched.
+    Cells are written as given: a cell is quoted when it holds the delimiter,
+    a double quote or a line break, and nothing else is touched. Callers that
+    write a study's table neutralise formula-like text first
+    (:func:`evalkit.safeio.neutralise_cell`), as :func:`write_tables` does.
     """
     lines = []
     for record in records:
