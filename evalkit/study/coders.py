@@ -118,6 +118,23 @@ def split_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     ), by_coder.reset_index(drop=True)
 
 
+def rows_as_written(study, table: str) -> pd.DataFrame:
+    """A table's rows as the study holds them: for ``assessments``, the agreed rows and every coder's rows.
+
+    ``study.tables["assessments"]`` holds one value per subject and indicator (what the findings use), which
+    is fewer rows than the sheet has when coders write their own rows; counts of rows use this instead.
+    (An agreed ``unknown`` set aside beside coders' known values is not counted.)
+    """
+    frame = study.tables[table]
+    if table != "assessments":
+        return frame
+    agreed = frame[frame["coder"].astype("string").fillna("") != BY_RULE] if "coder" in frame.columns else frame
+    coders = getattr(study, "coder_assessments", None)
+    if coders is None or coders.empty:
+        return agreed
+    return pd.concat([agreed, coders], ignore_index=True)
+
+
 def agreed_unknown_notes(checked) -> list:
     """Notes for agreed ``unknown`` rows beside coders' known values (the coders' values are used instead).
 

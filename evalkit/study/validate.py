@@ -46,7 +46,9 @@ from evalkit import paths
 from evalkit.safeio import write_text_atomic
 from evalkit.study import coders, codes, content, csvio, limits, workbook
 from evalkit.study import commentary as study_commentary
+from evalkit.study import information as study_information
 from evalkit.study import kind as study_kind
+from evalkit.study.hints import date_serial_hint
 from evalkit.study.model import template_descriptor
 from evalkit.terminal import safe_json, safe_text
 
@@ -1112,7 +1114,7 @@ def translate_error(table: TableInput, error: CellError) -> Problem | None:
         row,
         spec["name"],
         cell,
-        template.format(value=quoted(cell), constraint=constraint, limit=limit),
+        template.format(value=quoted(cell), constraint=constraint, limit=limit) + date_serial_hint(spec["name"], cell),
         f"Expected {expected}; correct the value.",
     )
 
@@ -2136,6 +2138,8 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
     notes += coders.agreed_unknown_notes(checked)
+    descriptor, information_problems = study_information.apply(study_dir, descriptor, books)
+    problems += information_problems
     problems += [
         Problem(file, line, None, None, message, fix)
         for file, line, message, fix in study_commentary.commentary_problems(study_dir)

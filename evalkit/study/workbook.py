@@ -502,7 +502,12 @@ def add_sheet(book, spec: SheetSpec, lists_sheet) -> None:
         sheet.auto_filter.ref = f"A1:{column_letter(len(names) - 1)}{max(len(spec.rows) + 1, 1)}"
 
 
-def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, str]] | None = None) -> None:
+def write_workbook(
+    path: Path,
+    sheets: list[SheetSpec],
+    readme: list[tuple[str, str]] | None = None,
+    information: tuple[str, list[list[object]]] | None = None,
+) -> None:
     """Write a workbook with one sheet per spec, atomically (never over an existing file).
 
     Parameters
@@ -512,6 +517,9 @@ def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, 
     sheets : list of SheetSpec
     readme : list of (str, str), optional
         Rows of a first sheet "README" (heading, text) that explains the workbook.
+    information : (str, list of list), optional
+        The study information sheet (:mod:`evalkit.study.information`): its name and rows (header first),
+        placed after the README.
 
     Raises
     ------
@@ -551,6 +559,19 @@ def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, 
         lists[name] = f"codes!${letter}$2:${letter}${len(codes) + 1}"
         return lists[name]
 
+    if information is not None:
+        name, rows = information
+        sheet = book.create_sheet(name)
+        for number, row in enumerate(rows, start=1):
+            for position, value in enumerate(row, start=1):
+                if value not in (None, ""):
+                    set_cell(sheet.cell(row=number, column=position), value)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for letter, width in zip("ABC", (16, 60, 48)):
+            sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions["B"].number_format = "@"
+        sheet.freeze_panes = "A2"
     for spec in sheets:
         add_sheet(book, spec, lists_sheet)
     if not readme:
