@@ -29,7 +29,7 @@ from evalkit.cli import main
 from evalkit.qda import project as qda_project
 from evalkit.study import writeset
 from evalkit.study.storage import convert_study
-from evalkit.study.validate import inspect_study, validate_study
+from evalkit.study.validate import validate_study
 
 DEMO = paths.PROJECT_ROOT / "tests" / "fixtures" / "demo-county"
 FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x","click")', "=cmd|' /C calc'!A0", "@SUM(A1)", "+1+cmd|x"]
@@ -360,9 +360,7 @@ def test_the_review_proposes_every_member_of_a_mapped_population(tmp_path, capsy
 
 
 def test_inspect_lists_duplicate_guids_as_schema_deviations(tmp_path, capsys):
-    project = project_with(
-        tmp_path, lambda t: t.replace(f'guid="{qp.guid("none")}"', f'guid="{qp.guid("more")}"')
-    )
+    project = project_with(tmp_path, lambda t: t.replace(f'guid="{qp.guid("none")}"', f'guid="{qp.guid("more")}"'))
     status, out = run_cli(capsys, "qda", "inspect", project, "--json")
     assert status == 0
     assert any("used by more than one code" in line for line in json.loads(out)["deviations"])
