@@ -753,7 +753,7 @@ def import_project(
         writer.commit()
     except AppendError as error:
         raise ImportError_(str(error)) from None
-    if "coded_segments" in getattr(writer, "registered", []):
+    if "coded_segments" in writer.registered:
         notes.append("coded_segments added to the study (datapackage.json).")
     notes += loose_segments_note(study_dir, basis.inspection, writer.workbook_file())
     where = segments_location(study_dir)

@@ -79,6 +79,7 @@ class StudyWriter:
         self.inspection = inspection if inspection is not None else inspect_study(self.study_dir)
         self.changes: dict[str, Change] = {}
         self.files: dict[Path, bytes] = {}
+        self.registered: list[str] = []  # tables the commit added to the descriptor
 
     def append(self, table_name: str, rows: list[dict]) -> None:
         """Add ``rows`` (column -> text) at the end of a table."""

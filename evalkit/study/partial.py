@@ -160,7 +160,7 @@ def load_for(study_dir: Path, needed: tuple[str, ...], command: str) -> Basis:
     from evalkit.study.validate import inspect_study
 
     study_dir = Path(study_dir)
-    inspection = inspect_study(study_dir, use_cache=False)
+    inspection = inspect_study(study_dir)
     mine, others = needed_problems(inspection, needed)
     if mine:
         listed = "\n".join(problem.render() for problem in mine)
