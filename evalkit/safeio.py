@@ -144,6 +144,11 @@ def csv_ready(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
     return safe
 
 
+def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+    """The CSV text :func:`write_csv` writes (formula-safe cells, ``\n`` line ends), for callers that write it themselves."""
+    return csv_ready(frame, index=index).to_csv(index=False, lineterminator="\n")
+
+
 def write_csv(frame: pd.DataFrame, path: Path | str, *, index: bool = False) -> Path:
     """Write ``frame`` as UTF-8 CSV (``\\n`` line ends), formula-safe and atomically.
 
@@ -162,8 +167,7 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, index: bool = False) -> 
     pathlib.Path
         The file written.
     """
-    text = csv_ready(frame, index=index).to_csv(index=False, lineterminator="\n")
-    return write_text_atomic(path, text)
+    return write_text_atomic(path, csv_text(frame, index=index))
 
 
 def write_bytes_atomic(path: Path | str, data: bytes) -> Path:

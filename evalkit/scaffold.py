@@ -1,13 +1,20 @@
 """``evalkit new DIR``: create an empty study for another county.
 
 The new folder holds the descriptor (a *fieldwork* study: values observed by
-the evaluators or their judgements, see :mod:`evalkit.study.kind`), every data
-table with its header and no rows, the standard codebook (copied from the
-default study, without its source-report sections, see
-:func:`fieldwork_codebook`), a survey form and an interview guide in Swedish
-and English generated from that codebook, and README/DATALOG templates. An existing non-empty folder is never touched, and
-the folder appears only when complete (built in a temporary sibling, then
-renamed).
+the evaluators or their judgements, see :mod:`evalkit.study.kind`) with the
+study information given on the command line (``--title``, ``--title-en``,
+``--county``, ``--year``, ``--publisher``, ``--language``; see
+:mod:`evalkit.study.information`), every data table with its header and no
+rows, the **standard codebook** (:data:`STANDARD_CODEBOOK`,
+``evalkit/templates/codebook/``: the method's quality areas, indicators,
+conditions, measures, survey questions and vocabularies, worded for any
+county, with no source-report sections and no proper name or initiative of
+one county), a survey form and an interview guide in Swedish and English
+generated from that codebook, and README/DATALOG templates. With
+``--excel`` the tables are sheets of one workbook, with a study-information
+sheet and drop-down lists in the workbook's language. An existing non-empty
+folder is never touched, and the folder appears only when complete (built in
+a temporary sibling, then renamed).
 """
 
 from __future__ import annotations
@@ -64,12 +71,45 @@ def quality_areas_with_indicators(codebook: dict[str, pd.DataFrame], language: s
     ]
 
 
-def descriptor_for(name: str) -> dict:
-    """Return a study descriptor for a new study called ``name``."""
+#: The standard codebook a new study starts from.
+STANDARD_CODEBOOK = paths.TEMPLATES_DIR / "codebook"
+
+
+def default_titles(name: str, county: str | None, year: int | None) -> tuple[str, str]:
+    """The Swedish and English titles of a new study when none is given: from the county, else the folder name."""
+    if not county:
+        return name, name
+    suffix = f" {year}" if year else ""
+    return (
+        f"Utvärdering av kvinnofridssamordnarna i {county}{suffix}",
+        f"Evaluation of the coordinators against violence in close relationships in {county}{suffix}",
+    )
+
+
+def descriptor_for(name: str, information: dict | None = None) -> dict:
+    """Return a study descriptor for a new study called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The folder name.
+    information : dict, optional
+        Study information by sheet key (``title``, ``title_en``, ``county``, ``year``, ``publisher``,
+        ``language``; see :mod:`evalkit.study.information`); ``None`` values are left out.
+    """
+    from evalkit.study.information import BY_KEY
+
+    information = {key: value for key, value in (information or {}).items() if value not in (None, "")}
     descriptor = copy.deepcopy(template_descriptor())
     descriptor["name"] = name
-    descriptor["title"] = name
+    given_title = information.pop("title", None)
+    title_sv, title_en = default_titles(name, information.get("county"), information.get("year"))
+    descriptor["title"] = given_title or title_sv
+    if not given_title and "title_en" not in information and title_en != title_sv:
+        information["title_en"] = title_en
     descriptor["description"] = "A study in the evalkit format. Describe it here."
+    for key, value in information.items():
+        descriptor[BY_KEY[key].descriptor_key] = value
     return descriptor
 
 
@@ -140,7 +180,9 @@ def render_guides(folder: Path, codebook: dict[str, pd.DataFrame]) -> None:
         )
 
 
-def create_study(target: Path, codebook_source: Path | None = None, excel: bool = False) -> Path:
+def create_study(
+    target: Path, codebook_source: Path | None = None, excel: bool = False, information: dict | None = None
+) -> Path:
     """Create an empty study folder at ``target``.
 
     Parameters
@@ -148,11 +190,15 @@ def create_study(target: Path, codebook_source: Path | None = None, excel: bool 
     target : pathlib.Path
         Folder to create. Must not exist, or be empty.
     codebook_source : pathlib.Path, optional
-        Study whose codebook is copied; default the shipped study.
+        Study whose codebook is copied (adapted to fieldwork, see :func:`fieldwork_codebook`); default the
+        standard codebook :data:`STANDARD_CODEBOOK`.
     excel : bool, optional
         Keep every table (codebook included) as a sheet of one workbook
         ``<folder name>.xlsx`` instead of CSV files (see
         :mod:`evalkit.study.storage`).
+    information : dict, optional
+        Study information by key (``title``, ``title_en``, ``county``, ``year``, ``publisher``,
+        ``language``), see :func:`descriptor_for`.
 
     Returns
     -------
@@ -173,23 +219,31 @@ def create_study(target: Path, codebook_source: Path | None = None, excel: bool 
         raise ScaffoldError(
             f"{target} already exists and is not empty; evalkit new never overwrites. Choose a new folder."
         )
-    source_codebook = Path(codebook_source or paths.DEFAULT_STUDY_DIR) / paths.CODEBOOK_DIRNAME
+    source_codebook = (
+        Path(codebook_source) / paths.CODEBOOK_DIRNAME if codebook_source is not None else STANDARD_CODEBOOK
+    )
+    descriptor = descriptor_for(target.name, information)
+    problems = information_problems(descriptor)
+    if problems:
+        raise ScaffoldError(" ".join(problems))
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        descriptor = descriptor_for(target.name)
         (building / paths.STUDY_DESCRIPTOR).write_text(
             json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         write_empty_tables(building, descriptor)
-        shutil.copytree(source_codebook, building / paths.CODEBOOK_DIRNAME)
-        codebook = fieldwork_codebook(read_codebook(building / paths.CODEBOOK_DIRNAME))
+        codebook = fieldwork_codebook(read_codebook(source_codebook))
+        (building / paths.CODEBOOK_DIRNAME).mkdir()
         write_codebook(building / paths.CODEBOOK_DIRNAME, codebook)
         render_guides(building, codebook)
         environment = _environment()
         for template in ("README.md", "DATALOG.md"):
             (building / template).write_text(
-                environment.get_template(template + ".j2").render(name=target.name), encoding="utf-8"
+                environment.get_template(template + ".j2").render(
+                    name=target.name, title=descriptor["title"], county=descriptor.get("evalkit:county", "")
+                ),
+                encoding="utf-8",
             )
         if excel:
             tables_to_workbook(building, descriptor, f"{target.name}.xlsx")
@@ -223,6 +277,13 @@ def tables_to_workbook(folder: Path, descriptor: dict, workbook_name: str) -> No
     )
 
 
+def information_problems(descriptor: dict) -> list[str]:
+    """What is wrong with the study information given to ``evalkit new`` (one sentence each)."""
+    from evalkit.study.information import descriptor_problems
+
+    return [f"{message} {fix}" for message, fix, _ in descriptor_problems(descriptor)]
+
+
 def configure_parser(parser) -> None:
     parser.add_argument("directory", type=Path, help="folder to create (must not exist or be empty)")
     parser.add_argument(
@@ -230,13 +291,32 @@ def configure_parser(parser) -> None:
         action="store_true",
         help="keep every table as a sheet of one workbook <folder>.xlsx (with drop-down lists) instead of CSV files",
     )
+    parser.add_argument("--title", help="the study's title (Swedish edition); default from --county")
+    parser.add_argument("--title-en", help="the title of the English edition (default: --title)")
+    parser.add_argument("--county", help="the county, e.g. 'Norrlandia län'")
+    parser.add_argument("--year", type=int, help="year of publication")
+    parser.add_argument("--publisher", help="who publishes the report, e.g. 'Länsstyrelsen i Norrlandia län'")
+    parser.add_argument(
+        "--language",
+        choices=("sv", "en"),
+        default="sv",
+        help="the workbook's language: drop-down lists and the study-information sheet (default sv)",
+    )
 
 
 def cli_new(args) -> int:
     from evalkit.terminal import safe_text
 
+    information = {
+        "title": getattr(args, "title", None),
+        "title_en": getattr(args, "title_en", None),
+        "county": getattr(args, "county", None),
+        "year": getattr(args, "year", None),
+        "publisher": getattr(args, "publisher", None),
+        "language": getattr(args, "language", "sv"),
+    }
     try:
-        folder = create_study(args.directory, excel=getattr(args, "excel", False))
+        folder = create_study(args.directory, excel=getattr(args, "excel", False), information=information)
     except ScaffoldError as error:
         print(safe_text(f"error: {error}"))
         return 1
@@ -249,4 +329,7 @@ def cli_new(args) -> int:
         )
         return 1
     print(safe_text(f"Created {folder}. Fill in the tables, then run: evalkit validate {folder}"))
+    if not information["title"] and not information["county"]:
+        where = "the sheet studieinformation of the workbook" if getattr(args, "excel", False) else "datapackage.json"
+        print(safe_text(f"Give the study its title in {where} (or next time with --title)."))
     return 0

@@ -449,9 +449,12 @@ def test_a_new_interview_without_its_group_is_a_problem_and_nothing_is_written(t
         ),
     )
     status, out = run_cli(capsys, "qda", "import", path, "--study", study, "--mapping", mapping)
-    assert status == 0 and "Added 1 interviews: I33." in out and "once their assessments are confirmed" in out, out
-    problems = validate_study(study, use_cache=False)
-    assert [p.message.split(" has no row")[0] for p in problems] == ["indicator ac_known_contact"]
+    assert status == 0 and "Added 1 interviews: I33." in out and "proposals are in the review file" in out, out
+    assert validate_study(study, use_cache=False) == []  # a missing assessment is readiness, not a problem
+    from evalkit.study.readiness import readiness_table
+
+    readiness = readiness_table(load_study(study, use_cache=False)).set_index("part")
+    assert "ac_known_contact × I33" in readiness.loc["quality_areas", "missing_en"]
     review = pd.read_csv(study / "qda_review_p.csv", dtype=str, keep_default_na=False)
     review.loc[review["subject_id"] == "I33", "accept"] = "ja"
     review.to_csv(study / "qda_review_p.csv", index=False)  # the evaluator's edit
@@ -537,7 +540,8 @@ def test_an_invalid_study_is_refused_before_anything_is_written(tmp_path, study,
         "--mapping",
         mapping_file(tmp_path),
     )
-    assert status == 1 and "Correct the study first" in out and not (study / "coded_segments.csv").exists()
+    assert status == 1 and "must be corrected first" in out and "municipalities.csv" in out
+    assert not (study / "coded_segments.csv").exists()
 
 
 def test_no_report_reads_the_excerpts():

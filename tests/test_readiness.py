@@ -61,7 +61,7 @@ def test_tiny_study_statuses_worked_out_by_hand():
         "posts": R.READY,
         "time_split": R.READY,
         "organisation_features": R.READY,
-        "quality_areas": R.READY,
+        "quality_areas": R.PARTIAL,  # the partner interview I10 has no access_contact row yet
         "team_comparison": R.READY,
         "case_statistics": R.PARTIAL,
         "pre_existing_trend": R.READY,
@@ -139,6 +139,22 @@ def test_level_change_model_needs_four_years_outside_the_start_year():
     assert statuses(study)["pre_existing_trend"] == R.READY
 
 
+def test_a_missing_assessment_row_is_partial_data_not_a_refusal():
+    """17.1: a population member without a row is readiness (counted as unknown), named with the pair."""
+    tables = tiny_tables()
+    study = tiny_study(tables)
+    assert statuses(study)["quality_areas"] == R.PARTIAL
+    assert "access_contact × I10" in missing(study, "quality_areas")
+    assert "access_contact × I10" in missing(study, "quality_areas", "sv") and "räknas som okända" in missing(
+        study, "quality_areas", "sv"
+    )
+    assessments = tables["assessments"]
+    row = assessments[assessments["indicator_id"] == "access_contact"].iloc[[0]].assign(subject_id="I10")
+    tables["assessments"] = pd.concat([assessments, row.assign(value="unknown")], ignore_index=True)
+    assert "no row yet" not in missing(tiny_study(tables), "quality_areas")
+    assert statuses(tiny_study(tables))["quality_areas"] == R.READY
+
+
 def test_quality_areas_partial_when_an_indicator_has_no_known_value():
     tables = tiny_tables()
     assessments = tables["assessments"]
@@ -146,6 +162,8 @@ def test_quality_areas_partial_when_an_indicator_has_no_known_value():
     study = tiny_study(tables)
     assert statuses(study)["quality_areas"] == R.PARTIAL
     assert missing(study, "quality_areas") == (
+        "assessments.csv: 1 of 11 indicator × subject pairs have no row yet and count as unknown until assessed "
+        "(access_contact × I10); "
         "assessments.csv: 1 of 4 indicators have no known value (Contact); "
         "assessments.csv: 1 of 3 quality areas have no known value (Accessibility)"
     )
@@ -210,7 +228,7 @@ def test_chapter_status_takes_the_worst_part():
     assert dict(zip(frame["chapter"], frame["status"])) == {
         "00_study": R.READY,
         "01_organisation": R.READY,
-        "02_quality_areas": R.READY,
+        "02_quality_areas": R.PARTIAL,
         "03_comparison": R.PARTIAL,
         "04_success_factors": R.CANNOT_RUN,
     }

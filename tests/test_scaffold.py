@@ -7,7 +7,7 @@ import pytest
 
 from evalkit import paths
 from evalkit.cli import main
-from evalkit.scaffold import ScaffoldError, create_study
+from evalkit.scaffold import STANDARD_CODEBOOK, ScaffoldError, create_study
 
 
 def test_new_study_has_every_table_and_the_standard_codebook(tmp_path):
@@ -15,9 +15,10 @@ def test_new_study_has_every_table_and_the_standard_codebook(tmp_path):
     for table in ("municipalities", "coordinators", "assessments", "case_statistics", "survey_responses"):
         frame = pd.read_csv(folder / f"{table}.csv")
         assert frame.empty and "basis" in frame.columns
-    standard = pd.read_csv(paths.DEFAULT_STUDY_DIR / "codebook" / "indicators.csv", dtype=str, keep_default_na=False)
-    copied = pd.read_csv(folder / "codebook" / "indicators.csv", dtype=str, keep_default_na=False)
-    pd.testing.assert_frame_equal(standard.drop(columns="report_section"), copied.drop(columns="report_section"))
+    for table in ("indicators", "conditions", "vocabularies", "quality_areas", "measures", "survey_questions"):
+        standard = pd.read_csv(STANDARD_CODEBOOK / f"{table}.csv", dtype=str, keep_default_na=False)
+        copied = pd.read_csv(folder / "codebook" / f"{table}.csv", dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(standard, copied)
 
 
 def test_new_study_is_fieldwork_and_cites_no_section_of_the_source_report(tmp_path):

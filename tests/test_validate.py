@@ -391,8 +391,9 @@ def test_municipality_with_coordinator_model_but_no_coordinator(study):
         "coordinator serves it in coordinator_municipalities.csv. Add its coordinator to "
         "coordinator_municipalities.csv, or change the model to team or none."
     )
-    # K07 now belongs to the population of the municipalities_with_coordinator indicators
-    assert "assessments.csv, column subject_id: indicator kb_staff_knowledge has no row for 'K07'" in "\n".join(found)
+    # K07 now belongs to the population of the municipalities_with_coordinator indicators: its missing
+    # assessments are a matter of readiness, not problems
+    assert not any("has no row" in line for line in found)
 
 
 def test_functioning_must_be_not_applicable_without_coordinator(study):
@@ -500,13 +501,16 @@ def test_case_year_out_of_range(study):
 
 
 # --------------------------------------------------------------------------- assessments
-def test_missing_assessment_for_a_population_member(study):
+def test_missing_assessment_for_a_population_member_is_readiness_not_a_problem(study):
+    """17.1: assessments are filled as the fieldwork goes on; validate says what is missing as readiness."""
+    from evalkit.study import load_study
+    from evalkit.study.readiness import readiness_table
+
     remove_rows(study, "assessments.csv", {"indicator_id": "kb_freda", "subject_id": "K07"})
-    assert lines(study) == [
-        "assessments.csv, column subject_id: indicator kb_freda has no row for 'K07', which belongs to its "
-        "population all_municipalities. Add a row with indicator_id kb_freda, subject_id K07 and value unknown "
-        "(or the assessed value)."
-    ]
+    assert lines(study) == []
+    readiness = readiness_table(load_study(study, use_cache=False)).set_index("part")
+    assert readiness.loc["quality_areas", "status"] == "partial"
+    assert "kb_freda × K07" in readiness.loc["quality_areas", "missing_en"]
 
 
 def test_assessment_outside_the_population(study):
@@ -531,9 +535,6 @@ def test_assessment_outside_the_population(study):
 def test_assessment_of_an_unknown_subject(study):
     set_cell(study, "assessments.csv", {"indicator_id": "ef_follow_up", "subject_id": "C4"}, "subject_id", "K03")
     assert lines(study) == [
-        "assessments.csv, column subject_id: indicator ef_follow_up has no row for 'C4', which belongs to its "
-        "population coordinators. Add a row with indicator_id ef_follow_up, subject_id C4 and value unknown "
-        "(or the assessed value).",
         "assessments.csv, row 42, column subject_id: unknown subject 'K03': indicator ef_follow_up is assessed for "
         "every coordinator (population coordinators). Expected a coordinator_id from coordinators.csv; correct "
         "the subject_id.",

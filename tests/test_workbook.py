@@ -177,7 +177,13 @@ def test_new_excel_study_validates_and_has_no_csv_tables(tmp_path, capsys):
     assert validate_study(folder) == []
     book = openpyxl.load_workbook(folder / "uppsala-2026.xlsx")
     model_list = [dv.formula1 for dv in book["municipalities"].data_validations.dataValidation]
-    assert '"own_coordinator,shared_coordinator,team,none"' in model_list
+    # a Swedish workbook (the default) offers the Swedish labels, which evalkit reads as the codes
+    expected = '"Egen kvinnofridssamordnare,Delad kvinnofridssamordnare,Familjefridsteam utan samordnare,Ingen särskild organisering"'
+    assert expected in model_list
+    assert main(["new", str(tmp_path / "english"), "--excel", "--language", "en"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "english" / "english.xlsx")
+    value_list = [dv.formula1 for dv in book["assessments"].data_validations.dataValidation]
+    assert '"Yes,Partly,No,Unknown"' in value_list and "study_information" in book.sheetnames
 
 
 def test_readiness_names_the_sheet_of_a_workbook_study(tmp_path, capsys):

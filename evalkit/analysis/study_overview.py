@@ -166,10 +166,14 @@ def provenance_summary(study) -> pd.DataFrame:
         reconstructed_pct``; tables in the study's standard order, empty tables
         left out.
     """
+    from evalkit.study.coders import rows_as_written
+
     rows = []
     for table in DATA_TABLES:
-        frame = study.tables.get(table)
-        if frame is None or frame.empty:
+        if study.tables.get(table) is None:
+            continue
+        frame = rows_as_written(study, table)  # assessments: every coder's row counts, as in the sheet
+        if frame.empty:
             continue
         counts = frame["basis"].value_counts()
         row = {"table": table, "rows": int(len(frame))}

@@ -374,13 +374,17 @@ def documents_summary(study, language: str = "sv", reveal_names: bool = False) -
 
 def provenance_summary(study, language: str = "sv", reveal_names: bool = False) -> str:
     """How the study's rows are backed, in the words that fit the kind of study."""
+    from evalkit.study.coders import rows_as_written
+
     counts = {"stated": 0, "observed": 0, "judgement": 0, "reconstructed": 0}
     total = 0
     for table in DATA_TABLES:
         if table == "published_claims":
             continue
-        frame = study.tables.get(table)
-        if frame is None or frame.empty:
+        if study.tables.get(table) is None:
+            continue
+        frame = rows_as_written(study, table)  # assessments: every coder's row, as the sheet counts them
+        if frame.empty:
             continue
         total += len(frame)
         for basis, n in frame["basis"].value_counts().items():
@@ -739,10 +743,11 @@ def study_limits(study, language: str = "sv", reveal_names: bool = False) -> str
                 " were held by telephone, which leaves less room for follow-up questions than a meeting in person.",
             )
         )
-    rows = sum(len(study.tables[t]) for t in DATA_TABLES if t != "published_claims")
-    reconstructed = sum(
-        int((study.tables[t]["basis"] == "reconstructed").sum()) for t in DATA_TABLES if t != "published_claims"
-    )
+    from evalkit.study.coders import rows_as_written
+
+    written = [rows_as_written(study, t) for t in DATA_TABLES if t != "published_claims"]
+    rows = sum(len(frame) for frame in written)
+    reconstructed = sum(int((frame["basis"] == "reconstructed").sum()) for frame in written)
     if reconstructed:
         items.append(
             _t(language, "**Rekonstruerade värden.** ", "**Reconstructed values.** ")

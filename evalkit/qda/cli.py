@@ -144,25 +144,29 @@ def cli_import(args) -> int:
 
     project = read_project(args.file)
     try:
-        result = import_project(project, args.study, args.mapping, args.min_groups)
+        result = import_project(project, args.study, args.mapping, args.min_groups, args.allow_personal_data)
     except ImportError_ as error:
         print(safe_text(f"error: {error}"))
         return 1
     if result.interviews_added:
         print(f"Added {len(result.interviews_added)} interviews: {', '.join(result.interviews_added)}.")
-    print(f"Wrote {result.segments} coded segments to {Path(args.study) / 'coded_segments.csv'}.")
+    print(safe_text(f"Wrote {result.segments} coded segments to {Path(args.study) / result.segments_table}."))
     for what, count in result.skipped.items():
         if count:
             print(f"  {count} {what} (not imported)")
-    counts = result.proposals["proposed_value"].value_counts().to_dict()
-    shown = ", ".join(f"{value} {counts[value]}" for value in ("yes", "partly", "no", "unknown") if value in counts)
-    print(f"Proposed {len(result.proposals)} assessments ({shown}) in {result.review_file}.")
-    print(
-        f"Review it, write yes in 'accept' for the rows to take, then: evalkit qda confirm {result.review_file} "
-        f"--study {args.study}"
-    )
     for note in result.notes:
         print(safe_text(f"  note: {note}"))
+    counts = result.proposals["proposed_value"].value_counts().to_dict()
+    shown = ", ".join(f"{value} {counts[value]}" for value in ("yes", "partly", "no", "unknown") if value in counts)
+    print(safe_text(f"Proposed {len(result.proposals)} assessments ({shown}) in {result.review_file}."))
+    print(
+        safe_text(
+            f"Review it: write ja (take the proposal) or the value you decide (delvis, nej …) in 'accept', then: "
+            f"evalkit qda confirm {result.review_file} --study {args.study}"
+        )
+    )
+    for line in result.state:
+        print(safe_text(line))
     return 0
 
 
@@ -170,12 +174,13 @@ def cli_confirm(args) -> int:
     from evalkit.qda.confirm import ConfirmError, confirm_review
 
     try:
-        added, kept = confirm_review(args.review, args.study)
+        added, kept, state = confirm_review(args.review, args.study, args.allow_personal_data)
     except ConfirmError as error:
         print(safe_text(f"error: {error}"))
         return 1
-    print(f"Added {added} assessments to {args.study}; {kept} rows already there were left unchanged.")
-    print(f"Check the study with: evalkit validate {args.study}")
+    print(safe_text(f"Added {added} assessments to {args.study}; {kept} rows already there were left unchanged."))
+    for line in state:
+        print(safe_text(line))
     return 0
 
 
@@ -192,10 +197,19 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     imports.add_argument("--study", type=Path, required=True, metavar="DIR")
     imports.add_argument("--mapping", type=Path, required=True, metavar="MAP.csv")
     imports.add_argument("--min-groups", type=int, default=2, help="respondent groups needed for a proposed yes")
+    imports.add_argument(
+        "--allow-personal-data",
+        action="store_true",
+        help="import excerpts with personal data or text that begins like a formula all the same (the latter as "
+        "plain text); evalkit run needs the flag too for personal data",
+    )
     imports.set_defaults(qda_handler=cli_import)
     confirm = sub.add_parser("confirm", help="add the accepted proposals of a review file to assessments")
     confirm.add_argument("review", type=Path, metavar="REVIEW.csv")
     confirm.add_argument("--study", type=Path, required=True, metavar="DIR")
+    confirm.add_argument(
+        "--allow-personal-data", action="store_true", help="write formula-like text from the review as plain text"
+    )
     confirm.set_defaults(qda_handler=cli_confirm)
 
 

@@ -7,7 +7,10 @@ is used instead. Taken rows are **added** to ``assessments`` (CSV file or
 workbook sheet, see :mod:`evalkit.study.append`) with ``basis`` judgement,
 the interviews as evidence and the review file as source. A row for the same
 indicator, subject and coder that ``assessments`` already holds is confirmed
-data and is never changed; it is counted and left alone.
+data and is never changed; it is counted and left alone. An accepted row
+whose indicator is not in the codebook, or whose subject is not in the
+indicator's population, is refused with its row; the study need not be
+complete otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from evalkit.study import codes as code_labels
 from evalkit.study import csvio
-from evalkit.study.append import AppendError, append_rows
+from evalkit.study.append import AppendError
 
 YES = {"yes", "ja", "x", "1", "true", "ok"}
 VALUES = ("yes", "partly", "no", "unknown")
@@ -61,14 +64,41 @@ def accepted_rows(review_path: Path) -> list[dict]:
                 "yes, partly, no, unknown (ja, delvis, nej, okänt)."
             )
             continue
-        rows.append(row | {"value": value})
+        rows.append(row | {"value": value, "_row": number})
     if problems:
         raise ConfirmError("nothing was added:\n" + "\n".join(problems))
     return rows
 
 
-def confirm_review(review_path: Path, study_dir: Path) -> tuple[int, int]:
+def review_problems(rows: list[dict], study, review_name: str) -> list[str]:
+    """Accepted rows whose indicator is not in the codebook or whose subject is not in the indicator's population."""
+    from evalkit.analysis.populations import population_members
+
+    populations = dict(zip(study.codebook["indicators"]["indicator_id"], study.codebook["indicators"]["population"]))
+    members: dict[str, set[str]] = {}
+    problems = []
+    for row in rows:
+        indicator, subject = row["indicator_id"], row["subject_id"]
+        where = f"{review_name}, row {row['_row']}"
+        if indicator not in populations:
+            problems.append(f"{where}: {indicator!r} is not an indicator of the study's codebook.")
+            continue
+        population = populations[indicator]
+        if population not in members:
+            members[population] = set(population_members(study, population))
+        if subject not in members[population]:
+            problems.append(
+                f"{where}: {subject!r} is not in the population {population} of {indicator} (see the study's "
+                "municipalities, coordinators and interviews)."
+            )
+    return problems
+
+
+def confirm_review(review_path: Path, study_dir: Path, allow_personal_data: bool = False) -> tuple[int, int, list[str]]:
     """Add the accepted proposals to the study's assessments.
+
+    Only the tables the confirmation uses are checked (:data:`evalkit.study.partial.QDA_CONFIRM`); the
+    study may still be incomplete.
 
     Returns
     -------
@@ -77,12 +107,23 @@ def confirm_review(review_path: Path, study_dir: Path) -> tuple[int, int]:
     kept : int
         Accepted rows whose indicator, subject and coder ``assessments``
         already holds (left unchanged).
+    state : list of str
+        What state the whole study is in afterwards (:func:`evalkit.study.partial.study_state`).
     """
-    from evalkit.study.validate import inspect_study
+    from evalkit.study import importguard
+    from evalkit.study.append import StudyWriter
+    from evalkit.study.partial import QDA_CONFIRM, NeedsError, load_for, study_state
 
     review_path, study_dir = Path(review_path), Path(study_dir)
     rows = accepted_rows(review_path)
-    table = inspect_study(study_dir).tables.get("assessments")
+    try:
+        basis = load_for(study_dir, QDA_CONFIRM, "evalkit qda confirm")
+    except NeedsError as error:
+        raise ConfirmError(str(error)) from None
+    problems = review_problems(rows, basis.study, review_path.name)
+    if problems:
+        raise ConfirmError("nothing was added:\n" + "\n".join(problems))
+    table = basis.inspection.tables.get("assessments")
     if table is None or table.csv is None:
         raise ConfirmError(f"the assessments table of {study_dir} cannot be read; run evalkit validate {study_dir}.")
     existing = set()
@@ -90,8 +131,13 @@ def confirm_review(review_path: Path, study_dir: Path) -> tuple[int, int]:
         record = dict(zip(table.csv.header, raw))
         coder = (record.get("coder") or "").strip() or "agreed"
         existing.add((record.get("indicator_id", "").strip(), record.get("subject_id", "").strip(), coder))
-    source = f"coded interviews ({review_path.name}, evalkit qda confirm)"
-    new, kept = [], 0
+    swedish = basis.inspection.descriptor.get("evalkit:language") == "sv"
+    source = (
+        f"kodade intervjuer ({review_path.name}, evalkit qda confirm)"
+        if swedish
+        else f"coded interviews ({review_path.name}, evalkit qda confirm)"
+    )
+    new, kept, cells = [], 0, []
     for row in rows:
         coder = (row.get("coder") or "").strip() or "agreed"
         key = (row["indicator_id"], row["subject_id"], coder)
@@ -109,8 +155,18 @@ def confirm_review(review_path: Path, study_dir: Path) -> tuple[int, int]:
         }
         if coder != "agreed":
             record["coder"] = coder
+        cells += [
+            importguard.Cell(f"{review_path.name}, row {row['_row']}, column {column}", row.get(column, ""), False)
+            for column in ("interviews", "coder")
+        ]
         new.append(record)
+    verdict = importguard.check(cells, allow_personal_data)
+    if verdict.refused:
+        raise ConfirmError(verdict.message(f"The review file {review_path.name}"))
+    writer = StudyWriter(study_dir, basis.inspection)
+    writer.append("assessments", new)
     try:
-        return append_rows(study_dir, "assessments", new), kept
+        added = writer.commit().get("assessments", 0)
     except AppendError as error:
         raise ConfirmError(str(error)) from None
+    return added, kept, study_state(study_dir)

@@ -56,12 +56,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit.qda.project import QdaProject, excerpt, guid_of, source_text
-from evalkit.safeio import write_csv, write_text_atomic
+from evalkit.qda.project import QdaProject, duplicate_guids, excerpt, guid_of, source_text, text_length
 from evalkit.study import codes as code_labels
-from evalkit.study import csvio
-from evalkit.study.append import AppendError, append_rows
-from evalkit.study.storage import csv_text
+from evalkit.study import csvio, workbook
+from evalkit.study.append import AppendError
 
 INTERVIEW_FIELDS = ("respondent_group", "respondent_role", "municipality_id", "coordinator_id", "organisation")
 MAPPING_COLUMNS = ("kind", "qda", "indicator_id", "valence", "interview_id", "coder") + INTERVIEW_FIELDS
@@ -378,19 +376,54 @@ def coder_ids(project: QdaProject, mapping: Mapping) -> dict[str | None, str]:
     return ids
 
 
-def coded_segments(project: QdaProject, mapping: Mapping, label: str) -> pd.DataFrame:
-    """The coded segments of mapped codes in mapped sources, with excerpts (as text cells)."""
+@dataclass
+class Segments:
+    """The coded segments of a project, and what stands in the way of importing them."""
+
+    frame: pd.DataFrame
+    outside: list[str] = field(default_factory=list)  # codings that do not lie inside their source text
+    unread: list[str] = field(default_factory=list)  # sources whose text could not be read (codings kept, no excerpt)
+
+
+def coding_label(project: QdaProject, coding, codes: dict, mapping: Mapping) -> str:
+    """How a message names a coding: its GUID, the source and the code."""
+    source = next((s.name for s in project.sources if s.guid == coding.source), "") or coding.source
+    return (
+        f"coding {coding.guid or '(no GUID)'} of the code {codes[coding.code].path!r} in the source {source!r} "
+        f"(interview {mapping.sources[coding.source]})"
+    )
+
+
+def coded_segments(project: QdaProject, mapping: Mapping, label: str) -> Segments:
+    """The coded segments of mapped codes in mapped sources, with excerpts (as text cells).
+
+    A coding whose positions do not lie inside its source's text (a start
+    below 0, an end before its start or past the end of the text, counted as
+    the exporting program counts) is listed in ``outside``; a source whose
+    text cannot be read (too large, outside the project file) in ``unread``.
+    """
     coders = coder_ids(project, mapping)
-    texts: dict[str, str | None] = {}
-    rows = []
+    texts: dict[str, tuple[str | None, str]] = {}
+    rows, outside = [], []
+    unread: dict[str, list] = {}
     codes = {code.guid: code for code in project.codes}
     for coding in project.codings:
         if coding.code not in mapping.codes or coding.source not in mapping.sources:
             continue
         if coding.text_source not in texts:
-            texts[coding.text_source] = source_text(project, coding.text_source)[0]
-        text = texts[coding.text_source]
+            texts[coding.text_source] = source_text(project, coding.text_source)
+        text, why = texts[coding.text_source]
         indicator, valence = mapping.codes[coding.code]
+        if text is None and coding.kind == "text":
+            unread.setdefault(coding.text_source, [why, 0])[1] += 1
+        if text is not None and coding.start is not None and coding.end is not None:
+            length = text_length(text, project.origin)
+            if coding.start < 0 or coding.end < coding.start or coding.end > length:
+                outside.append(
+                    f"{coding_label(project, coding, codes, mapping)}: positions {coding.start}–{coding.end}, but the "
+                    f"text has {length} characters."
+                )
+                continue
         rows.append(
             {
                 "segment_id": f"{project.path.stem}/{coding.guid or f'{coding.source}-{coding.start}-{coding.end}'}",
@@ -409,9 +442,16 @@ def coded_segments(project: QdaProject, mapping: Mapping, label: str) -> pd.Data
             }
         )
     frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS).astype(str)
-    return frame.sort_values(["interview_id", "indicator_id", "coder", "segment_id"], kind="stable").reset_index(
-        drop=True
-    )
+    frame = frame.sort_values(["interview_id", "indicator_id", "coder", "segment_id"], kind="stable")
+    named = {
+        text_guid: project.texts[text_guid].name if text_guid in project.texts else text_guid for text_guid in unread
+    }
+    notes = [
+        f"the text of the source {named[guid]!r} was not read ({why}); its {count} coding"
+        f"{'s were' if count != 1 else ' was'} imported without excerpt."
+        for guid, (why, count) in unread.items()
+    ]
+    return Segments(frame.reset_index(drop=True), outside, notes)
 
 
 def interview_value(valences: list[str]) -> str:
@@ -485,6 +525,12 @@ def proposals(
 ) -> pd.DataFrame:
     """A proposed value per indicator × subject (× coder) by the aggregation rule, next to ``assessments``.
 
+    Every member of every mapped indicator's population gets a row, external-partner
+    interviews included: ``unknown`` where no coded segment speaks to it, so that
+    confirming the review completes the indicator. With several coders, a coder
+    gets rows for the subjects whose interviews they coded; a subject that no
+    coder's segments touch gets a row for every coder.
+
     Parameters
     ----------
     study : Study
@@ -522,9 +568,8 @@ def proposals(
             if not is_mapped and subject not in new_subjects:
                 continue
             relevant = about.get(subject, set())
-            for coder in coders:
-                if len(coders) > 1 and not relevant & read_by.get(coder, set()):
-                    continue  # this coder read none of the interviews about the subject
+            readers = [coder for coder in coders if relevant & read_by.get(coder, set())] or coders
+            for coder in readers:
                 mine = segments[(segments["indicator_id"] == indicator.indicator_id) & (segments["coder"] == coder)]
                 mine = mine[mine["interview_id"].isin(relevant)]
                 values = {i: interview_value(list(g["value"])) for i, g in mine.groupby("interview_id")}
@@ -565,31 +610,35 @@ def populations_grown(study, rows: list[dict]) -> list[str]:
     return [row["interview_id"] for row in rows if row.get("respondent_group") == "external_partner"]
 
 
-def register_segments_resource(study_dir: Path) -> bool:
-    """Add the coded_segments resource to the study's descriptor if it lacks it; return whether it did."""
-    from evalkit.study.model import template_descriptor
+def guard_cells(project: QdaProject, segments: pd.DataFrame, added: list[dict]) -> list:
+    """The text cells the import is about to write, located where the user can find them."""
+    from evalkit.study.importguard import Cell
 
-    path = study_dir / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    if any(isinstance(r, dict) and r.get("name") == "coded_segments" for r in descriptor.get("resources", [])):
-        return False
-    canonical = next(r for r in template_descriptor()["resources"] if r["name"] == "coded_segments")
-    descriptor.setdefault("resources", []).append(canonical)
-    write_text_atomic(path, json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
-    return True
+    cells = []
+    for row in segments.itertuples():
+        guid = row.segment_id.split("/", 1)[-1]
+        where = f"{project.path.name}, coding {guid} (interview {row.interview_id}, code {row.code!r}), excerpt"
+        cells.append(Cell(where, row.excerpt, True))
+        cells.append(Cell(f"{project.path.name}, coding {guid}, code path", row.code, False))
+    for row in added:
+        for column in ("organisation",):
+            if row.get(column):
+                cells.append(Cell(f"interview {row['interview_id']} (new), {column}", row[column], True))
+    return cells
 
 
-def merged_segments(study_dir: Path, new: pd.DataFrame, label: str) -> list[list[str]]:
-    """Rows of ``coded_segments.csv``: those from other files kept, this file's earlier import replaced."""
-    path = study_dir / "coded_segments.csv"
-    kept: list[list[str]] = []
-    if path.exists():
-        old = csvio.read_csv(path)
-        for raw in old.rows:
-            record = dict(zip(old.header, raw))
-            if record.get("source") != label:
-                kept.append([record.get(column, "") for column in SEGMENT_COLUMNS])
-    return [SEGMENT_COLUMNS] + kept + new[SEGMENT_COLUMNS].values.tolist()
+def loose_segments_note(study_dir: Path, inspection, workbook_file: str | None) -> list[str]:
+    """A note when an earlier import left ``coded_segments.csv`` beside a workbook study (which keeps them in a sheet)."""
+    loose = Path(study_dir) / "coded_segments.csv"
+    table = inspection.tables.get("coded_segments")
+    if workbook_file is None or not loose.is_file():
+        return []
+    if table is not None and not isinstance(table.csv, workbook.SheetTable):
+        return []
+    return [
+        f"{loose.name} in the study folder is not part of the study (an earlier import wrote it; the segments are "
+        "now in the study's own table). Its excerpts are sensitive: delete the file."
+    ]
 
 
 @dataclass
@@ -602,30 +651,53 @@ class ImportResult:
     proposals: pd.DataFrame
     notes: list[str]
     skipped: dict[str, int]
+    state: list[str] = field(default_factory=list)
+    segments_table: str = "coded_segments.csv"
 
 
-def import_project(project: QdaProject, study_dir: Path, mapping_path: Path, min_groups: int = 2) -> ImportResult:
+def import_project(
+    project: QdaProject,
+    study_dir: Path,
+    mapping_path: Path,
+    min_groups: int = 2,
+    allow_personal_data: bool = False,
+) -> ImportResult:
     """Import a project's codings into a study (see the module docstring).
 
-    Nothing is written unless the study is valid and the mapping has no
-    problem; then ``interviews`` may get new rows, ``coded_segments.csv`` is
-    written, and the review file ``qda_review_<file>.csv`` proposes values.
+    Nothing is written unless the tables the import uses are valid, the
+    mapping has no problem, the project's GUIDs are unique, every coding lies
+    inside its text and the guard (:mod:`evalkit.study.importguard`) lets every
+    cell through; then ``interviews`` may get new rows, the coded segments are
+    written (into the study's ``coded_segments`` table: a sheet of its workbook
+    or a CSV file) and the review file ``qda_review_<file>.csv`` proposes
+    values, all in one step.
 
     Raises
     ------
     ImportError_
-        If the study is invalid, the mapping has problems, or nothing can be imported.
+        If the import cannot go ahead; the message lists every reason.
     """
-    from evalkit.study import load_study
-    from evalkit.study.validate import StudyValidationError
+    from evalkit.safeio import csv_text
+    from evalkit.study import importguard
+    from evalkit.study.append import StudyWriter
+    from evalkit.study.partial import QDA_IMPORT, NeedsError, load_for, study_state
 
     study_dir = Path(study_dir)
-    try:
-        study = load_study(study_dir, use_cache=False)
-    except StudyValidationError as error:
-        raise ImportError_(f"{error}\nCorrect the study first (evalkit validate {study_dir}).") from None
     if min_groups < 1:
         raise ImportError_("--min-groups must be 1 or more.")
+    try:
+        basis = load_for(study_dir, QDA_IMPORT, "evalkit qda import")
+    except NeedsError as error:
+        raise ImportError_(str(error)) from None
+    study = basis.study
+    duplicates = duplicate_guids(project)
+    if duplicates:
+        listed = "; ".join(f"{kind}s: {', '.join(guids)}" for kind, guids in duplicates.items())
+        raise ImportError_(
+            f"{project.path.name} uses the same GUID for more than one element ({listed}), which would merge them "
+            "(nothing was written). The REFI-QDA schema requires every GUID to be unique: export the project again, "
+            "or give the elements their own GUIDs."
+        )
     label = f"{project.path.name} (evalkit qda import)"
     mapping = read_mapping(mapping_path, project, set(study.codebook["indicators"]["indicator_id"]))
     match_sources_by_name(project, mapping, set(study.tables["interviews"]["interview_id"]))
@@ -637,36 +709,73 @@ def import_project(project: QdaProject, study_dir: Path, mapping_path: Path, min
             f"{project.path.name} holds no codings, so there is nothing to import. NVivo exports codes without "
             "codings when the sources are left out of the export: export again with the sources included."
         )
-    segments = coded_segments(project, mapping, label)
+    found = coded_segments(project, mapping, label)
+    if found.outside:
+        raise ImportError_(
+            f"{len(found.outside)} coding{'s lie' if len(found.outside) != 1 else ' lies'} outside the text of "
+            "its source (nothing was written):\n"
+            + "\n".join(found.outside)
+            + "\nThe positions cannot be trusted: export the project again from the QDA program, or remove these "
+            "codings there."
+        )
+    segments = found.frame
     if segments.empty:
         raise ImportError_(
             "No coding uses a mapped code in a mapped source, so nothing was written; map codes to indicators and "
             "sources (or cases) to interviews in the mapping."
         )
+    verdict = importguard.check(guard_cells(project, segments, added), allow_personal_data)
+    if verdict.refused:
+        raise ImportError_(verdict.message(f"The project {project.path.name}"))
     skipped = {
         "codings of unmapped codes": sum(1 for c in project.codings if c.code not in mapping.codes),
         "codings in unmapped sources": sum(
             1 for c in project.codings if c.code in mapping.codes and c.source not in mapping.sources
         ),
-        "segments without excerpt": int((segments["excerpt"] == "").sum()),
     }
-    notes = list(mapping.notes)
-    try:
-        append_rows(study_dir, "interviews", added)
-    except AppendError as error:
-        raise ImportError_(str(error)) from None
-    write_text_atomic(study_dir / "coded_segments.csv", csv_text(merged_segments(study_dir, segments, label)))
-    if register_segments_resource(study_dir):
-        notes.append("coded_segments added to datapackage.json.")
+    notes = list(mapping.notes) + found.unread
+    notes += [f"written as allowed by --allow-personal-data: {hit.render()}" for hit in verdict.allowed]
+    writer = StudyWriter(study_dir, basis.inspection)
+    writer.append("interviews", added)
+    writer.replace("coded_segments", lambda record: record.get("source") == label, segments.to_dict("records"))
     if added:
         study = with_interviews(study, added)
         grown = populations_grown(study, added)
         if grown:
             notes.append(
                 f"the new interview(s) {', '.join(grown)} belong to the population of indicators assessed per "
-                "interview: the study is complete again once their assessments are confirmed (evalkit qda confirm)."
+                "interview: their proposals are in the review file; confirm them (evalkit qda confirm)."
             )
     review = proposals(study, segments, min_groups, frozenset(populations_grown(study, added)))
     review_file = study_dir / f"qda_review_{project.path.stem}.csv"
-    write_csv(review, review_file)
-    return ImportResult(len(segments), [row["interview_id"] for row in added], review_file, review, notes, skipped)
+    writer.write_file(review_file, csv_text(review).encode("utf-8"))
+    try:
+        writer.commit()
+    except AppendError as error:
+        raise ImportError_(str(error)) from None
+    if "coded_segments" in writer.registered:
+        notes.append("coded_segments added to the study (datapackage.json).")
+    notes += loose_segments_note(study_dir, basis.inspection, writer.workbook_file())
+    where = segments_location(study_dir)
+    return ImportResult(
+        len(segments),
+        [row["interview_id"] for row in added],
+        review_file,
+        review,
+        notes,
+        skipped,
+        study_state(study_dir),
+        where,
+    )
+
+
+def segments_location(study_dir: Path) -> str:
+    """Where the study keeps its coded segments, as a message names it (a file, or a workbook's sheet)."""
+    from evalkit.study.validate import sheet_label
+
+    descriptor = json.loads((Path(study_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        if isinstance(resource, dict) and resource.get("name") == "coded_segments":
+            sheet = workbook.resource_sheet(resource)
+            return sheet_label(resource["path"], sheet) if sheet else str(resource.get("path"))
+    return "coded_segments.csv"

@@ -152,6 +152,7 @@ class QdaProject:
     case_codings: list[Coding] = field(default_factory=list)  # NVivo: selections coded to a case node
     deviations: list[str] = field(default_factory=list)
     root: object = None  # the parsed XML, for schema validation
+    user_guids: tuple = ()  # every User element's GUID, in order (a GUID used twice shows here twice)
 
     def code(self, guid: str) -> Code | None:
         return next((code for code in self.codes if code.guid == guid), None)
@@ -254,7 +255,8 @@ def project_from_xml(path: Path, root) -> QdaProject:
         deviations.append(
             f"the XML namespace is {namespace or 'missing'!r}, not {NAMESPACE!r}; elements were read by name."
         )
-    users = {guid_of(u.get("guid")): (u.get("name") or u.get("id") or "") for u in iter_path(root, "Users", "User")}
+    user_elements = iter_path(root, "Users", "User")
+    users = {guid_of(u.get("guid")): (u.get("name") or u.get("id") or "") for u in user_elements}
     codes = read_codes(root, deviations)
     variables = {guid_of(v.get("guid")): v.get("name") or "" for v in iter_path(root, "Variables", "Variable")}
     sources, codings, texts, source_variables = [], [], {}, {}
@@ -303,6 +305,7 @@ def project_from_xml(path: Path, root) -> QdaProject:
         texts=texts,
         case_codings=case_codings,
         deviations=deviations,
+        user_guids=tuple(guid_of(u.get("guid")) for u in user_elements),
     )
     check_references(project)
     return project
@@ -474,8 +477,37 @@ def read_cases(root, variables: dict[str, str]) -> list[Case]:
     return cases
 
 
+def duplicate_guids(project: QdaProject) -> dict[str, list[str]]:
+    """GUIDs used by more than one code, source, user or coding (the schema requires each to be unique).
+
+    Returns
+    -------
+    dict of str to list of str
+        ``"code"``, ``"source"``, ``"user"``, ``"coding"`` -> the GUIDs used twice or more (empty lists left out).
+    """
+    from collections import Counter
+
+    groups = {
+        "code": [code.guid for code in project.codes],
+        "source": [source.guid for source in project.sources],
+        "user": list(project.user_guids),
+        "coding": [coding.guid for coding in project.codings if coding.guid],
+    }
+    found = {}
+    for kind, guids in groups.items():
+        twice = sorted(guid for guid, count in Counter(guids).items() if count > 1 and guid)
+        if twice:
+            found[kind] = twice
+    return found
+
+
 def check_references(project: QdaProject) -> None:
-    """List codings that point nowhere, codes never used, and other deviations."""
+    """List codings that point nowhere, codes never used, GUIDs used twice, and other deviations."""
+    for kind, guids in duplicate_guids(project).items():
+        project.deviations.append(
+            f"{len(guids)} GUID{'s are' if len(guids) != 1 else ' is'} used by more than one {kind} "
+            f"({', '.join(guids[:3])}{' …' if len(guids) > 3 else ''}); the schema requires a GUID to be unique."
+        )
     code_guids = {code.guid for code in project.codes}
     unknown_codes = [c for c in project.codings if c.code not in code_guids]
     if unknown_codes:
@@ -559,6 +591,16 @@ def excerpt(text: str, start: int | None, end: int | None, origin: str) -> str:
         units = text.encode("utf-16-le", errors="surrogatepass")
         return clean_excerpt(units[2 * start : 2 * end].decode("utf-16-le", errors="ignore"))
     return clean_excerpt(text[start:end])
+
+
+def text_length(text: str, origin: str) -> int:
+    """The length of a source text in the positions the exporting program counts (see :func:`excerpt`)."""
+    maker = origin.casefold()
+    if "atlas" in maker:
+        text = text.replace("\r\n", "\n")
+    if "nvivo" in maker:
+        return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
+    return len(text)
 
 
 def clean_excerpt(text: str) -> str:

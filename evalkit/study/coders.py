@@ -7,7 +7,12 @@ without the column has one agreed value per subject and indicator, as before.
 
 The findings use, for every subject and indicator:
 
-1. the agreed row, when there is one;
+1. the agreed row, when there is one and it holds a known value (yes, partly,
+   no), or when no coder knows more: an agreed ``unknown`` never hides what
+   the coders found. A row typed as a placeholder while the coding was under
+   way (an empty coder and ``unknown``) would otherwise silently turn the
+   coders' values into "not known"; ``evalkit validate`` notes every agreed
+   ``unknown`` beside coders' known values (:func:`agreed_unknown_notes`);
 2. otherwise, when only coders' rows exist, the **cautious rule**: the value
    the coders share if they agree; if they differ, the lowest of their known
    values on the scale no < partly < yes (a coder's ``unknown`` is left out;
@@ -89,6 +94,11 @@ def split_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     by_coder = frame[~agreed_mask].copy()
     if by_coder.empty:
         return agreed.reset_index(drop=True), by_coder.reset_index(drop=True)
+    coder_known = by_coder[by_coder["value"].isin(list(ORDER))]
+    known_keys = set(map(tuple, coder_known[KEY].astype(str).to_numpy()))
+    unknown = agreed["value"].astype(object).where(agreed["value"].notna(), "unknown") == "unknown"
+    beside_known = [tuple(map(str, key)) in known_keys for key in agreed[KEY].to_numpy()]
+    agreed = agreed[~(unknown.to_numpy(dtype=bool) & pd.Series(beside_known, dtype=bool).to_numpy())]
     have = set(map(tuple, agreed[KEY].astype(str).to_numpy()))
     added = []
     for key, group in by_coder.groupby(KEY, sort=False):
@@ -106,3 +116,63 @@ def split_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     return resolved.astype(assessments.dtypes.to_dict() | {"coder": "string"}).reset_index(
         drop=True
     ), by_coder.reset_index(drop=True)
+
+
+def rows_as_written(study, table: str) -> pd.DataFrame:
+    """A table's rows as the study holds them: for ``assessments``, the agreed rows and every coder's rows.
+
+    ``study.tables["assessments"]`` holds one value per subject and indicator (what the findings use), which
+    is fewer rows than the sheet has when coders write their own rows; counts of rows use this instead.
+    (An agreed ``unknown`` set aside beside coders' known values is not counted.)
+    """
+    frame = study.tables[table]
+    if table != "assessments":
+        return frame
+    agreed = frame[frame["coder"].astype("string").fillna("") != BY_RULE] if "coder" in frame.columns else frame
+    coders = getattr(study, "coder_assessments", None)
+    if coders is None or coders.empty:
+        return agreed
+    return pd.concat([agreed, coders], ignore_index=True)
+
+
+def agreed_unknown_notes(checked) -> list:
+    """Notes for agreed ``unknown`` rows beside coders' known values (the coders' values are used instead).
+
+    Parameters
+    ----------
+    checked : evalkit.study.validate.Checked
+        The study's checked records.
+
+    Returns
+    -------
+    list of evalkit.study.validate.Problem
+        One note per such agreed row, at its row and ``value`` column.
+    """
+    from evalkit.study.validate import problem_at
+
+    if not checked.has("assessments", "indicator_id", "subject_id", "value", "coder"):
+        return []
+    known: dict[tuple, list[str]] = {}
+    for record in checked.rows("assessments"):
+        coder = record.get("coder")
+        if coder not in (None, AGREED) and record.get("value") in ORDER:
+            known.setdefault((record.get("indicator_id"), record.get("subject_id")), []).append(
+                f"{coder} {record['value']}"
+            )
+    notes = []
+    for record in checked.rows("assessments"):
+        key = (record.get("indicator_id"), record.get("subject_id"))
+        if record.get("coder") in (None, AGREED) and record.get("value") in (None, "unknown") and key in known:
+            notes.append(
+                problem_at(
+                    checked,
+                    "assessments",
+                    record,
+                    "value",
+                    record.get("value") or "",
+                    f"an agreed unknown for {key[0]} and {key[1]} sits beside the coders' known values "
+                    f"({', '.join(known[key])}); the findings use the coders' values (the cautious rule), not unknown.",
+                    "",
+                )
+            )
+    return notes

@@ -455,10 +455,15 @@ def read_csv(path: Path) -> CsvTable:
         If the file is a workbook, UTF-16 text or a PDF rather than CSV text.
     CsvStructureError
         If a cell is longer than :data:`MAX_FIELD_CHARS` characters.
+    evalkit.study.limits.TooLarge
+        If the file is larger than :mod:`evalkit.study.limits` allows (checked before it is read).
     FileNotFoundError
         If the file does not exist.
     """
+    from evalkit.study.limits import check_csv_file
+
     path = Path(path)
+    check_csv_file(path)
     data = path.read_bytes()
     detect_foreign_format(path, data)
     text, had_bom = decode_utf8(path, data)

@@ -427,6 +427,46 @@ def _indicator_values(study, chapter: str) -> tuple[pd.DataFrame, dict[str, list
     return indicators, by_indicator
 
 
+def _unassessed(study, chapter: str) -> list[tuple[str, str]]:
+    """(indicator, subject) pairs of the chapter's populations that have no row in ``assessments`` yet."""
+    from evalkit.analysis.populations import population_members
+
+    indicators = study.codebook["indicators"]
+    indicators = indicators[indicators["chapter"] == chapter]
+    assessments = study.tables["assessments"]
+    missing = []
+    for indicator_id, population in zip(indicators["indicator_id"], indicators["population"]):
+        assessed = set(assessments.loc[assessments["indicator_id"] == indicator_id, "subject_id"].astype(str))
+        missing += [(str(indicator_id), s) for s in population_members(study, population) if s not in assessed]
+    return missing
+
+
+def _need_assessment_rows(study, chapter: str) -> list[Shortfall]:
+    """Partial when members of an indicator's population have no row yet: they count as unknown until assessed."""
+    from evalkit.analysis.populations import population_members
+
+    missing = _unassessed(study, chapter)
+    if not missing:
+        return []
+    total = sum(
+        len(population_members(study, population))
+        for population in study.codebook["indicators"].loc[
+            study.codebook["indicators"]["chapter"] == chapter, "population"
+        ]
+    )
+    shown = ", ".join(f"{indicator} × {subject}" for indicator, subject in missing[:LISTED_IDS])
+    shown += " …" if len(missing) > LISTED_IDS else ""
+    return [
+        _partial(
+            "assessments.csv",
+            f"{len(missing)} av {total} kombinationer av indikator och subjekt saknar rad och räknas som okända "
+            f"tills de bedöms ({shown})",
+            f"{len(missing)} of {total} indicator × subject pairs have no row yet and count as unknown until "
+            f"assessed ({shown})",
+        )
+    ]
+
+
 def check_quality_areas(study) -> list[Shortfall]:
     """Quality areas: a known value for some indicator; partial for indicators or areas with none."""
     indicators, known = _indicator_values(study, "quality_areas")
@@ -448,7 +488,7 @@ def check_quality_areas(study) -> list[Shortfall]:
                 f"no known value (yes, partly, no) for any of {len(known)} indicators ({assessed} rows)",
             )
         ]
-    shortfalls = []
+    shortfalls = _need_assessment_rows(study, "quality_areas")
     if empty:
         shortfalls.append(
             _partial(
@@ -507,8 +547,9 @@ def check_team_comparison(study) -> list[Shortfall]:
             )
         ]
     empty = [str(i) for i in municipal["indicator_id"] if i not in set(known["indicator_id"])]
+    rows_missing = _need_assessment_rows(study, "comparison")
     if empty:
-        return [
+        return rows_missing + [
             _partial(
                 "assessments.csv",
                 f"{len(empty)} av {len(municipal)} jämförelseindikatorer har inget känt värde i teamkommunerna "
@@ -517,7 +558,7 @@ def check_team_comparison(study) -> list[Shortfall]:
                 f"municipalities ({_names(study, 'indicator', empty, 'en')})",
             )
         ]
-    return []
+    return rows_missing
 
 
 def series_overview(study) -> pd.DataFrame:

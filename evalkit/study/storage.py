@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.safeio import write_text_atomic
+from evalkit.safeio import neutralise_cell, write_text_atomic
 from evalkit.study import workbook
 from evalkit.study.model import template_descriptor
 
@@ -70,8 +70,8 @@ def canonical_resource(name: str) -> dict | None:
     return next((r for r in template_descriptor()["resources"] if r["name"] == name), None)
 
 
-def vocabulary_codes(tables: list[RawTable]) -> dict[str, list[tuple[str, str]]]:
-    """Codes and Swedish labels by vocabulary, from the study's own vocabularies table."""
+def vocabulary_codes(tables: list[RawTable], language: str = "sv") -> dict[str, list[tuple[str, str]]]:
+    """Codes and their labels in ``language`` by vocabulary, from the study's own vocabularies table."""
     table = next((t for t in tables if t.resource["name"] == "codebook_vocabularies"), None)
     found: dict[str, list[tuple[str, str]]] = {}
     if table is None:
@@ -79,12 +79,19 @@ def vocabulary_codes(tables: list[RawTable]) -> dict[str, list[tuple[str, str]]]
     for row in table.rows:
         record = dict(zip(table.header, row))
         if record.get("vocabulary") and record.get("code"):
-            found.setdefault(record["vocabulary"], []).append((record["code"], record.get("label_sv", "")))
+            found.setdefault(record["vocabulary"], []).append((record["code"], record.get(f"label_{language}", "")))
     return found
 
 
-def sheet_spec(table: RawTable, vocabularies: dict[str, list[tuple[str, str]]]) -> workbook.SheetSpec:
-    """How one table becomes a sheet: fields, rows, comments, drop-downs and prompts."""
+def sheet_spec(
+    table: RawTable, vocabularies: dict[str, list[tuple[str, str]]], language: str | None = None
+) -> workbook.SheetSpec:
+    """How one table becomes a sheet: fields, rows, comments, drop-downs and prompts.
+
+    ``vocabularies`` hold the labels in ``language``: with a language, a coded column offers the labels in
+    that language (when every code has one, and they are distinct), so that picking one raises no warning
+    in Excel; without, it offers the codes. Either is read as the code (:mod:`evalkit.study.codes`).
+    """
     name = table.resource["name"]
     canonical = canonical_resource(name) or table.resource
     specs = {f["name"]: f for f in canonical.get("schema", {}).get("fields", [])}
@@ -101,10 +108,20 @@ def sheet_spec(table: RawTable, vocabularies: dict[str, list[tuple[str, str]]]) 
             continue
         labelled = vocabularies.get(column, [])
         codes = list(enum) if enum else [code for code, _ in labelled]
-        choices[column] = codes
         labels = dict(labelled)
-        prompt = ", ".join(f"{code} = {labels[code]}" if labels.get(code) else code for code in codes)
-        prompts[column] = f"Kod eller svensk etikett / code or Swedish label: {prompt}"
+        offered = [labels.get(code, "") for code in codes]
+        if language and all(offered) and len(set(offered)) == len(offered):
+            choices[column] = offered
+            prompt = ", ".join(f"{labels[code]} = {code}" for code in codes)
+            prompts[column] = (
+                f"Välj i listan, eller skriv koden: {prompt}"
+                if language == "sv"
+                else f"Choose from the list, or type the code: {prompt}"
+            )
+        else:
+            choices[column] = codes
+            prompt = ", ".join(f"{code} = {labels[code]}" if labels.get(code) else code for code in codes)
+            prompts[column] = f"Kod eller etikett / code or label: {prompt}"
     rows = [row + [""] * (len(table.header) - len(row)) for row in table.rows]
     return workbook.SheetSpec(name, fields, rows, notes, choices, prompts)
 
@@ -114,14 +131,30 @@ README_ROWS = [
     (
         "Så fyller du i",
         "Rad 1 är rubrikraden: ändra den inte. En rad per post från rad 2. Håll muspekaren över en rubrik för att se "
-        "vad kolumnen betyder. Kodade kolumner har en rullista; svenska etiketter (ja, delvis, nej, okänt …) går "
-        "också bra. Tom cell = okänt. Slå inte ihop celler och skriv värden, inte formler.",
+        "vad kolumnen betyder. Kodade kolumner har en rullista; både etiketterna i listan (ja, delvis, nej, okänt …) "
+        "och koderna (yes, partly, no, unknown …) går bra. Lämna en cell tom när värdet inte är känt, utom i "
+        "kolumner som alltid ska fyllas i (till exempel value i assessments och conditions): skriv okänt där. Slå "
+        "inte ihop celler och skriv värden, inte formler.",
     ),
     (
         "How to fill it in",
         "Row 1 is the header: do not change it. One row per record from row 2. Hover over a header to see what the "
-        "column means. Coded columns have a drop-down list; Swedish labels (ja, delvis, nej, okänt …) are accepted "
-        "too. An empty cell means unknown. Do not merge cells; type values, not formulas.",
+        "column means. Coded columns have a drop-down list; both the labels in the list (yes, partly, no, unknown …) "
+        "and the codes are accepted. Leave a cell empty when the value is not known, except in columns that must "
+        "always be filled in (such as value in assessments and conditions): write unknown there. Do not merge cells; "
+        "type values, not formulas.",
+    ),
+    (
+        "Studieinformation / study information",
+        "Fliken studieinformation (study_information) håller studiens titel, län, år och utgivare; skriv i kolumn B. "
+        "/ The sheet study_information (studieinformation) holds the study's title, county, year and publisher; "
+        "write in column B.",
+    ),
+    (
+        "Import",
+        "evalkit survey import, qda import och qda confirm lägger till rader i flikarna och ändrar inget annat i "
+        "arbetsboken; stäng den i Excel först. / The imports add rows to the sheets and change nothing else in the "
+        "workbook; close it in Excel first.",
     ),
     ("Kontroll / check", "evalkit validate <studiemapp / study folder>"),
     ("datapackage.json", "Beskriver vilken flik som är vilken tabell. / Says which sheet holds which table."),
@@ -147,18 +180,29 @@ def write_tables(folder: Path, descriptor: dict, tables: list[RawTable], storage
     dict
         The descriptor, with each written table's resource pointing at its file or sheet.
     """
+    from evalkit.study import information
+
     descriptor = copy.deepcopy(descriptor)
     written = {table.resource["name"]: table for table in tables}
     if storage == "xlsx":
-        vocabularies = vocabulary_codes(tables)
+        language = descriptor.get("evalkit:language")
+        language = language if language in information.LANGUAGES else None
+        vocabularies = vocabulary_codes(tables, language or "sv")
+        sheet_name = information.SHEET_NAMES[language or "en"]
         workbook.write_workbook(
-            folder / workbook_name, [sheet_spec(table, vocabularies) for table in tables], readme=README_ROWS
+            folder / workbook_name,
+            [sheet_spec(table, vocabularies, language) for table in tables],
+            readme=README_ROWS,
+            information=(sheet_name, information.information_rows(descriptor, language or "en")),
         )
+        descriptor[information.INFORMATION_KEY] = {"path": workbook_name, "sheet": sheet_name}
     else:
+        descriptor.pop(information.INFORMATION_KEY, None)
         for table in tables:
             path = folder / csv_path(table.resource)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, csv_text([table.header, *table.rows]))
+            rows = [[str(neutralise_cell(cell)) for cell in row] for row in table.rows]
+            write_text_atomic(path, csv_text([table.header, *rows]))
     resources = descriptor.get("resources", [])
     for position, resource in enumerate(resources):
         if not isinstance(resource, dict) or resource.get("name") not in written:
@@ -200,10 +244,10 @@ def retargeted(resource: dict, updates: dict, dropped: set[str]) -> dict:
 def csv_text(records: list[list[str]], delimiter: str = ",") -> str:
     """Rows as CSV text, quoted only where needed, every cell kept exactly as it is.
 
-    This writes the user's own table in another storage, so unlike reports
-    (:func:`evalkit.safeio.write_csv`) no cell may change: a cell is quoted
-    when it holds the delimiter, a double quote or a line break, and nothing
-    else is touched.
+    Cells are written as given: a cell is quoted when it holds the delimiter,
+    a double quote or a line break, and nothing else is touched. Callers that
+    write a study's table neutralise formula-like text first
+    (:func:`evalkit.safeio.neutralise_cell`), as :func:`write_tables` does.
     """
     lines = []
     for record in records:

@@ -44,9 +44,11 @@ from pathlib import Path, PurePosixPath
 
 from evalkit import paths
 from evalkit.safeio import write_text_atomic
-from evalkit.study import codes, content, csvio, workbook
+from evalkit.study import coders, codes, content, csvio, limits, workbook
 from evalkit.study import commentary as study_commentary
+from evalkit.study import information as study_information
 from evalkit.study import kind as study_kind
+from evalkit.study.hints import date_serial_hint
 from evalkit.study.model import template_descriptor
 from evalkit.terminal import safe_json, safe_text
 
@@ -528,6 +530,8 @@ def read_table_file(study_dir: Path, resource: dict, file: str) -> tuple[csvio.C
         ]
     try:
         table = csvio.read_csv(path)
+    except limits.TooLarge as error:
+        return None, [Problem(file, None, None, None, str(error), error.fix)]
     except csvio.CsvEncodingError as error:
         return None, [
             Problem(
@@ -1110,7 +1114,7 @@ def translate_error(table: TableInput, error: CellError) -> Problem | None:
         row,
         spec["name"],
         cell,
-        template.format(value=quoted(cell), constraint=constraint, limit=limit),
+        template.format(value=quoted(cell), constraint=constraint, limit=limit) + date_serial_hint(spec["name"], cell),
         f"Expected {expected}; correct the value.",
     )
 
@@ -1713,7 +1717,11 @@ SUBJECT_COLUMNS = {"municipalities": "municipality_id", "coordinators": "coordin
 
 
 def check_assessments(checked: Checked) -> Iterator[Problem]:
-    """Assessment subjects belong to the indicator's population; every member is assessed."""
+    """Assessment subjects belong to the indicator's population.
+
+    A member of the population without a row is not a problem: the assessments are filled as the fieldwork
+    goes on, and readiness (:mod:`evalkit.study.readiness`) says which are still missing.
+    """
     if not (
         checked.has("assessments", "indicator_id", "subject_id")
         and checked.has("codebook_indicators", "indicator_id", "population")
@@ -1725,13 +1733,11 @@ def check_assessments(checked: Checked) -> Iterator[Problem]:
         if r.get("indicator_id") is not None
     }
     members_of = population_members(checked)
-    assessed: dict[str, set[str]] = {}
     for record in checked.rows("assessments"):
         indicator, subject = record.get("indicator_id"), record.get("subject_id")
         population = populations.get(indicator)
         if subject is None or population not in members_of:
             continue
-        assessed.setdefault(indicator, set()).add(subject)
         table, known, members = members_of[population]
         if known is None or members is None:
             continue
@@ -1757,22 +1763,6 @@ def check_assessments(checked: Checked) -> Iterator[Problem]:
                 f"{quoted(subject)} is not in the population of indicator {indicator}, which is assessed for "
                 f"{POPULATION_RULES[population]} (population {population}).",
                 "Delete the row, or correct the subject_id or the indicator's population.",
-            )
-    for indicator, population in populations.items():
-        if population not in members_of or members_of[population][2] is None:
-            continue
-        table, _, members = members_of[population]
-        for subject in sorted(members - assessed.get(indicator, set())):
-            yield problem_at(
-                checked,
-                "assessments",
-                None,
-                "subject_id",
-                subject,
-                f"indicator {indicator} has no row for {quoted(subject)}, which belongs to its population "
-                f"{population}.",
-                f"Add a row with indicator_id {indicator}, subject_id {subject} and value unknown "
-                "(or the assessed value).",
             )
 
 
@@ -2147,6 +2137,9 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
             checked.incomplete.add(name)
     for check in CONSISTENCY_CHECKS:
         problems.extend(check(checked))
+    notes += coders.agreed_unknown_notes(checked)
+    descriptor, information_problems = study_information.apply(study_dir, descriptor, books)
+    problems += information_problems
     problems += [
         Problem(file, line, None, None, message, fix)
         for file, line, message, fix in study_commentary.commentary_problems(study_dir)

@@ -33,6 +33,7 @@ import os
 import re
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_LIMITS = ZipLimits(max_file_bytes=50 * MB, max_members=2_000, max_member_bytes=200 * MB)
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
@@ -161,20 +161,8 @@ class LoadedWorkbook:
     sheet_names: list[str] = field(default_factory=list)
 
 
-def has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds a formula (checked in the raw XML)."""
-    from evalkit.safezip import read_member
-
-    with open_zip(path, WORKBOOK_LIMITS, "an Excel workbook (.xlsx)") as archive:
-        for member in archive.namelist():
-            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                if FORMULA_TAG.search(read_member(archive, member, WORKBOOK_LIMITS)):
-                    return True
-    return False
-
-
 def load_workbook(path: Path) -> LoadedWorkbook:
-    """Open a workbook for reading (never for writing).
+    """Open a workbook for reading (never for writing), after measuring it (:mod:`evalkit.study.limits`).
 
     Raises
     ------
@@ -183,20 +171,30 @@ def load_workbook(path: Path) -> LoadedWorkbook:
     """
     import openpyxl
 
+    from evalkit.study import limits
+
     path = Path(path)
     try:
-        open_zip(path, WORKBOOK_LIMITS, "an Excel workbook (.xlsx)").close()
-        with_formulas = has_formulas(path)
+        with open_zip(path, WORKBOOK_LIMITS, "an Excel workbook (.xlsx)") as archive:
+            with_formulas = limits.check_workbook(path, archive)
     except UnsafeArchiveError as error:
         raise WorkbookError(str(error), "Save the workbook again from Excel or LibreOffice as .xlsx.") from None
+    except limits.TooLarge as error:
+        raise WorkbookError(str(error), error.fix) from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+        raise WorkbookError(
+            f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}: {error}).",
+            "Open it in Excel or LibreOffice and save it as 'Excel workbook (.xlsx)'.",
+        ) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not keep
             values = openpyxl.load_workbook(path, data_only=True)
             formulas = openpyxl.load_workbook(path, data_only=False) if with_formulas else None
     except Exception as error:  # openpyxl raises many kinds for a damaged file
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise WorkbookError(
-            f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}: {error}).",
+            f"{path.name} cannot be read as an Excel workbook ({type(error).__name__}: {reason}).",
             "Open it in Excel or LibreOffice and save it as 'Excel workbook (.xlsx)'.",
         ) from None
     return LoadedWorkbook(path, values, formulas, list(values.sheetnames))
@@ -426,6 +424,22 @@ def typed_cell(text: str, field_type: str) -> object:
     return int(number) if number.is_integer() and re.fullmatch(r"[-+]?\d+", candidate) else number
 
 
+def set_cell(cell, value: object) -> None:
+    """Put ``value`` into an openpyxl cell, a text always as text.
+
+    openpyxl stores any text that begins with ``=`` as a formula; a text that a
+    spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab,
+    carriage return first) is stored as a string with Excel's quote prefix, so
+    it stays a text even when the cell is edited in Excel.
+    """
+    from evalkit.safeio import needs_neutralising
+
+    cell.value = value
+    if isinstance(value, str) and (cell.data_type == "f" or needs_neutralising(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def add_sheet(book, spec: SheetSpec, lists_sheet) -> None:
     """Add one table sheet: header, comments, widths, text format, drop-downs, frozen header."""
     from openpyxl.comments import Comment
@@ -434,7 +448,8 @@ def add_sheet(book, spec: SheetSpec, lists_sheet) -> None:
 
     sheet = book.create_sheet(spec.name)
     names = [f["name"] for f in spec.fields]
-    sheet.append(names)
+    for position, name in enumerate(names, start=1):
+        set_cell(sheet.cell(row=1, column=position), name)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for position, name in enumerate(names):
         cell = sheet.cell(row=1, column=position + 1)
@@ -448,8 +463,11 @@ def add_sheet(book, spec: SheetSpec, lists_sheet) -> None:
         if spec.fields[position].get("type", "string") == "string":
             sheet.column_dimensions[letter].number_format = "@"
     types = [f.get("type", "string") for f in spec.fields]
-    for row in spec.rows:
-        sheet.append([typed_cell(text, kind) for text, kind in zip(row, types)])
+    for number, row in enumerate(spec.rows, start=2):
+        for position, (text, kind) in enumerate(zip(row, types), start=1):
+            value = typed_cell(text, kind)
+            if value is not None:
+                set_cell(sheet.cell(row=number, column=position), value)
     for row in sheet.iter_rows(min_row=2):
         for cell, kind in zip(row, types):
             if kind == "string" and cell.value is not None:
@@ -484,7 +502,12 @@ def add_sheet(book, spec: SheetSpec, lists_sheet) -> None:
         sheet.auto_filter.ref = f"A1:{column_letter(len(names) - 1)}{max(len(spec.rows) + 1, 1)}"
 
 
-def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, str]] | None = None) -> None:
+def write_workbook(
+    path: Path,
+    sheets: list[SheetSpec],
+    readme: list[tuple[str, str]] | None = None,
+    information: tuple[str, list[list[object]]] | None = None,
+) -> None:
     """Write a workbook with one sheet per spec, atomically (never over an existing file).
 
     Parameters
@@ -494,6 +517,9 @@ def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, 
     sheets : list of SheetSpec
     readme : list of (str, str), optional
         Rows of a first sheet "README" (heading, text) that explains the workbook.
+    information : (str, list of list), optional
+        The study information sheet (:mod:`evalkit.study.information`): its name and rows (header first),
+        placed after the README.
 
     Raises
     ------
@@ -510,8 +536,9 @@ def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, 
     first = book.active
     if readme:
         first.title = "README"
-        for heading, text in readme:
-            first.append([heading, text])
+        for number, (heading, text) in enumerate(readme, start=1):
+            set_cell(first.cell(row=number, column=1), heading)
+            set_cell(first.cell(row=number, column=2), text)
         for cell in first["A"]:
             cell.font = Font(bold=True)
         first.column_dimensions["A"].width = 28
@@ -525,13 +552,26 @@ def write_workbook(path: Path, sheets: list[SheetSpec], readme: list[tuple[str, 
             book.create_sheet("codes")
         sheet = book["codes"]
         column = len(lists) + 1
-        sheet.cell(row=1, column=column, value=name)
+        set_cell(sheet.cell(row=1, column=column), name)
         for offset, code in enumerate(codes, start=2):
-            sheet.cell(row=offset, column=column, value=code)
+            set_cell(sheet.cell(row=offset, column=column), code)
         letter = column_letter(column - 1)
         lists[name] = f"codes!${letter}$2:${letter}${len(codes) + 1}"
         return lists[name]
 
+    if information is not None:
+        name, rows = information
+        sheet = book.create_sheet(name)
+        for number, row in enumerate(rows, start=1):
+            for position, value in enumerate(row, start=1):
+                if value not in (None, ""):
+                    set_cell(sheet.cell(row=number, column=position), value)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for letter, width in zip("ABC", (16, 60, 48)):
+            sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions["B"].number_format = "@"
+        sheet.freeze_panes = "A2"
     for spec in sheets:
         add_sheet(book, spec, lists_sheet)
     if not readme:

@@ -5,7 +5,8 @@
 * ``evalkit survey import EXPORT.csv|xlsx --study DIR [--mapping MAP.csv]
   [--write-mapping MAP.csv]`` adds the answers of a web-survey export to
   ``survey_responses`` (see :mod:`evalkit.survey.importer`); with
-  ``--write-mapping`` it writes a mapping to fill in instead.
+  ``--write-mapping`` it writes a mapping to fill in instead;
+  ``--allow-personal-data`` lets personal data and formula-like text in.
 
 Every failure is a message naming the file and what to do, never a traceback.
 """
@@ -48,7 +49,7 @@ def cli_import(args) -> int:
     if args.write_mapping:
         return write_mapping(args)
     try:
-        result = import_survey(args.export, args.study, args.mapping)
+        result = import_survey(args.export, args.study, args.mapping, args.allow_personal_data)
     except SurveyImportError as error:
         print(safe_text(f"error: {error}"))
         return 1
@@ -66,15 +67,15 @@ def cli_import(args) -> int:
     )
     for note in result.notes:
         print(safe_text(f"  note: {note}"))
-    print(safe_text(f"Check the study with: evalkit validate {args.study}"))
+    for line in result.state:
+        print(safe_text(line))
     return 0
 
 
 def write_mapping(args) -> int:
-    from evalkit.safeio import write_text_atomic
-    from evalkit.study import load_study
+    from evalkit.safeio import neutralise_cell, write_text_atomic
+    from evalkit.study.partial import NeedsError, load_for
     from evalkit.study.storage import csv_text
-    from evalkit.study.validate import StudyValidationError
     from evalkit.survey.importer import SurveyImportError, mapping_template, read_export
 
     target = Path(args.write_mapping)
@@ -83,11 +84,16 @@ def write_mapping(args) -> int:
         return 1
     try:
         export = read_export(args.export)
-        study = load_study(args.study)
-    except (SurveyImportError, StudyValidationError) as error:
+        codebook = load_for(args.study, ("codebook_vocabularies", "codebook_survey_questions"), "evalkit survey import")
+    except (SurveyImportError, NeedsError) as error:
         print(safe_text(f"error: {error}"))
         return 1
-    write_text_atomic(target, csv_text(mapping_template(export, study.codebook)))
+    rows = [[str(neutralise_cell(cell)) for cell in row] for row in mapping_template(export, codebook.study.codebook)]
+    try:
+        write_text_atomic(target, csv_text(rows))
+    except OSError as error:
+        print(safe_text(f"error: cannot write {target}: {error.strerror or type(error).__name__}."))
+        return 1
     print(safe_text(f"Wrote {target}: fill in 'column' for the export columns to import, then import with --mapping."))
     return 0
 
@@ -104,6 +110,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     imports.add_argument("--study", type=Path, required=True, metavar="DIR")
     imports.add_argument("--mapping", type=Path, metavar="MAP.csv", help="export columns and answers to map")
     imports.add_argument("--write-mapping", type=Path, metavar="MAP.csv", help="write a mapping to fill in")
+    imports.add_argument(
+        "--allow-personal-data",
+        action="store_true",
+        help="import answers with personal data or text that begins like a formula all the same (the latter as "
+        "plain text); evalkit run needs the flag too for personal data",
+    )
     imports.set_defaults(survey_handler=cli_import)
 
 

@@ -18,10 +18,19 @@ question's text. The import:
    e-mail address or a name never enters the study) and every answer it
    cannot read, with row and column. If any answer cannot be read, nothing
    is written;
-4. **appends** one row per respondent to ``survey_responses`` (CSV file or
-   workbook sheet; :mod:`evalkit.study.append`) with basis ``observed`` and
-   the export as source. A coordinator who already has a row keeps it: the
-   import never changes a row.
+4. **guards** what it is about to write as ``evalkit run`` would
+   (:mod:`evalkit.study.importguard`): personal data and text that begins
+   like a formula are refused unless ``--allow-personal-data``, invisible
+   control and text-direction characters always, each named with the
+   export's row and column;
+5. **appends** one row per respondent to ``survey_responses`` (CSV file or
+   workbook sheet, numbers as numbers; :mod:`evalkit.study.append`) with basis
+   ``observed`` and the export as source. A coordinator who already has a row
+   keeps it: the import never changes a row.
+
+The study need not be complete: the import checks only the tables it uses
+(:data:`evalkit.study.partial.SURVEY_IMPORT`) and then says what state the
+rest of the study is in.
 """
 
 from __future__ import annotations
@@ -31,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalkit.study import codes as code_labels
-from evalkit.study import csvio, workbook
-from evalkit.study.append import AppendError, append_rows
+from evalkit.study import csvio, importguard, limits, workbook
+from evalkit.study.append import AppendError, StudyWriter
 from evalkit.survey.items import ID_COLUMN, header_columns, header_key, item_definitions, text_of
 
 MAPPING_COLUMNS = ("export_column", "column", "answer", "code")
@@ -72,6 +81,7 @@ class SurveyImportResult:
     kept: list[str]
     unmapped: list[str]
     notes: list[str]
+    state: list[str] = field(default_factory=list)
 
 
 def shown(text: str) -> str:
@@ -100,10 +110,13 @@ def read_export(path: Path) -> Export:
         table = workbook.read_sheet(book, (visible or book.sheet_names)[0])
         return Export(path, list(table.header), [list(row) for row in table.rows])
     try:
+        limits.check_csv_file(path)
         data = path.read_bytes()
         csvio.detect_foreign_format(path, data)
         text, _ = csvio.decode_utf8(path, data)
         records = export_records(path, text)
+    except limits.TooLarge as error:
+        raise SurveyImportError(f"{error} {error.fix}") from None
     except (csvio.CsvEncodingError, csvio.CsvFormatError, csvio.CsvStructureError, OSError, ValueError) as error:
         raise SurveyImportError(
             f"{path.name} cannot be read as a CSV file ({error}). Export the survey as CSV (UTF-8) or as an Excel "
@@ -211,6 +224,14 @@ class Reader:
     limits: dict[str, tuple[float | None, float | None]]
     answers: dict[tuple[str, str], str]
 
+    def municipality(self, text: str) -> str | None:
+        """The municipality an answer names: its id or name, also written "X kommun", "X kommuns" or "Xs kommun"."""
+        for candidate in municipality_names(text):
+            found = self.municipalities.get(code_labels.fold(candidate))
+            if found:
+                return found
+        return None
+
     def read(self, column: str, kind: str, text: str) -> tuple[str, str | None]:
         """The cell to write and, when the answer cannot be read, why."""
         text = " ".join(text.split())
@@ -227,7 +248,7 @@ class Reader:
             for part in SEPARATORS.split(text):
                 if part:
                     part = self.answers.get((column, code_labels.fold(part)), part)
-                    found = self.municipalities.get(code_labels.fold(part))
+                    found = self.municipality(part)
                     (ids if found else unknown).append(found or part)
             if unknown:
                 return "", f"names no municipality of the study: {', '.join(repr(shown(u)) for u in unknown)}"
@@ -245,6 +266,29 @@ class Reader:
             code = code_labels.code_for(text, self.allowed.get(column, []), self.vocabularies.get(column, {}))
             return (code, None) if code else ("", "is not one of the choices (a code or its Swedish or English label)")
         return text, None
+
+
+MUNICIPALITY_WORDS = re.compile(r"\s+(?:kommuns?|stads?|municipality)$", re.IGNORECASE)
+
+
+def municipality_names(text: str) -> list[str]:
+    """How a respondent may write a municipality's name: as it is, without "kommun"/"kommuns"/"stad", without a genitive s.
+
+    Examples
+    --------
+    >>> municipality_names("Fjärdholm kommun")
+    ['Fjärdholm kommun', 'Fjärdholm']
+    >>> municipality_names("Köpings kommun")
+    ['Köpings kommun', 'Köpings', 'Köping']
+    """
+    text = " ".join(text.split())
+    names = [text]
+    stripped = MUNICIPALITY_WORDS.sub("", text)
+    if stripped != text and stripped:
+        names.append(stripped)
+        if stripped.endswith("s") and len(stripped) > 2:
+            names.append(stripped[:-1])
+    return names
 
 
 def reader_for(study, mapping: SurveyMapping) -> Reader:
@@ -270,9 +314,25 @@ def reader_for(study, mapping: SurveyMapping) -> Reader:
     return Reader(municipalities, coordinators, vocabularies, allowed, limits, mapping.answers)
 
 
-def responses(study, export: Export, mapping: SurveyMapping, label: str) -> tuple[list[dict], list[str]]:
-    """One row per respondent, and every answer that cannot be read (row, column, header, answer, why)."""
+def responses(
+    study, export: Export, mapping: SurveyMapping, label: str
+) -> tuple[list[dict], list[str], list[tuple[str, list[importguard.Cell]]]]:
+    """One row per respondent, every answer that cannot be read, and each respondent's cells to guard.
+
+    Returns
+    -------
+    rows : list of dict
+    problems : list of str
+        Every answer that cannot be read (row, column, header, answer, why).
+    cells : list of (str, list of importguard.Cell)
+        Coordinator id -> the text cells of that respondent's row, located in the export.
+    """
+    from evalkit import privacy
     from evalkit.study.model import resource_schema
+
+    resource = {"name": "survey_responses", "schema": resource_schema("survey_responses")}
+    free_text = set(privacy.free_text_columns(resource))
+    cells: list[tuple[str, list[importguard.Cell]]] = []
 
     reader = reader_for(study, mapping)
     kinds = {column: spec["kind"] for column, spec in item_definitions().items()}
@@ -286,7 +346,7 @@ def responses(study, export: Export, mapping: SurveyMapping, label: str) -> tupl
     for number, raw in enumerate(export.rows, start=2):
         if not any(cell.strip() for position, cell in enumerate(raw) if position in mapping.columns):
             continue  # an empty line of the export
-        record, row_problems = {}, []
+        record, row_problems, row_cells = {}, [], []
         for position, column in mapping.columns.items():
             answer = raw[position] if position < len(raw) else ""
             value, why = reader.read(column, kinds.get(column, "text"), answer)
@@ -297,6 +357,8 @@ def responses(study, export: Export, mapping: SurveyMapping, label: str) -> tupl
                 row_problems.append(f"{where}: {shown(answer)!r} {why}.")
             elif not value and column in required:
                 row_problems.append(f"{where}: no answer, but {column} needs one.")
+            elif value:
+                row_cells.append(importguard.Cell(where, value, column in free_text))
             record[column] = value
         problems += row_problems
         if row_problems:
@@ -310,32 +372,43 @@ def responses(study, export: Export, mapping: SurveyMapping, label: str) -> tupl
             continue
         seen[coordinator] = number
         rows.append(record | {"basis": "observed", "source": label})
-    return rows, problems
+        cells.append((coordinator, row_cells))
+    return rows, problems, cells
 
 
-def import_survey(export_path: Path, study_dir: Path, mapping_path: Path | None = None) -> SurveyImportResult:
+def import_survey(
+    export_path: Path, study_dir: Path, mapping_path: Path | None = None, allow_personal_data: bool = False
+) -> SurveyImportResult:
     """Import a web-survey export into the study's ``survey_responses`` (see the module docstring).
+
+    Parameters
+    ----------
+    export_path, study_dir : pathlib.Path
+    mapping_path : pathlib.Path, optional
+    allow_personal_data : bool
+        Write personal data and formula-like text all the same (the latter as plain text).
 
     Raises
     ------
     SurveyImportError
-        If the study is invalid, the export or the mapping cannot be read,
-        or an answer cannot be read (nothing is written then).
+        If a table the import uses has problems, the export or the mapping
+        cannot be read, an answer cannot be read, an answer holds what the
+        guard refuses, or the study cannot be written (nothing is written then).
     """
-    from evalkit.study import load_study
-    from evalkit.study.validate import StudyValidationError
+    from evalkit.study.partial import SURVEY_IMPORT, NeedsError, load_for, study_state
 
     study_dir = Path(study_dir)
     export = read_export(export_path)
     try:
-        study = load_study(study_dir, use_cache=False)
-    except StudyValidationError as error:
-        raise SurveyImportError(f"{error}\nCorrect the study first (evalkit validate {study_dir}).") from None
+        basis = load_for(study_dir, SURVEY_IMPORT, "evalkit survey import")
+    except NeedsError as error:
+        raise SurveyImportError(str(error)) from None
+    study = basis.study
     mapping = read_mapping(mapping_path, export, study.codebook)
     if mapping.problems:
         raise SurveyImportError("The columns cannot be matched (nothing was written):\n" + "\n".join(mapping.problems))
     label = f"{export.path.name} (evalkit survey import)"
-    rows, problems = responses(study, export, mapping, label)
+    rows, problems, cells = responses(study, export, mapping, label)
     unmapped = [
         shown(header) or f"column {workbook.column_letter(p)}"
         for p, header in enumerate(export.header)
@@ -350,17 +423,24 @@ def import_survey(export_path: Path, study_dir: Path, mapping_path: Path | None 
     existing = set(study.tables["survey_responses"]["coordinator_id"])
     new = [row for row in rows if row[ID_COLUMN] not in existing]
     kept = [row[ID_COLUMN] for row in rows if row[ID_COLUMN] in existing]
+    written = {row[ID_COLUMN] for row in new}
+    guarded = [cell for coordinator, row_cells in cells if coordinator in written for cell in row_cells]
+    verdict = importguard.check(guarded, allow_personal_data)
+    if verdict.refused:
+        raise SurveyImportError(verdict.message(f"The export {export.path.name}"))
+    writer = StudyWriter(study_dir, basis.inspection)
+    writer.append("survey_responses", new)
     try:
-        append_rows(study_dir, "survey_responses", new)
+        writer.commit()
     except AppendError as error:
         raise SurveyImportError(str(error)) from None
-    notes = []
+    notes = [f"written as allowed by --allow-personal-data: {hit.render()}" for hit in verdict.allowed]
     if kept:
         notes.append(
             f"{', '.join(kept)} already had answers in survey_responses; those rows were kept unchanged (the import "
             "never changes a row)."
         )
-    return SurveyImportResult([row[ID_COLUMN] for row in new], kept, unmapped, notes)
+    return SurveyImportResult([row[ID_COLUMN] for row in new], kept, unmapped, notes, study_state(study_dir))
 
 
 def mapping_template(export: Export, codebook) -> list[list[str]]:
