@@ -1267,6 +1267,55 @@ REFERENCES = (
 )
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One foreign key of the canonical schema: ``table.column`` names a row of ``target.target_column``.
+
+    Attributes
+    ----------
+    table, column : str
+        The referring resource and column.
+    target, target_column : str
+        The referred-to resource and its key column.
+    what : str
+        What the id is, as messages name it (``"municipality id"``, ``"indicator"``).
+    """
+
+    table: str
+    column: str
+    target: str
+    target_column: str
+    what: str
+
+
+def reference_noun(target: str, target_column: str) -> str:
+    """How a message names an id of ``target``: ``municipality id``, or for a codebook table ``indicator``."""
+    words = target_column.replace("_", " ")
+    if target.startswith(CODEBOOK_PREFIX) and words.endswith(" id"):
+        words = words[: -len(" id")]
+    return words
+
+
+@lru_cache(maxsize=1)
+def references() -> tuple[Reference, ...]:
+    """The foreign keys declared in the canonical schema (``foreignKeys``), in schema order.
+
+    Only single-column keys are declared; the check
+    (:func:`evalkit.study.validate.consistency.check_references`) reports
+    every referring cell whose id the target table lacks.
+    """
+    found = []
+    for resource in canonical_resources():
+        for key in resource["schema"].get("foreignKeys", []):
+            (column,) = key["fields"]
+            target = key["reference"]["resource"]
+            (target_column,) = key["reference"]["fields"]
+            found.append(
+                Reference(resource["name"], column, target, target_column, reference_noun(target, target_column))
+            )
+    return tuple(found)
+
+
 def check_references(checked: Checked) -> Iterator[Problem]:
     """Every id that refers to another table must exist there.
 
