@@ -1246,27 +1246,6 @@ def problem_at(
     return Problem(checked.files[table], row, column, shown, message, fix)
 
 
-# Foreign keys: (table, column, referenced table, referenced column, what the id is).
-REFERENCES = (
-    ("coordinators", "based_in", "municipalities", "municipality_id", "municipality id"),
-    ("coordinator_municipalities", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
-    ("coordinator_municipalities", "municipality_id", "municipalities", "municipality_id", "municipality id"),
-    ("survey_responses", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
-    ("interviews", "municipality_id", "municipalities", "municipality_id", "municipality id"),
-    ("interviews", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
-    ("assessments", "indicator_id", "codebook_indicators", "indicator_id", "indicator"),
-    ("conditions", "municipality_id", "municipalities", "municipality_id", "municipality id"),
-    ("conditions", "condition_id", "codebook_conditions", "condition_id", "condition"),
-    ("case_statistics", "municipality_id", "municipalities", "municipality_id", "municipality id"),
-    ("case_statistics", "measure", "codebook_measures", "measure", "measure"),
-    ("documents", "municipality_id", "municipalities", "municipality_id", "municipality id"),
-    ("documents", "coordinator_id", "coordinators", "coordinator_id", "coordinator id"),
-    ("codebook_indicators", "quality_area_id", "codebook_quality_areas", "quality_area_id", "quality area"),
-    ("coded_segments", "interview_id", "interviews", "interview_id", "interview id"),
-    ("coded_segments", "indicator_id", "codebook_indicators", "indicator_id", "indicator"),
-)
-
-
 @dataclass(frozen=True)
 class Reference:
     """One foreign key of the canonical schema: ``table.column`` names a row of ``target.target_column``.
@@ -1323,7 +1302,9 @@ def check_references(checked: Checked) -> Iterator[Problem]:
     (with the number of references) instead of one per referring cell.
     """
     unresolved: dict[str, dict[str, int]] = {}
-    for table, column, target, target_column, what in REFERENCES:
+    for table, column, target, target_column, what in (
+        (r.table, r.column, r.target, r.target_column, r.what) for r in references()
+    ):
         if not (checked.has(table, column) and checked.has(target, target_column)) or target in checked.incomplete:
             continue
         if not checked.rows(target):
