@@ -16,7 +16,7 @@ from evalkit import __version__
 
 COMMANDS = {
     # name: (module, function, help)
-    "validate": ("evalkit.study.validate", "cli_validate", "check a study folder and report every problem"),
+    "validate": ("evalkit.commands.validate", "cli_validate", "check a study folder and report every problem"),
     "run": ("evalkit.runner", "cli_run", "execute every chapter notebook for a study into reports/<study>/"),
     "audit": ("evalkit.audit", "cli_audit", "re-execute a report from its manifest and show what differs"),
     "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),

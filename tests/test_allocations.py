@@ -257,8 +257,8 @@ def test_validate_shows_an_edit_that_breaks_the_report_s_rules(tmp_path, capsys)
     import shutil
 
     from evalkit import paths
+    from evalkit.commands.validate import cli_validate
     from evalkit.study.completeness import allocation_check
-    from evalkit.study.validate import cli_validate
 
     copy = tmp_path / "study"
     shutil.copytree(paths.DEFAULT_STUDY_DIR, copy)

@@ -16,7 +16,7 @@ import pytest
 from evalkit import paths
 from evalkit.cli import main
 from evalkit.study import csvio, load_study, validate_study
-from evalkit.study import validate as validate_module
+from evalkit.study.validate import cells as cell_layer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo-county"
 
@@ -370,7 +370,7 @@ def test_a_resource_in_a_hidden_file_is_a_problem(default_study):
 # --------------------------------------------------------------------------- many problems (P26b)
 def test_problem_list_is_capped_and_says_so(study, monkeypatch):
     """P26b: the cap is announced, messages stay short, the cascade is cut."""
-    monkeypatch.setattr(validate_module, "MAX_CELL_ERRORS", 5)
+    monkeypatch.setattr(cell_layer, "MAX_CELL_ERRORS", 5)
     path = study / "documents.csv"
     rows = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     header = rows[0].split(",")
@@ -419,7 +419,7 @@ def test_a_tampered_cache_entry_is_not_trusted(study, tmp_path, monkeypatch):
 
 def test_the_validation_cache_is_pruned(study, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(validate_module, "CACHE_MAX_FILES", 20)
+    monkeypatch.setattr(cell_layer, "CACHE_MAX_FILES", 20)
     folder = tmp_path / "cache" / "validation"
     folder.mkdir(parents=True)
     for number in range(50):

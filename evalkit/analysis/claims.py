@@ -184,7 +184,7 @@ def claim_problems(study, findings: pd.DataFrame | None = None) -> list:
         One per such claim, at its row and ``finding_id`` column of ``published_claims.csv``.
     """
     from evalkit.analysis.findings import findings_table
-    from evalkit.study.validate import Problem
+    from evalkit.study.validate.problems import Problem
 
     claims = study.tables["published_claims"]
     if claims.empty:
@@ -211,6 +211,7 @@ def claim_problems(study, findings: pd.DataFrame | None = None) -> list:
                 value=str(finding_id),
                 message=f"no finding {finding_id!r} in the study's findings table.",
                 fix="Use a finding id listed in docs/findings.md that this study produces." + hint,
+                code="unknown-finding",
             )
         )
     return problems

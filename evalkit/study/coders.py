@@ -140,7 +140,7 @@ def agreed_unknown_notes(checked) -> list:
 
     Parameters
     ----------
-    checked : evalkit.study.validate.Checked
+    checked : evalkit.study.validate.records.Checked
         The study's checked records.
 
     Returns
@@ -148,7 +148,7 @@ def agreed_unknown_notes(checked) -> list:
     list of evalkit.study.validate.Problem
         One note per such agreed row, at its row and ``value`` column.
     """
-    from evalkit.study.validate import problem_at
+    from evalkit.study.validate.records import problem_at
 
     if not checked.has("assessments", "indicator_id", "subject_id", "value", "coder"):
         return []
@@ -173,6 +173,7 @@ def agreed_unknown_notes(checked) -> list:
                     f"an agreed unknown for {key[0]} and {key[1]} sits beside the coders' known values "
                     f"({', '.join(known[key])}); the findings use the coders' values (the cautious rule), not unknown.",
                     "",
+                    code="agreed-unknown",
                 )
             )
     return notes

@@ -205,12 +205,14 @@ def apply(study_dir: Path, descriptor: dict, books: dict) -> tuple[dict, list]:
     problems : list of evalkit.study.validate.Problem
     """
     from evalkit.study import workbook
-    from evalkit.study.validate import DESCRIPTOR_FILE, Problem, sheet_label
+    from evalkit.study.validate.problems import Problem
+    from evalkit.study.validate.schema import DESCRIPTOR_FILE
+    from evalkit.study.validate.sheets import sheet_label
 
     if not descriptor:
         return descriptor, []
     problems = [
-        Problem(DESCRIPTOR_FILE, None, None, value, message, fix)
+        Problem(DESCRIPTOR_FILE, None, None, value, message, fix, code="study-information")
         for message, fix, value in descriptor_problems(descriptor)
     ]
     information = descriptor.get(INFORMATION_KEY)
@@ -233,12 +235,15 @@ def apply(study_dir: Path, descriptor: dict, books: dict) -> tuple[dict, list]:
                     f"{file}, {sheet}",
                     f"'{INFORMATION_KEY}' names the sheet {sheet} of {file}, which the study folder does not hold.",
                     f"Correct '{INFORMATION_KEY}' or remove it (the study information is then read from {DESCRIPTOR_FILE}).",
+                    code="study-information",
                 )
             )
         return descriptor, problems
     values, sheet_problems = read_sheet(book, sheet)
     label = sheet_label(file, sheet)
-    problems += [Problem(label, p.row, "value", None, p.message, p.fix) for p in sheet_problems]
+    problems += [
+        Problem(label, p.row, "value", None, p.message, p.fix, code="study-information") for p in sheet_problems
+    ]
     merged = dict(descriptor)
     for key, value in values.items():
         merged[BY_KEY[key].descriptor_key] = value

@@ -69,6 +69,8 @@ class SheetFinding:
         Sentences ending with a full stop (``fix`` may be empty for a note).
     problem : bool
         ``True`` for a problem that makes the study invalid, ``False`` for a note.
+    code : str
+        The kind of finding, a code of :data:`evalkit.study.validate.problems.CODES`.
     """
 
     row: int | None
@@ -76,6 +78,7 @@ class SheetFinding:
     message: str
     fix: str
     problem: bool
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,12 +278,18 @@ def formula_findings(formulas, rows: list[list[str]], width: int) -> list[SheetF
                         "Open and save the workbook in Excel or LibreOffice (which store the result), or type the "
                         "value instead of the formula.",
                         True,
+                        code="sheet-formula",
                     )
                 )
             else:
                 findings.append(
                     SheetFinding(
-                        row_number, position, f"formula {formula} read as its saved value '{saved}'.", "", False
+                        row_number,
+                        position,
+                        f"formula {formula} read as its saved value '{saved}'.",
+                        "",
+                        False,
+                        code="formula-read",
                     )
                 )
     return findings
@@ -295,6 +304,7 @@ def error_findings(rows: list[list[str]]) -> list[SheetFinding]:
             f"the cell holds the Excel error {text}.",
             "Correct the formula or type the value.",
             True,
+            code="sheet-error",
         )
         for row_number, row in enumerate(rows, start=2)
         for position, text in enumerate(row)
@@ -315,6 +325,7 @@ def merged_findings(worksheet, height: int, width: int) -> list[SheetFinding]:
                 f"cells {merged.coord} are merged; only the first cell holds a value and the others read as empty.",
                 "Unmerge the cells (Home > Merge & Center) and fill in every cell.",
                 True,
+                code="merged-cells",
             )
         )
     return findings
@@ -325,14 +336,26 @@ def hidden_findings(worksheet, sheet: str, height: int, width: int) -> list[Shee
     findings = []
     if worksheet.sheet_state != "visible":
         findings.append(
-            SheetFinding(None, None, f"the sheet {sheet} is hidden in Excel; evalkit reads it all the same.", "", False)
+            SheetFinding(
+                None,
+                None,
+                f"the sheet {sheet} is hidden in Excel; evalkit reads it all the same.",
+                "",
+                False,
+                code="hidden-cells",
+            )
         )
     hidden_rows = [n for n, d in worksheet.row_dimensions.items() if d.hidden and n <= height]
     if hidden_rows:
         shown = ", ".join(str(n) for n in sorted(hidden_rows)[:10]) + (" …" if len(hidden_rows) > 10 else "")
         findings.append(
             SheetFinding(
-                min(hidden_rows), None, f"rows {shown} are hidden in Excel; evalkit reads them all the same.", "", False
+                min(hidden_rows),
+                None,
+                f"rows {shown} are hidden in Excel; evalkit reads them all the same.",
+                "",
+                False,
+                code="hidden-cells",
             )
         )
     hidden_columns = []
@@ -347,7 +370,12 @@ def hidden_findings(worksheet, sheet: str, height: int, width: int) -> list[Shee
         letters = ", ".join(column_letter(c - 1) for c in sorted(set(hidden_columns)))
         findings.append(
             SheetFinding(
-                None, None, f"columns {letters} are hidden in Excel; evalkit reads them all the same.", "", False
+                None,
+                None,
+                f"columns {letters} are hidden in Excel; evalkit reads them all the same.",
+                "",
+                False,
+                code="hidden-cells",
             )
         )
     return findings
