@@ -135,13 +135,15 @@ def repair_outline_titles(pdf, headings: Sequence[str]) -> int:
     return changed
 
 
-def make_deterministic(source: Path, target: Path, headings: Sequence[str] = ()) -> Path:
+def make_deterministic(source: Path, target, headings: Sequence[str] = ()):
     """Rewrite the PDF ``source`` as ``target`` with a fixed date and a content-derived document id.
 
     Parameters
     ----------
-    source, target : pathlib.Path
-        Chromium's PDF and where to write the deterministic copy (may not be the same file).
+    source : pathlib.Path
+        Chromium's PDF.
+    target : pathlib.Path or binary stream
+        Where to write the deterministic copy (not the same file).
     headings : sequence of str, optional
         The printed page's headings, to repair the bookmark titles (:func:`repair_outline_titles`).
     """
@@ -159,7 +161,7 @@ def make_deterministic(source: Path, target: Path, headings: Sequence[str] = ())
             del pdf.trailer["/ID"]
         # object streams regrouped by qpdf: Chromium groups objects by its own (timing-dependent) numbering
         pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return Path(target)
+    return target
 
 
 def renumber_structure_ids(pdf) -> int:
@@ -216,9 +218,13 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
     ChromiumError
         Chromium exited without writing a PDF (its stderr is included).
     """
+    import io
+    import secrets
+
+    from evalkit.safeio import write_bytes_atomic
+
     pdf_path = Path(pdf_path)
-    printed = pdf_path.with_name(f".{pdf_path.name}.chromium.pdf")
-    temporary = pdf_path.with_name(f".{pdf_path.name}.tmp.pdf")
+    printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.{secrets.token_hex(4)}.chromium.pdf")
     try:
         done = run_chromium(
             [*PRINT_FLAGS, f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout
@@ -226,9 +232,9 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
         if not printed.is_file() or printed.stat().st_size == 0:
             said = done.stderr.strip()[-500:] or "it printed no message"
             raise ChromiumError(f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {said}")
-        make_deterministic(printed, temporary, heading_texts(Path(html_path).read_text(encoding="utf-8")))
-        os.replace(temporary, pdf_path)
+        buffer = io.BytesIO()
+        make_deterministic(printed, buffer, heading_texts(Path(html_path).read_text(encoding="utf-8")))
+        write_bytes_atomic(pdf_path, buffer.getvalue())
     finally:
         printed.unlink(missing_ok=True)
-        temporary.unlink(missing_ok=True)
     return pdf_path
