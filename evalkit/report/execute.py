@@ -131,6 +131,37 @@ def worker_init(events, kernel_environment: dict) -> None:
     register_provisioner()
 
 
+#: Seconds between two saves of a notebook while it runs (papermill saves before and after every cell).
+SAVE_INTERVAL = 2.0
+
+
+def throttle_saves() -> None:
+    """Let papermill save a running notebook at most every :data:`SAVE_INTERVAL` seconds.
+
+    papermill writes (and validates) the whole notebook before and after every
+    cell: about fifty writes per chapter, two thirds of a worker's CPU time.
+    The last save is never skipped (papermill's final save at the end,
+    also when the kernel died), so a failed chapter still leaves the partial
+    notebook naming the cell that was running and the cells that finished.
+    """
+    from papermill.engines import NotebookExecutionManager
+
+    original = NotebookExecutionManager.save
+    if getattr(original, "evalkit_throttled", False):
+        return
+
+    def save(self, **kwargs):
+        now = time.monotonic()
+        last = getattr(self, "_evalkit_last_save", None)
+        if self.end_time is None and last is not None and now - last < SAVE_INTERVAL:
+            return
+        self._evalkit_last_save = now
+        original(self, **kwargs)
+
+    save.evalkit_throttled = True
+    NotebookExecutionManager.save = save
+
+
 def emit(kind: str, key: str, **data) -> None:
     """Send a progress event to the parent process (no-op outside a worker)."""
     if _events is not None:
@@ -232,6 +263,7 @@ def execute_notebook(task: ChapterTask) -> TaskResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    throttle_saves()
     emit("start", task.key)
     started = time.perf_counter()
     output = Path(task.output)
@@ -246,7 +278,7 @@ def execute_notebook(task: ChapterTask) -> TaskResult:
             parameters=dict(task.parameters),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
-            # saved after every cell, so a kernel that dies leaves the cells that ran
+            # saved as cells run (throttle_saves) and at the end, so a kernel that dies leaves the cells that ran
             request_save_on_cell_execute=True,
             cwd=task.cwd,
             start_timeout=START_TIMEOUT,
