@@ -497,6 +497,8 @@ def execute_run(
     store_chapters: bool = True,
     zygote: bool = True,
     stop_when: Callable[[TaskResult, Path], bool] | None = None,
+    on_chapter: Callable[[ChapterTask, list, Path], None] | None = None,
+    pool=None,
 ) -> Execution:
     """Execute every chapter of ``plan`` into ``work_dir`` (plus artefacts and language products).
 
@@ -515,6 +517,12 @@ def execute_run(
     stop_when : callable, optional
         ``stop_when(result, language_folder)`` after each executed chapter; True
         stops the run (remaining notebooks are not executed, ``stopped`` is set).
+    on_chapter : callable, optional
+        ``on_chapter(task, relpaths, language_folder)`` as soon as a chapter's files are
+        in the language folder (executed or from the cache); ``evalkit preview`` shows them at once.
+    pool : NotebookPool, optional
+        A pool to use and keep (``evalkit preview`` keeps its workers and kernel zygote warm
+        between builds); by default one is started and stopped here.
 
     Raises
     ------
@@ -540,7 +548,8 @@ def execute_run(
     product_futures: dict[Future, str] = {}
     try:
         progress.start("start", "starting the notebook workers")
-        with NotebookPool(jobs, kernel_env, zygote=zygote) as pool:
+        owned = pool is None
+        with NotebookPool(jobs, kernel_env, zygote=zygote) if owned else _Borrowed(pool) as pool:
             early = [c for c in checks if c.before_execution]
             late = [c for c in checks if not c.before_execution]
             if checks:
@@ -571,6 +580,8 @@ def execute_run(
                 if restored:
                     state.cached.append(task.key)
                     progress.drop(f"notebook:{task.key}")
+                    if on_chapter is not None:
+                        on_chapter(task, list(restored), work_dir / task.language)
                     _chapter_done(state, task, context, products_pool, product_futures, progress)
                     continue
                 Path(task.cwd).mkdir(parents=True)
@@ -600,7 +611,11 @@ def execute_run(
                         failed = f"{type(error).__name__}: {error}"
                         result = TaskResult(task.key, task.chapter, task.language, "failed", error=failed)
                     progress.finish(f"notebook:{task.key}", ok=result.ok, note="" if result.ok else result.error or "")
-                    result = collect_chapter(task, result, work_dir / task.language, store, digests, store_chapters)
+                    result, relpaths = collect_chapter(
+                        task, result, work_dir / task.language, store, digests, store_chapters
+                    )
+                    if on_chapter is not None and result.ok:
+                        on_chapter(task, relpaths, work_dir / task.language)
                     state.results.append(result)
                     state.executed.append(task.key)
                     if not result.ok:
@@ -645,6 +660,20 @@ def execute_run(
         checks=outcomes,
         stopped=stopped,
     )
+
+
+class _Borrowed:
+    """A pool lent to :func:`execute_run`: kept when the run ends; stopped if the run is refused or interrupted."""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def __enter__(self):
+        return self.pool
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is not None:  # notebooks of a refused or interrupted build may still run: stop them
+            self.pool.kill()
 
 
 class _LateChecks:
@@ -719,13 +748,13 @@ def collect_chapter(
     store: ContentStore,
     digests: ReadDigests,
     store_chapters: bool = True,
-) -> TaskResult:
+) -> tuple[TaskResult, list[str]]:
     """Move what a finished chapter wrote in its own folder into the language folder (and into the cache).
 
     A failed chapter's partial notebook is moved next to the language folder's
     files (hidden), where :func:`evalkit.report.publish.keep_failed` finds it.
     The chapter is cached under its base key and the digests of what it read
-    (:mod:`evalkit.study.tracing`).
+    (:mod:`evalkit.study.tracing`). Returns the result and the files moved.
     """
     from evalkit.study.tracing import READS_FILE, read_names
 
@@ -734,8 +763,8 @@ def collect_chapter(
         if result.partial and Path(result.partial).exists():
             target = language_dir / f".{task.chapter}.partial.ipynb"
             shutil.move(result.partial, target)
-            return replace(result, partial=str(target))
-        return result
+            return replace(result, partial=str(target)), []
+        return result, []
     relpaths = sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
@@ -743,7 +772,8 @@ def collect_chapter(
     )
     clashes = [relpath for relpath in relpaths if (language_dir / relpath).exists()]
     if clashes:
-        return replace(result, status="failed", cell=None, error=f"another chapter already wrote {', '.join(clashes)}")
+        clash = f"another chapter already wrote {', '.join(clashes)}"
+        return replace(result, status="failed", cell=None, error=clash), []
     if store_chapters:
         names = read_names(folder / READS_FILE) or {ReadDigests.INPUTS}
         recorded = digests.of(names)
@@ -757,7 +787,7 @@ def collect_chapter(
     for relpath in relpaths:
         (language_dir / relpath).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(folder / relpath, language_dir / relpath)
-    return result
+    return result, relpaths
 
 
 def execute_and_publish(

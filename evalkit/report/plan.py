@@ -406,11 +406,13 @@ def make_plan(
     parameters: dict | None = None,
     scratch: bool = False,
     products: Sequence | None = None,
+    report_dir: Path | None = None,
 ) -> Plan:
     """Hash inputs, notebooks and environment and derive the run key (nothing is executed).
 
     With ``parameters`` (``-p``) or ``scratch`` the report goes to a scratch
-    folder (:func:`scratch_dir_for`), never to the published one.
+    folder (:func:`scratch_dir_for`), never to the published one; ``report_dir``
+    names another folder (``evalkit preview``'s, beside the published one).
     """
     from evalkit.report.pdf import find_chromium
     from evalkit.report.products import LANGUAGE_PRODUCTS
@@ -423,7 +425,9 @@ def make_plan(
         raise RunError(f"chapter notebook(s) missing in {display_path(notebooks_dir)}: {', '.join(missing)}")
     chapter_parameters = chapter_parameter_values(chapters, notebooks_dir, dict(parameters or {}))
     scratch = bool(scratch or chapter_parameters)
-    if scratch:
+    if report_dir is not None:
+        report_dir = Path(report_dir).resolve()
+    elif scratch:
         selection = {
             "chapters": [c.id for c in chapters],
             "languages": list(languages),

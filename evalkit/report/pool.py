@@ -91,6 +91,7 @@ class NotebookPool:
         )
         self.jobs = max(1, jobs)
         self._zygote_checked = False
+        self.killed = False
 
     def submit(self, task: ChapterTask) -> Future:
         """Execute ``task`` in a worker; the future's result is a :class:`~evalkit.report.tasks.TaskResult`."""
@@ -115,6 +116,7 @@ class NotebookPool:
 
     def kill(self) -> None:
         """Stop every worker, the zygote and their kernels now (an interrupted or refused run)."""
+        self.killed = True
         processes = dict(getattr(self.executor, "_processes", None) or {})
         for process in processes.values():
             with contextlib.suppress(OSError, AttributeError):
