@@ -192,7 +192,7 @@ def signature(*folders: Path) -> tuple:
 class Preview:
     """One preview session: the plan's options, the warm pool, the live folder, the browser's events."""
 
-    def __init__(self, study_dir: Path, language: str, console, options: dict, jobs: int, pdf: bool):
+    def __init__(self, study_dir: Path, language: str, console, options: dict, jobs: int, pdf: bool, on_built=None):
         self.study_dir = Path(study_dir).resolve()
         self.language = language
         self.console = console
@@ -204,6 +204,7 @@ class Preview:
         published = paths.report_dir_for(self.study_dir, options.get("reports_root"))
         self.live = published.parent / f".{published.name}{PREVIEW_SUFFIX}"
         self.builds = 0
+        self.on_built = on_built
 
     def say(self, text: str, style: str | None = None) -> None:
         self.console.print(safe_text(text), style=style, highlight=False, markup=False, soft_wrap=True)
@@ -302,9 +303,13 @@ class Preview:
         )
         self.events.set_status("")
         self.events.changed("*")
+        if self.on_built is not None:
+            self.on_built(True, execution.executed, execution.cached)
         return True
 
     def _failed(self, message: str) -> bool:
+        if self.on_built is not None:
+            self.on_built(False, (), ())
         self.say(f"The preview was not updated: {message}", "red")
         first = message.splitlines()[0] if message else "failed"
         self.events.set_status(f"Not updated: {first} (see the terminal; the pages are the last good ones)", True)
@@ -326,6 +331,7 @@ def preview_study(
     stop: threading.Event | None = None,
     on_page: Callable[[str], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
+    on_built: Callable[[bool, tuple, tuple], None] | None = None,
     **options,
 ) -> int:
     """Serve a study's report and rebuild it on every change until Ctrl-C (or ``stop`` is set).
@@ -341,9 +347,10 @@ def preview_study(
     options
         ``chapters``, ``notebooks_dir``, ``reports_root``, ``cache_dir``, ``checks``,
         ``overrides``, ``artefacts``, ``reveal_names`` as for :func:`evalkit.report.pipeline.run_study`.
-    on_page, on_ready : callable, optional
-        Called with a page's path when it was rebuilt, and with the address once it is served
-        (the benchmark measures the edit loop with them).
+    on_page, on_ready, on_built : callable, optional
+        Called with a page's path when it was rebuilt, with the address once it is served, and
+        after each build with (succeeded, chapters executed, chapters from the cache); the
+        benchmark measures the edit loop with them.
 
     Returns
     -------
@@ -358,7 +365,7 @@ def preview_study(
     console = console or Console(highlight=False)
     options.setdefault("chapters", CHAPTERS)
     options.setdefault("artefacts", REPORT_ARTEFACTS)
-    session = Preview(Path(study_dir), language, console, options, jobs, pdf)
+    session = Preview(Path(study_dir), language, console, options, jobs, pdf, on_built)
     notebooks = Path(options.get("notebooks_dir") or paths.NOTEBOOKS_DIR)
     server = None
     try:

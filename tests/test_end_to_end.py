@@ -179,9 +179,11 @@ def test_audit_names_the_changed_input_and_cell_after_a_data_change(workspace, r
     assert changed != original
     assessments.write_text(changed, encoding="utf-8")
     try:
-        result = audit_report(report, console=quiet_console())
+        quick = audit_report(report, console=quiet_console())
+        result = audit_report(report, console=quiet_console(), full=True)
     finally:
         assessments.write_text(original, encoding="utf-8")
+    assert not quick.ok and not quick.differences, "the changed input decides the verdict: nothing re-executed"
     assert not result.ok
     assert any("assessments.csv" in str(item) for item in result.changed_inputs)
     described = " ".join(str(d) for d in result.differences)

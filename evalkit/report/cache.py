@@ -107,11 +107,16 @@ def restore_report(store: ContentStore, run_key: str, inputs: dict, target: Path
     return True
 
 
-def store_report(store: ContentStore, run_key: str, report_dir: Path) -> None:
-    """Record a finished report folder under ``run_key`` (its outputs and its manifest, signed)."""
+def store_report(store: ContentStore, run_key: str, report_dir: Path, warnings: list[str] | None = None) -> None:
+    """Record a finished report folder under ``run_key`` (its outputs, its manifest and its warnings, signed).
+
+    The warnings (e.g. low coder agreement) are printed again when the report
+    is served, without reading the tables they came from.
+    """
     manifest = read_manifest(report_dir)
     outputs = _outputs(Path(report_dir))
-    store.put_files(REPORTS, run_key, Path(report_dir), outputs, extra={"manifest": _stable(manifest)})
+    extra = {"manifest": _stable(manifest), "warnings": list(warnings or [])}
+    store.put_files(REPORTS, run_key, Path(report_dir), outputs, extra=extra)
 
 
 # --------------------------------------------------------------------------- one chapter in one language

@@ -50,7 +50,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -105,6 +105,7 @@ class RunResult:
     messages: list = field(default_factory=list)
     executed: list = field(default_factory=list)
     cached: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -255,7 +256,7 @@ def run_study(
         )
         if complete:
             with publish.deferred_interrupt():
-                cache.store_report(store, plan.run_key, plan.report_dir)
+                cache.store_report(store, plan.run_key, plan.report_dir, result.warnings)
         store.prune()
         say_notes(store, output, logged)
     return result
@@ -284,7 +285,7 @@ def serve_from_cache(plan: Plan, context: RunContext, output: _Output) -> bool:
         refresh_git_state(plan.report_dir)
         publish.clear_failed(plan.report_dir)
         output.say(f"{CACHE_MESSAGE} ({display_path(plan.report_dir)})")
-        say_published_warnings(context, plan.report_dir, output)
+        say_published_warnings(context, plan.report_dir, output, cache.report_record(store, plan.run_key))
         return True
     record = cache.report_record(store, plan.run_key)
     manifest = record.extra.get("manifest") if record is not None else None
@@ -302,13 +303,19 @@ def serve_from_cache(plan: Plan, context: RunContext, output: _Output) -> bool:
         raise
     refresh_git_state(plan.report_dir)
     output.say(f"{CACHE_MESSAGE} (restored {display_path(plan.report_dir)} from the cache)")
-    say_published_warnings(context, plan.report_dir, output)
+    say_published_warnings(context, plan.report_dir, output, record)
     return True
 
 
-def say_published_warnings(context: RunContext, report_dir: Path, output: _Output) -> None:
-    """Print again the warnings the served report's artefacts give (e.g. low coder agreement)."""
-    for warning in published_warnings(context, report_dir):
+def say_published_warnings(context: RunContext, report_dir: Path, output: _Output, record=None) -> None:
+    """Print again the warnings the served report's artefacts gave (e.g. low coder agreement).
+
+    They are kept in the report's signed record; a record without them has them read back
+    from the report's tables.
+    """
+    recorded = record.extra.get("warnings") if record is not None else None
+    warnings = recorded if isinstance(recorded, list) else published_warnings(context, report_dir)
+    for warning in warnings:
         output.say(warning)
 
 
@@ -544,7 +551,7 @@ def execute_run(
     outcomes: dict = {}
     artefact_thread = None
     stopped = False
-    products_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="evalkit-products")
+    products_pool = _DaemonThreads("evalkit-products")
     product_futures: dict[Future, str] = {}
     try:
         progress.start("start", "starting the notebook workers")
@@ -646,7 +653,6 @@ def execute_run(
             future.cancel()
         raise
     finally:
-        products_pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(sources_dir, ignore_errors=True)
         shutil.rmtree(chapters_dir, ignore_errors=True)
     return Execution(
@@ -660,6 +666,31 @@ def execute_run(
         checks=outcomes,
         stopped=stopped,
     )
+
+
+class _DaemonThreads:
+    """Run each product build in a daemon thread and hand back a future.
+
+    Daemon threads, not a thread pool: after Ctrl-C the run exits at once, and
+    a Chromium a product started dies with its thread (its parent-death signal).
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def submit(self, function: Callable[[], object]) -> Future:
+        future: Future = Future()
+
+        def target() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function())
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+                future.set_exception(error)
+
+        threading.Thread(target=target, name=self.name, daemon=True).start()
+        return future
 
 
 class _Borrowed:
@@ -852,6 +883,7 @@ def execute_and_publish(
         output.say("PDF: not made (--no-pdf or Chromium not found)")
     for message in execution.artefact_messages:
         output.say(message)
+        output.result.warnings.extend(line for line in message.splitlines() if line.startswith("Warning: "))
     try:
         with publish.deferred_interrupt():
             publish_report(plan, work_dir, execution.checks)
