@@ -234,6 +234,7 @@ class Preview:
                 self.options.get("reveal_names", False),
                 self.pdf,
                 tuple(self.options["artefacts"]),
+                products=self.options["products"],
                 report_dir=self.live,
             )
         except RunError as error:
@@ -361,10 +362,12 @@ def preview_study(
 
     from evalkit.chapters import CHAPTERS
     from evalkit.report.artefacts import REPORT_ARTEFACTS
+    from evalkit.report.products import LANGUAGE_PRODUCTS
 
     console = console or Console(highlight=False)
     options.setdefault("chapters", CHAPTERS)
     options.setdefault("artefacts", REPORT_ARTEFACTS)
+    options.setdefault("products", LANGUAGE_PRODUCTS)
     session = Preview(Path(study_dir), language, console, options, jobs, pdf, on_built)
     notebooks = Path(options.get("notebooks_dir") or paths.NOTEBOOKS_DIR)
     server = None

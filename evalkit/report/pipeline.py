@@ -229,7 +229,7 @@ def run_study(
         tuple(REPORT_ARTEFACTS if artefacts is None else artefacts),
         parameters,
         scratch,
-        products,
+        products_module.LANGUAGE_PRODUCTS if products is None else products,
     )
     store = ContentStore(cache_dir if cache_dir is not None else paths.cache_dir())
     logged = store.log_position()

@@ -415,7 +415,6 @@ def make_plan(
     names another folder (``evalkit preview``'s, beside the published one).
     """
     from evalkit.report.pdf import find_chromium
-    from evalkit.report.products import LANGUAGE_PRODUCTS
 
     study_dir = Path(study_dir).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
@@ -455,7 +454,7 @@ def make_plan(
         inputs=manifest_module.hash_tree(study_dir),
         notebooks={c.id: manifest_module.sha256_file(c.notebook_path(notebooks_dir)) for c in chapters},
         environment=manifest_module.environment(),
-        products=tuple(LANGUAGE_PRODUCTS if products is None else products),
+        products=tuple(products or ()),
         identity=study_identity(study_dir),
     )
     return replace(plan, run_key=key("reports", key_material(plan)))
