@@ -422,14 +422,37 @@ def find_cached_chapter(store: ContentStore, task: ChapterTask, digests: ReadDig
     return None
 
 
-class ArtefactThread:
-    """Compute the report artefacts, then the remaining shared analyses, in a thread while notebooks run.
+def warm_up(context: RunContext, progress: Progress) -> threading.Thread:
+    """Compute the shared analyses (:func:`evalkit.report.artefacts.precomputed_analyses`) in a thread, now.
 
-    The shared analyses (:func:`evalkit.report.artefacts.precomputed_analyses`)
-    go into the run's analysis store; whoever needs one first (a chapter, or
-    this thread) computes it and everyone else waits for it (the store's lock)
-    instead of computing it again. A failing analysis is not an error here: the
-    notebook that needs it reports the error itself.
+    Started as soon as the study has passed the checks that must pass before any
+    notebook: the robustness analysis, the largest single computation, is then
+    under way while the kernel zygote finishes its imports, and done (or nearly)
+    when the chapters that show it ask the store for it. Whoever needs an analysis
+    first computes it and everyone else waits for it (the store's lock) instead of
+    computing it again. A failing analysis is not an error here: the notebook that
+    needs it reports the error itself.
+    """
+
+    def run() -> None:
+        progress.start("analyses", "shared analyses")
+        for function in reversed(precomputed_analyses()):  # the largest first
+            try:
+                context.shared(function)
+            except Exception:  # noqa: S112 - the notebook that needs it reports the error
+                continue
+        progress.finish("analyses")
+
+    thread = threading.Thread(target=run, name="evalkit-analyses", daemon=True)
+    thread.start()
+    return thread
+
+
+class ArtefactThread:
+    """Compute the report artefacts in a thread while the notebooks run.
+
+    Artefacts that show a shared analysis take it from the run's analysis store
+    (:func:`warm_up` has started it), so each is computed once per run.
     """
 
     def __init__(self, artefacts: Sequence[ReportArtefact], context: RunContext, folder: Path, progress: Progress):
@@ -441,7 +464,7 @@ class ArtefactThread:
         self.thread.start()
 
     def _run(self) -> None:
-        self.progress.start("analyses", "shared analyses and report tables")
+        self.progress.start("artefacts", "report tables")
         for artefact in self.artefacts:
             if self.stop.is_set():
                 return
@@ -449,14 +472,7 @@ class ArtefactThread:
                 self.messages.append(write_artefact(artefact, self.context, self.folder))
             except Exception as error:  # reported as a failed run, with the cause
                 self.errors.append(f"{artefact.filename} failed: {type(error).__name__}: {error}")
-        for function in precomputed_analyses():
-            if self.stop.is_set():
-                return
-            try:
-                self.context.shared(function)
-            except Exception:  # noqa: S112 - the notebook that needs it reports the error
-                continue
-        self.progress.finish("analyses", ok=not self.errors)
+        self.progress.finish("artefacts", ok=not self.errors)
 
     def join(self) -> None:
         self.thread.join()
@@ -480,9 +496,8 @@ class _ExecutionState:
     def artefacts_now(self) -> ArtefactThread | None:
         """Start the report artefacts (once): when a language's chapters are done, or nothing is left to run.
 
-        Not at the start: the shared analyses they need (the robustness analysis
-        above all) are then made by the first chapter that shows them, in a
-        worker, instead of by the parent while that chapter's worker waits for it.
+        Not at the start: the parent's thread computes the shared analyses first
+        (:func:`warm_up`), which the chapters wait for; the artefacts can wait.
         """
         if self.artefacts is None and self.start_artefacts is not None:
             self.artefacts = self.start_artefacts()
@@ -566,6 +581,7 @@ def execute_run(
             if checks and not late:
                 progress.finish("check")
             late_checks = _LateChecks(late, context, warn or progress.say, progress)
+            warm_up(context, progress)
             state.start_artefacts = lambda: ArtefactThread(plan.artefacts, context, work_dir, progress)
             for product in plan.products:
                 if not product.after_chapters:

@@ -10,6 +10,7 @@ so that every access to its parts is noted in the active :class:`ReadLog`\\ s:
 access                    read
 ========================  =========================================================
 ``study.tables[X]``       ``table:X`` (also ``get``, ``in``; iterating: ``table:*``)
+:func:`columns`           ``table:X[a,b]``: only those columns of the table
 ``study.codebook[X]``     ``codebook:X`` (iterating: ``codebook:*``)
 ``study.coder_assessments``  ``table:assessments`` (coder rows come from that table)
 ``study.descriptor``, ``.title``  ``descriptor``
@@ -221,6 +222,18 @@ def traced(study: Study) -> Study:
     return result
 
 
+def columns(study: Study, table: str, names) -> object:
+    """Return only the columns ``names`` of ``table``, noting the read ``table:<table>[<names>]``.
+
+    For a computation that needs a few columns of a table whose other values
+    change often (which municipality a series of case counts belongs to, not
+    the counts): it then depends on those columns alone.
+    """
+    names = sorted(names)
+    record(f"table:{table}[{','.join(names)}]")
+    return untraced(study).tables[table][list(names)]
+
+
 def note_file(study: Study, relpath: str) -> Path | None:
     """Return ``<study folder>/<relpath>`` and note it as the read ``file:<relpath>`` (not all of ``path``)."""
     folder = object.__getattribute__(study, "path")
@@ -291,6 +304,10 @@ def read_digest(study: Study, name: str) -> str:
     elif kind in ("table", "codebook") and part == "*":
         mapping = plain.tables if kind == "table" else plain.codebook
         value = _digest({n: read_digest(plain, f"{kind}:{n}") for n in sorted(mapping)})
+    elif kind == "table" and part.endswith("]") and "[" in part:
+        table, _, listed = part[:-1].partition("[")
+        frame = plain.tables.get(table)
+        value = "absent" if frame is None else _frame_digest(frame[[c for c in listed.split(",") if c]])
     elif kind == "table":
         frame = plain.tables.get(part)
         value = "absent" if frame is None else _frame_digest(frame)
