@@ -111,8 +111,8 @@ def summary(ctx: Context, chapter_sections: list[Section]) -> Section:
                 f"summary.{chapter.key}",
                 chapter.title,
                 (
+                    Paragraph((CrossRef(chapter.key, capital=True), wording.summary_in_brief(language))),
                     BulletList(tuple(sentences)),
-                    Paragraph((wording.summary_more(language), CrossRef(chapter.key), ".")),
                 ),
             )
         )

@@ -98,16 +98,25 @@ def quote_blocks(ctx: Context, column: str, value: str) -> tuple:
     return (lead, *(Quote(str(q.text), str(q.attribution)) for q in own.itertuples(index=False)))
 
 
-def _figure(key: str, figure, caption: str, alt: str) -> Figure:
-    """A :class:`Figure` from a matplotlib figure: SVG for HTML and PDF, PNG for Word (both byte-stable)."""
+def _figure(key: str, make, caption: str, alt: str) -> Figure:
+    """A :class:`Figure` drawn by ``make()``: SVG for HTML and PDF, PNG for Word, both byte-stable.
+
+    The figure is drawn and saved under the notebooks' plotting settings
+    (:func:`evalkit.report.determinism.plotting_rc`: fonts, fixed SVG id salt),
+    so the parent process makes the same bytes as a kernel would.
+    """
     import io
 
-    from evalkit.report.determinism import SVG_METADATA
+    import matplotlib
 
-    svg = io.BytesIO()
-    figure.savefig(svg, format="svg", bbox_inches="tight", metadata=dict(SVG_METADATA))
-    png = io.BytesIO()
-    figure.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    from evalkit.report.determinism import SVG_METADATA, plotting_rc
+
+    with matplotlib.rc_context(plotting_rc()):
+        figure = make()
+        svg = io.BytesIO()
+        figure.savefig(svg, format="svg", bbox_inches="tight", metadata=dict(SVG_METADATA))
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     return Figure(key, caption, alt, svg.getvalue().decode("utf-8"), png.getvalue())
 
 
@@ -278,7 +287,7 @@ def organisation(ctx: Context) -> Section:
 
     language, study = ctx.language, ctx.study
     posts_table = None
-    if not study.tables["coordinator_municipalities"].empty and not any(
+    if ctx.ready("posts") and not any(
         evidence.rests_on_reconstruction(study, table, fields)
         for table, fields in (
             ("coordinator_municipalities", ["municipality_id", "coordinator_id", "share_of_post_pct"]),
@@ -312,18 +321,12 @@ def organisation(ctx: Context) -> Section:
 
     time_figure = None
     q3 = ["q3_strategic_pct", "q3_individual_pct", "q3_direct_client_pct", "q3_other_pct"]
-    survey = study.tables["survey_responses"]
-    if (
-        not survey.empty
-        and survey[q3].notna().any().any()
-        and not evidence.rests_on_reconstruction(study, "survey_responses", q3)
-    ):
+    if ctx.ready("time_split") and not evidence.rests_on_reconstruction(study, "survey_responses", q3):
         from evalkit.present import captions, figures
 
-        figure = figures.time_split_figure(analysis.time_split(study), study, language=language)
         time_figure = _figure(
             "figure.time_split",
-            figure,
+            lambda: figures.time_split_figure(analysis.time_split(study), study, language=language),
             wording.caption("time_split", language),
             captions.figure_alt_text("time_split", language),
         )
@@ -371,14 +374,14 @@ def quality_areas(ctx: Context) -> Section:
     n_indicators = int((indicators["chapter"] == "quality_areas").sum()) if "chapter" in indicators else len(indicators)
     intro = [Paragraph((wording.quality_intro(n_indicators, language),))]
     per_municipality = not evidence.rests_on_reconstruction(study, "assessments", ["value", "subject_id"])
-    if per_municipality and not study.tables["assessments"].empty:
+    if per_municipality and ctx.ready("quality_areas"):
         from evalkit.present import captions, figures
 
         partly = 0.5
         matrix = analysis.quality_area_matrix(study, partly_score=partly)
         heatmap = _figure(
             "figure.heatmap",
-            figures.quality_area_heatmap(
+            lambda: figures.quality_area_heatmap(
                 matrix, study, language=language, reveal_names=ctx.reveal_names, partly_score=partly
             ),
             wording.caption("heatmap", language),
@@ -465,7 +468,7 @@ def comparison(ctx: Context) -> Section | None:
     team_rows = _rows(ctx, ids=["team.municipalities"])
     has_team = bool(team_rows) and float(team_rows[0]["numerator"]) > 0
     cases = study.tables["case_statistics"]
-    if not has_team and cases.empty:
+    if not has_team and (cases.empty or not ctx.ready("case_statistics")):
         return None
     sections = []
     if has_team:
@@ -482,7 +485,7 @@ def comparison(ctx: Context) -> Section | None:
                 skip_zero=False,
             )
         )
-    if not cases.empty:
+    if not cases.empty and ctx.ready("case_statistics"):
         sections.append(_cases_section(ctx))
     return Section(
         "comparison",
@@ -498,7 +501,9 @@ def _team_table(ctx: Context) -> Table | None:
     from evalkit.present.tables import display_frame
 
     study = ctx.study
-    if evidence.rests_on_reconstruction(study, "assessments", ["value", "subject_id"]):
+    if not ctx.ready("team_comparison") or evidence.rests_on_reconstruction(
+        study, "assessments", ["value", "subject_id"]
+    ):
         return None
     frame = team_vs_coordinator(study)
     if frame.empty:
@@ -556,14 +561,19 @@ def _cases_section(ctx: Context) -> Section | None:
         before, after = wording.before_after_intro(language)
         extra += [_caption_paragraph(table.key, before, after), table]
     if not allocation_reconstructed:
-        from evalkit.present import captions, figures
+        import matplotlib
 
-        for municipality, figure in figures.case_series_figures(study, language, ctx.reveal_names).items():
+        from evalkit.present import captions, figures
+        from evalkit.report.determinism import plotting_rc
+
+        with matplotlib.rc_context(plotting_rc()):  # drawn as a kernel draws them (see _figure)
+            drawn = figures.case_series_figures(study, language, ctx.reveal_names)
+        for municipality, figure in drawn.items():
             subject = ctx.municipality(municipality)
             extra.append(
                 _figure(
                     f"figure.cases.{municipality}",
-                    figure,
+                    lambda f=figure: f,
                     wording.caption("case_series", language, subject),
                     captions.figure_alt_text("case_series", language, subject),
                 )
@@ -583,7 +593,7 @@ def success_factors(ctx: Context) -> Section | None:
     from evalkit.analysis import success_factors as analysis
 
     language, study = ctx.language, ctx.study
-    if study.tables["conditions"].empty or study.codebook["conditions"].empty:
+    if study.tables["conditions"].empty or study.codebook["conditions"].empty or not ctx.ready("condition_table"):
         return None
     kinds = analysis.condition_kinds(study)
     factors = kinds.get("success_factor", [])
@@ -628,7 +638,11 @@ def _condition_section(ctx: Context, condition_id: str, table: pd.DataFrame) -> 
     label_text = str(codebook["label_" + language])
     row = ctx.finding(f"sf.{condition_id}")
     head = row if row is not None and evidence.shown(row) else None
-    definition = Paragraph((Strong(f"{label_text}."), " " + str(codebook["definition_" + language])))
+    definition = Paragraph(
+        (Strong(f"{label_text}."), " " + str(codebook["definition_" + language]))
+        if head is not None
+        else (str(codebook["definition_" + language]),)
+    )
     own_rows = study.tables["conditions"][study.tables["conditions"]["condition_id"] == condition_id]
     from evalkit.analysis.populations import rows_basis
 
@@ -671,8 +685,11 @@ def _combinations_section(ctx: Context) -> Section | None:
     ) or evidence.rests_on_reconstruction(study, "municipalities", ["coordinator_functioning"])
     shares = robust_module.study_solutions(ctx.robustness) if ctx.robustness is not None else None
     out = [Paragraph((wording.combinations_intro(language),))]
-    for kind, outcome in (("success_factor", "outcome"), ("failure_explanation", "~outcome")):
-        if not kinds.get(kind):
+    for kind, outcome, part in (
+        ("success_factor", "outcome", "success_factor_qca"),
+        ("failure_explanation", "~outcome", "failure_qca"),
+    ):
+        if not kinds.get(kind) or not ctx.ready(part):
             continue
         result = ctx.shared(analysis.qca_analysis, kind=kind, outcome=outcome)
         sentences = analysis.solution_sentences(study, result, language, outcome)
@@ -702,4 +719,6 @@ def _combinations_section(ctx: Context) -> Section | None:
                     allocations = wording.big_number(ctx.robustness.allocations, language)
                     content = (text + " ", *wording.solution_robustness(share, allocations, language))
             out.append(Paragraph(content))
+    if len(out) == 1:  # neither analysis can run for this study
+        return None
     return Section("success_factors.combinations", wording.title("success_factors.combinations", language), blocks(out))

@@ -37,6 +37,7 @@ class Context:
         self.language = language
         self.reveal_names = reveal_names
         self._shared = shared
+        self._ready: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ analyses
 
@@ -90,6 +91,17 @@ class Context:
         return self._sources[1]
 
     # ------------------------------------------------------------------ helpers for builders
+
+    def ready(self, part_id: str) -> bool:
+        """Whether the analysis part ``part_id`` can run for this study (:mod:`evalkit.study.readiness`).
+
+        A part that cannot run is left out of the publication (the analysis shows why).
+        """
+        from evalkit.study.readiness import CANNOT_RUN, part_readiness
+
+        if part_id not in self._ready:
+            self._ready[part_id] = part_readiness(self.study, part_id).status != CANNOT_RUN
+        return self._ready[part_id]
 
     def t(self, swedish: str, english: str) -> str:
         return swedish if self.language == "sv" else english

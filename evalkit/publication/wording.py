@@ -298,12 +298,9 @@ def summary_overview(parts: list[str], language: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def summary_chapter_lead(language: str) -> str:
-    return _t(language, "Det här visar kapitlet, i korthet:", "What the chapter shows, in brief:")
-
-
-def summary_more(language: str) -> str:
-    return _t(language, "Mer i ", "More in ")
+def summary_in_brief(language: str) -> str:
+    """After a chapter reference: ``"Kapitel 2 i korthet:"``."""
+    return _t(language, " i korthet:", " in brief:")
 
 
 def summary_method(published: bool, language: str) -> str:
@@ -381,9 +378,9 @@ def source_report_intro(report: dict, language: str) -> tuple[str, str, str]:
     before = _t(language, "Rapporten bygger på utvärderingen ", "This report rests on the evaluation ")
     after = _t(
         language,
-        f"{made}{when}. Varje uppgift i den utvärderingen har förts in som data, och allt som redovisas här "
+        f"{made}{when}, här kallad källrapporten. Varje uppgift i den utvärderingen har förts in som data, och allt som redovisas här "
         "är räknat ur dessa data.",
-        f"{made}{when}. Every fact of that evaluation has been entered as data, and everything reported here is "
+        f"{made}{when}, here called the source report. Every fact of that evaluation has been entered as data, and everything reported here is "
         "computed from those data.",
     )
     return before, report["title"], after
@@ -774,34 +771,41 @@ def conditions_intro(n_success: int, n_failure: int, language: str) -> str:
 
 
 def association(holds_well: tuple[int, int, int], holds_poorly: tuple[int, int, int], language: str) -> str:
-    """Where a condition holds among the well and the poorly functioning municipalities ((holds, of, unknown) each)."""
+    """Where a condition holds among the well and the poorly functioning municipalities ((holds, of, unknown) each).
+
+    ``"Villkoret gäller i tre av fyra kommuner där samordnarfunktionen fungerar väl och i en av två kommuner där
+    den fungerar dåligt."`` An association, never a cause.
+    """
 
     def part(counts, state_sv, state_en):
         n, d, unknown = counts
         if d == 0:
             return ""
-        noun = _t(
-            language, f"kommuner där samordnarfunktionen {state_sv}", f"municipalities where the function {state_en}"
-        )
+        noun = _t(language, f"kommuner där {state_sv}", f"municipalities where {state_en}")
         phrase = count_phrase(n, "municipalities", language, denominator=d, population_label=noun)
         clause = unknown_clause(unknown, "municipalities", language)
-        return phrase + (f" ({clause})" if clause else "")
+        return _t(language, "i ", "in ") + phrase + (f" ({clause})" if clause else "")
 
-    well = part(holds_well, "fungerar väl", "works well")
-    poorly = part(holds_poorly, "fungerar dåligt", "works poorly")
+    well = part(holds_well, "samordnarfunktionen fungerar väl", "the coordinator function works well")
+    poorly = part(
+        holds_poorly,
+        "den fungerar dåligt" if holds_well[1] else "samordnarfunktionen fungerar dåligt",
+        "it works poorly" if holds_well[1] else "the coordinator function works poorly",
+    )
     parts = [p for p in (well, poorly) if p]
     if not parts:
         return ""
-    return _t(language, "Villkoret gäller i ", "The condition holds in ") + join_words(parts, language) + "."
+    return _t(language, "Villkoret gäller ", "The condition holds ") + join_words(parts, language) + "."
 
 
 def condition_reconstructed(language: str) -> str:
     return _t(
         language,
-        "Källan anger inte i vilka kommuner villkoret gäller; fördelningen är rekonstruerad och redovisas inte som "
-        "resultat.",
-        "The source does not say in which municipalities the condition holds; the allocation is reconstructed and "
-        "not reported as a finding.",
+        "Källan anger inte fullt ut i vilka kommuner villkoret gäller. Hur det fördelar sig på kommuner där "
+        "samordnarfunktionen fungerar väl och dåligt är därför rekonstruerat och redovisas inte som resultat.",
+        "The source does not say fully in which municipalities the condition holds. How it divides between "
+        "municipalities where the coordinator function works well and poorly is therefore reconstructed and not "
+        "reported as a finding.",
     )
 
 
@@ -1029,7 +1033,7 @@ def _source_part(report: dict, where: str, section: str | None, language: str) -
     def own(text: str):
         return text if language == "sv" else Foreign(text, "sv")
 
-    parts: list = [own(report["title"]), f", {where}"]
+    parts: list = [_t(language, "Källrapporten", "Source report"), f", {where}"]
     table = re.fullmatch(r"Tabell\s+(\d+)", section or "")
     if table:
         parts.append(f", {reference('table', table.group(1), language)}.")
