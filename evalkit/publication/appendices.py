@@ -92,7 +92,6 @@ def data_collection(ctx: Context) -> Section:
 
 def values(ctx: Context) -> Section:
     from evalkit.analysis import study_overview
-    from evalkit.present.numbers import format_number
 
     language, study = ctx.language, ctx.study
     provenance = study_overview.provenance_summary(study)
@@ -126,13 +125,15 @@ def values(ctx: Context) -> Section:
     if robust is not None:
         from evalkit.analysis.robustness import resting_findings
 
-        findings = robust.findings
-        resting = resting_findings(robust, language)
-        total = len(findings)
+        verdicts = robust.table[robust.table["kind"] == "finding"]["verdict"]
+        resting = resting_findings(robust, language, ctx.study, ctx.reveal_names)
         out.append(
             Paragraph(
                 wording.robustness_paragraph(
-                    wording.big_number(robust.allocations, language), total - len(resting), total, language
+                    wording.big_number(robust.allocations, language),
+                    int((verdicts == "every").sum()),
+                    len(verdicts),
+                    language,
                 )
             )
         )
@@ -140,12 +141,9 @@ def values(ctx: Context) -> Section:
             table = Table(
                 "table.resting",
                 wording.caption("resting", language),
-                (wording.header("finding", language), wording.header("holds_pct", language)),
-                tuple(
-                    (str(r["statement"]), format_number(float(r["holds_pct"]), language, 1))
-                    for _, r in resting.iterrows()
-                ),
-                (False, True),
+                (wording.header("finding", language), wording.header("robustness", language)),
+                tuple((str(r["statement"]), str(r["robustness"])) for _, r in resting.iterrows()),
+                (False, False),
             )
             before, after = wording.resting_intro(language)
             out += [Paragraph((before, CrossRef(table.key, capital=True), after)), table]

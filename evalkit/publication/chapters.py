@@ -676,14 +676,13 @@ def _association(table: pd.DataFrame, condition_id: str, language: str) -> str:
 def _combinations_section(ctx: Context) -> Section | None:
     from evalkit.analysis import robustness as robust_module
     from evalkit.analysis import success_factors as analysis
-    from evalkit.present.numbers import format_number
 
     language, study = ctx.language, ctx.study
     kinds = analysis.condition_kinds(study)
     reconstructed = evidence.rests_on_reconstruction(
         study, "conditions", ["value"]
     ) or evidence.rests_on_reconstruction(study, "municipalities", ["coordinator_functioning"])
-    shares = robust_module.study_solutions(ctx.robustness) if ctx.robustness is not None else None
+    verdicts = robust_module.study_solutions(ctx.robustness) if ctx.robustness is not None else None
     out = [Paragraph((wording.combinations_intro(language),))]
     for kind, outcome, part in (
         ("success_factor", "outcome", "success_factor_qca"),
@@ -708,16 +707,14 @@ def _combinations_section(ctx: Context) -> Section | None:
                 for marker in (" Det gäller ", " This covers "):
                     text = text.split(marker)[0]
             content: tuple = (text,)
-            if shares is not None and not shares.empty:
-                match = shares[
-                    (shares["kind"] == kind)
-                    & (shares["solution_type"] == solution.solution_type)
-                    & (shares["expression"] == solution.expression)
+            if verdicts is not None and not verdicts.empty:
+                match = verdicts[
+                    (verdicts["kind"] == kind)
+                    & (verdicts["solution_type"] == solution.solution_type)
+                    & (verdicts["expression"] == solution.expression)
                 ]
                 if not match.empty:
-                    share = format_number(float(match.iloc[0]["holds_pct"]), language, 1) + " %"
-                    allocations = wording.big_number(ctx.robustness.allocations, language)
-                    content = (text + " ", *wording.solution_robustness(share, allocations, language))
+                    content = (text + " " + wording.solution_robustness(str(match.iloc[0]["verdict"]), language),)
             out.append(Paragraph(content))
     if len(out) == 1:  # neither analysis can run for this study
         return None

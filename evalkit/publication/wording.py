@@ -244,7 +244,7 @@ HEADERS = {
     "documents": ("Dokument", "Documents"),
     "values": ("Uppgifter", "Values"),
     "rows": ("Rader", "Rows"),
-    "holds_pct": ("Gäller i (%)", "Holds in (%)"),
+    "robustness": ("I fördelningarna", "Across the allocations"),
     "total": ("Totalt", "Total"),
 }
 
@@ -813,10 +813,12 @@ def combinations_intro(language: str) -> str:
     return _t(
         language,
         "Villkoren har också jämförts i kombination, med en kvalitativ jämförande analys (QCA). Den söker de "
-        "kombinationer av villkor som finns i alla kommuner med samma utfall. Med så få kommuner beskriver "
-        "resultatet just de här kommunerna; det är ingen regel för andra och inget belägg för orsaker.",
+        "kombinationer av villkor som finns i alla kommuner med samma utfall. Nedan visas den enklaste "
+        "beskrivningen, som också bygger på antaganden om kombinationer som ingen kommun har. Med så få kommuner "
+        "beskriver resultatet just de här kommunerna; det är ingen regel för andra och inget belägg för orsaker.",
         "The conditions were also compared in combination, with a qualitative comparative analysis (QCA). It looks "
-        "for the combinations of conditions found in all municipalities with the same outcome. With so few "
+        "for the combinations of conditions found in all municipalities with the same outcome. Shown below is the "
+        "simplest description, which also rests on assumptions about combinations no municipality has. With so few "
         "municipalities, the result describes these municipalities; it is no rule for others and no evidence of causes.",
     )
 
@@ -835,21 +837,32 @@ def no_solution(outcome_well: bool, language: str) -> str:
     )
 
 
-def solution_robustness(share: str, allocations: tuple, language: str) -> tuple:
-    """The share of allocations that return a solution: text around the number of allocations (a Content)."""
-    return (
-        _t(
-            language,
-            f"Kombinationen vilar på rekonstruerade värden; den kommer ut i {share} av de ",
-            f"The combination rests on reconstructed values; it comes out in {share} of the ",
+def solution_robustness(verdict: str, language: str) -> str:
+    """Whether a combination comes out in every allocation of the reconstructed values (a verdict, never a share)."""
+    texts = {
+        "every": (
+            "Kombinationen vilar på rekonstruerade värden men kommer ut i alla fördelningar av dem som stämmer med källan.",
+            "The combination rests on reconstructed values but comes out in every allocation of them that agrees "
+            "with the source.",
         ),
-        *allocations,
-        _t(
-            language,
-            " fördelningar av värdena som stämmer med källan.",
-            " allocations of the values that agree with the source.",
+        "some": (
+            "Kombinationen vilar på rekonstruerade värden och kommer ut i vissa men inte alla fördelningar av dem som "
+            "stämmer med källan; den är en illustration, inget resultat.",
+            "The combination rests on reconstructed values and comes out in some but not all allocations of them "
+            "that agree with the source; it is an illustration, not a finding.",
         ),
-    )
+        "none": (
+            "Kombinationen vilar på rekonstruerade värden och kommer inte ut i någon annan fördelning av dem som "
+            "stämmer med källan; den är en illustration, inget resultat.",
+            "The combination rests on reconstructed values and comes out in no other allocation of them that agrees "
+            "with the source; it is an illustration, not a finding.",
+        ),
+        "unaddressed": (
+            "Kombinationen vilar på värden som källan inte säger något om; den är en illustration, inget resultat.",
+            "The combination rests on values the source does not address; it is an illustration, not a finding.",
+        ),
+    }
+    return _t(language, *texts.get(verdict, texts["some"]))
 
 
 # --------------------------------------------------------------------------- appendices
@@ -939,10 +952,12 @@ def robustness_paragraph(allocations: tuple, holding: int, total: int, language:
         *allocations,
         _t(
             language,
-            f" sätt som alla stämmer med källans uppgifter. {capitalise(number_word(holding, language, neuter=True))} av "
-            f"{number_word(total, language, neuter=True)} resultat gäller i alla dessa fördelningar.",
-            f" ways that all agree with the source's facts. {capitalise(number_word(holding, language))} of "
-            f"{number_word(total, language)} findings hold in every one of these allocations.",
+            f" sätt som alla stämmer med källans uppgifter och med de villkor som följer av den. "
+            f"{capitalise(number_word(holding, language, neuter=True))} av {number_word(total, language, neuter=True)} "
+            "resultat gäller i alla dessa fördelningar.",
+            f" ways that all agree with the source's facts and the rules that follow from it. "
+            f"{capitalise(number_word(holding, language))} of {number_word(total, language)} findings hold in every "
+            "one of these allocations.",
         ),
     )
 
@@ -952,10 +967,10 @@ def resting_intro(language: str) -> tuple[str, str]:
         "",
         _t(
             language,
-            " visar de övriga och i hur stor andel av fördelningarna de gäller. Inget av dem redovisas som resultat i "
-            "rapportens kapitel.",
-            " shows the others and in what share of the allocations they hold. None of them is reported as a finding "
-            "in the report's chapters.",
+            " visar de övriga: de som bara gäller i vissa fördelningar och de som vilar på värden som källan inte säger "
+            "något om. Inget av dem redovisas som resultat i rapportens kapitel.",
+            " shows the others: those that hold only in some allocations and those that rest on values the source "
+            "does not address. None of them is reported as a finding in the report's chapters.",
         ),
     )
 
