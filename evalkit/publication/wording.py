@@ -968,9 +968,11 @@ def resting_intro(language: str) -> tuple[str, str]:
         _t(
             language,
             " visar de övriga: de som bara gäller i vissa fördelningar och de som vilar på värden som källan inte säger "
-            "något om. Inget av dem redovisas som resultat i rapportens kapitel.",
+            "något om. Rapportens kapitel redovisar inget av dem som resultat; ett antal som källan anger står där utan "
+            "den kommun som rekonstruktionen knyter det till.",
             " shows the others: those that hold only in some allocations and those that rest on values the source "
-            "does not address. None of them is reported as a finding in the report's chapters.",
+            "does not address. The report's chapters report none of them as a finding; a count the source states is "
+            "given there without the municipality the reconstruction ties it to.",
         ),
     )
 
