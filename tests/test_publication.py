@@ -424,26 +424,33 @@ def _has_quotes_module() -> bool:
 
 
 @pytest.mark.skipif(not _has_quotes_module(), reason="the quotes (coded_segments.quotable) are not on this branch yet")
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_teaching_county_shows_quotes_attributed_by_role(language):
+def test_teaching_county_shows_quotes_attributed_by_role_in_the_language_they_were_said_in():
     from evalkit.present.labels import municipality_label, vocabulary_labels
+    from evalkit.publication import inputs
 
-    doc = document("teaching", language)
-    quotes = [node for node in walk(doc) if isinstance(node, Quote)]
-    assert quotes, "the teaching county ships quotes"
     s = study("teaching")
+    quotes = [node for node in walk(document("teaching", "sv")) if isinstance(node, Quote)]
+    assert quotes, "the teaching county ships quotes"
     roles = {
         label.lower()
         for v in ("respondent_role", "respondent_group")
-        for label in vocabulary_labels(s, v, language).values()
+        for label in vocabulary_labels(s, v, "sv").values()
     }
-    municipalities = {municipality_label(m, language, s).lower() for m in s.tables["municipalities"]["municipality_id"]}
+    municipalities = {municipality_label(m, "sv", s).lower() for m in s.tables["municipalities"]["municipality_id"]}
     for quote in quotes:
         attribution = quote.attribution.lower()
-        assert attribution in roles or attribution in ("intervjuperson", "interviewee"), quote.attribution
+        assert attribution in roles or attribution == "intervjuperson", quote.attribution
         assert not any(m in attribution for m in municipalities)
+        assert quote.text in s.tables["coded_segments"]["excerpt"].astype(str).str.cat(sep="\n")
+    # said in Swedish: not translated, so the English edition has none and says where they are
+    english = document("teaching", "en")
+    assert not [node for node in walk(english) if isinstance(node, Quote)]
+    assert inputs.quotes_note(s, "en") in plain_text(english)
 
 
 def test_a_study_without_quotes_says_so_once():
-    text = plain_text(document("default", "sv"))
-    assert text.count("inga citat") == 1
+    from evalkit.publication import inputs, wording
+
+    for language in ("sv", "en"):
+        note = inputs.quotes_note(study("default"), language) or wording.no_quotes(True, language)
+        assert plain_text(document("default", language)).count(note) == 1

@@ -222,3 +222,8 @@ def test_blocks_from_markdown_keeps_paragraphs_lists_and_emphasis_and_drops_html
     assert content_text(blocks[4].content) == "länk "
     assert all("slot" not in content_text(getattr(b, "content", ())) for b in blocks)
     assert blocks_from_markdown("") == ()
+
+
+def test_footnotes_become_note_references_and_their_definitions_leave_the_text():
+    blocks = blocks_from_markdown("Ett påstående[^1] och ett till[^x].\n\n[^1]: Kap. 2, Titel\n", {"1": "source:kap2"})
+    assert blocks == (Paragraph(("Ett påstående", NoteRef("source:kap2"), " och ett till.")),)

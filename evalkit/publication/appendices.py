@@ -92,6 +92,7 @@ def data_collection(ctx: Context) -> Section:
 
 def values(ctx: Context) -> Section:
     from evalkit.analysis import study_overview
+    from evalkit.publication import inputs
 
     language, study = ctx.language, ctx.study
     provenance = study_overview.provenance_summary(study)
@@ -147,7 +148,10 @@ def values(ctx: Context) -> Section:
             )
             before, after = wording.resting_intro(language)
             out += [Paragraph((before, CrossRef(table.key, capital=True), after)), table]
-    if ctx.quotes.empty:
+    note = inputs.quotes_note(study, language)
+    if note:
+        out.append(Paragraph((note,)))
+    elif ctx.quotes.empty:
         out.append(Paragraph((wording.no_quotes(ctx.published, language),)))
     else:
         out.append(Paragraph((wording.quotes_method(language),)))
@@ -163,24 +167,14 @@ def survey(ctx: Context) -> Section:
     if questions is not None and not questions.empty:
         out.append(BulletList(tuple((str(t),) for t in questions["text_" + language]), ordered=True))
     answers = inputs.survey_free_text(study, language)
-    if not answers.empty and questions is not None:
-        texts = questions.set_index("question_id")["text_" + language]
-        for row in answers.itertuples(index=False):
-            items = tuple((str(a),) for a in row.answers)
-            if not items:
-                continue
-            out.append(
-                Paragraph(
-                    (
-                        Strong(
-                            wording.survey_answers_lead(
-                                str(texts.get(row.question_id, "")), int(row.answered), language
-                            )
-                        ),
-                    )
-                )
-            )
-            out.append(BulletList(items))
+    if not answers.empty:
+        out.append(Paragraph((wording.survey_answers_intro(language),)))
+    for row in answers.itertuples(index=False):
+        out.append(Paragraph((Strong(wording.survey_answers_lead(str(row.question), int(row.answered), language)),)))
+        if row.answers:
+            out.append(BulletList(tuple((str(a),) for a in row.answers)))
+        if str(row.note or "").strip():
+            out.append(Paragraph((str(row.note),)))
     return Section("appendix.survey", wording.title("appendix.survey", language), blocks(out), kind="appendix")
 
 

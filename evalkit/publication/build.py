@@ -28,13 +28,13 @@ from collections.abc import Callable
 from evalkit.publication import appendices, chapters, evidence, inputs, wording
 from evalkit.publication.context import Context, blocks
 from evalkit.publication.document import (
+    Box,
     BulletList,
     CrossRef,
     Document,
     Paragraph,
     Section,
     TitlePage,
-    blocks_from_markdown,
     number,
 )
 
@@ -51,7 +51,7 @@ def title_page(ctx: Context) -> TitlePage:
         isbn=meta.isbn,
         date=meta.date,
         language=ctx.language,
-        colophon=(wording.colophon(ctx.language),),
+        colophon=tuple(line for line in (meta.based_on, wording.colophon(ctx.language)) if line),
     )
 
 
@@ -59,7 +59,7 @@ def foreword(ctx: Context) -> Section | None:
     text = ctx.interpretation.get("foreword")
     if not text:
         return None
-    return Section("foreword", wording.label("foreword", ctx.language), blocks_from_markdown(text), kind="front")
+    return Section("foreword", wording.label("foreword", ctx.language), ctx.markdown(text), kind="front")
 
 
 def message_findings(section: Section) -> list[str]:
@@ -89,7 +89,7 @@ def summary(ctx: Context, chapter_sections: list[Section]) -> Section:
     own = ctx.interpretation.get("summary")
     parts = [
         Paragraph((overview,)) if overview else None,
-        *(blocks_from_markdown(own) if own else ()),
+        *((Box("interpretation", wording.label("interpretation", language), ctx.markdown(own)),) if own else ()),
         Paragraph((wording.summary_method(ctx.published, language),)),
     ]
     subsections = []
@@ -158,7 +158,7 @@ def build_document(study, language: str, shared: Callable | None = None, reveal_
         appendices.survey(ctx),
         appendices.findings_reference(ctx, by_key),
     ]
-    used_notes = ctx.note_texts
+    used_notes = ctx.all_notes
     document = Document(
         language=language,
         title_page=title_page(ctx),

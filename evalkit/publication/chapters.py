@@ -660,7 +660,12 @@ def _condition_section(ctx: Context, condition_id: str, table: pd.DataFrame) -> 
     return Section(
         f"success_factors.condition.{condition_id}",
         evidence.heading(head, language) if head is not None else label_text,
-        blocks(definition, association, *quote_blocks(ctx, "condition_id", condition_id)),
+        blocks(
+            definition,
+            association,
+            *quote_blocks(ctx, "condition_id", condition_id),
+            ctx.box(f"condition.{condition_id}"),
+        ),
         finding=None if head is None else str(head["finding_id"]),
     )
 

@@ -38,6 +38,7 @@ class Context:
         self.reveal_names = reveal_names
         self._shared = shared
         self._ready: dict[str, bool] = {}
+        self.extra_notes: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ analyses
 
@@ -125,12 +126,25 @@ class Context:
         return tuple(NoteRef(key) for key in self._sources[0].get(str(finding_id), ()))
 
     def box(self, slot: str) -> Box | None:
-        """The evaluator's own text for ``slot`` as a box, or None when there is none."""
+        """The evaluator's own text for ``slot`` as a box (its footnotes as numbered notes), or None."""
         text = self.interpretation.get(slot)
         if not text:
             return None
-        blocks = blocks_from_markdown(text)
-        return Box("interpretation", wording.label("interpretation", self.language), blocks) if blocks else None
+        return (
+            Box("interpretation", wording.label("interpretation", self.language), self.markdown(text)) if text else None
+        )
+
+    def markdown(self, text: str) -> tuple:
+        """The evaluator's Markdown as blocks; its footnotes become notes of the publication."""
+        found = inputs.footnotes(self.study, text, self.language)
+        for key, content in found.values():
+            self.extra_notes.setdefault(key, content)
+        return blocks_from_markdown(text, {label: key for label, (key, _) in found.items()})
+
+    @property
+    def all_notes(self) -> dict[str, tuple]:
+        """Every note the publication may refer to: the findings' sources and the evaluator's footnotes."""
+        return {**self.note_texts, **{k: v for k, v in self.extra_notes.items() if k not in self.note_texts}}
 
     def title_text(self, text: str, own_language: str = "sv"):
         """A title in ``own_language`` for running text: marked as foreign in the other edition."""

@@ -41,7 +41,8 @@ the text a reader sees (for tests: machinery words, language, numbering).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from evalkit.publication import wording
@@ -640,14 +641,41 @@ def _merge(content: list[Inline]) -> Content:
     return tuple(merged)
 
 
-def blocks_from_markdown(text: str) -> tuple[Block, ...]:
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[^\n]*$", re.M)
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+_NOTE_MARK = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+def _with_notes(content: Content, notes: Mapping[str, str]) -> Content:
+    """Plain strings with footnote marks split into text and :class:`NoteRef` (marks without a note dropped)."""
+    out: list[Inline] = []
+    for inline in content:
+        if not isinstance(inline, str) or "\ue000" not in inline:
+            out.append(inline)
+            continue
+        position = 0
+        for match in _NOTE_MARK.finditer(inline):
+            if match.start() > position:
+                out.append(inline[position : match.start()])
+            if match.group(1) in notes:
+                out.append(NoteRef(notes[match.group(1)]))
+            position = match.end()
+        if position < len(inline):
+            out.append(inline[position:])
+    return tuple(out)
+
+
+def blocks_from_markdown(text: str, notes: Mapping[str, str] | None = None) -> tuple[Block, ...]:
     """Turn an evaluator's Markdown into blocks.
 
     Paragraphs, bullet and numbered lists (one level; a nested list's items
     join its parent's), ``*emphasis*`` and ``**strong**``; a heading becomes a
     paragraph in bold and a block quote a :class:`Box` of kind ``"note"``.
     Links keep their text, images and raw HTML are left out (an HTML comment
-    such as a slot marker never reaches the reader).
+    such as a slot marker never reaches the reader). Footnotes (``[^1]`` in
+    the text, ``[^1]: …`` on a line of its own) become :class:`NoteRef` to
+    ``notes[label]``; the definitions are left out (the caller makes them
+    notes of the document), a reference without an entry in ``notes`` too.
 
     Examples
     --------
@@ -656,7 +684,9 @@ def blocks_from_markdown(text: str) -> tuple[Block, ...]:
     """
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text or "")
+    text = _FOOTNOTE_DEFINITION.sub("", text or "")
+    text = _FOOTNOTE_REFERENCE.sub(lambda m: f"\ue000{m.group(1)}\ue001", text)
+    tokens = MarkdownIt("commonmark").parse(text)
     blocks: list[Block] = []
     lists: list[tuple[bool, list[Content]]] = []
     quote_depth = 0
@@ -688,7 +718,7 @@ def blocks_from_markdown(text: str) -> tuple[Block, ...]:
                 blocks.append(Box("note", None, tuple(quoted)))
                 quoted = []
         elif kind == "inline":
-            content = _inline_tokens(token.children)
+            content = _with_notes(_inline_tokens(token.children), notes or {})
             if not content_text(content).strip():
                 continue
             if heading:

@@ -42,6 +42,7 @@ SLOTS = (
     "quality_area.<quality_area_id>",
     "comparison",
     "success_factors",
+    "condition.<condition_id>",
     "conclusions",
 )
 
@@ -58,6 +59,7 @@ class Metadata:
     diary_number: str | None = None
     isbn: str | None = None
     date: str | None = None
+    based_on: str | None = None
 
 
 def _text(value) -> str | None:
@@ -138,26 +140,93 @@ def quotes(study, language: str) -> pd.DataFrame:
     return frame[QUOTE_COLUMNS].reset_index(drop=True)
 
 
-def survey_free_text(study, language: str) -> pd.DataFrame:
-    """The survey's free-text answers per question: ``question_id, answered, answers`` (a tuple of texts).
-
-    Empty when the study has none (or the module that summarises them is not there).
-    """
-    columns = ["question_id", "answered", "answers"]
+def quotes_note(study, language: str) -> str | None:
+    """One sentence on the quotes for the method appendix (how chosen; none; in the other edition), or None."""
     try:
-        from evalkit.analysis.quotes import survey_free_text as summarised
+        from evalkit.analysis.quotes import quotes_note as note
     except ImportError:
-        return pd.DataFrame(columns=columns)
+        return None
+    return note(study, language)
+
+
+SURVEY_COLUMNS = ["item", "question_id", "question", "respondents", "answered", "answers", "language", "shown", "note"]
+
+
+def survey_free_text(study, language: str) -> pd.DataFrame:
+    """The survey's free-text answers per question (:func:`evalkit.analysis.survey_text.survey_free_text`).
+
+    Columns ``question`` (in ``language``), ``answered``, ``answers`` (a tuple,
+    empty when this edition does not show them) and ``note`` (why not, or "").
+    Empty when the module that summarises them is not there.
+    """
+    try:
+        from evalkit.analysis.survey_text import survey_free_text as summarised
+    except ImportError:
+        return pd.DataFrame(columns=SURVEY_COLUMNS)
     return summarised(study, language)
 
 
 def interpretation(study, language: str) -> dict[str, str]:
-    """The evaluator's own text per slot (Markdown), in ``language``; empty when there is none."""
+    """The evaluator's own text per slot (Markdown, footnotes included), in ``language``; empty when there is none."""
     try:
         from evalkit.study.interpretation import interpretation as texts
     except ImportError:
         return {}
     return {str(slot): str(text) for slot, text in dict(texts(study, language)).items() if str(text).strip()}
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$", re.M)
+
+
+def footnotes(study, text: str, language: str) -> dict[str, tuple[str, tuple]]:
+    """The footnotes of an evaluator's text: ``label -> (note key, note text as running text)``.
+
+    A footnote's text is a source cell (``Kap. 2, …``, ``intervjuer``), written
+    as a note in the edition's language by :func:`evalkit.present.sources.note_text`
+    (the text as written when that module is not there); the same text is the
+    same note wherever it is cited.
+    """
+    try:
+        from evalkit.present.sources import note_text
+    except ImportError:
+
+        def note_text(_study, cell, _language):
+            return str(cell).strip()
+
+    found = {}
+    for label, cell in _FOOTNOTE_DEFINITION.findall(text or ""):
+        written = note_text(study, cell, language)
+        if written:
+            found[label] = ("note:" + re.sub(r"\s+", " ", written).lower(), _marked(study, written, language))
+    return found
+
+
+_QUOTED = re.compile(r"([”“])([^”“]+)(”)")
+
+
+def _marked(study, text: str, language: str) -> tuple:
+    """A note as running text: quoted titles of a source report in another language marked as :class:`Foreign`."""
+    from evalkit.publication.document import Foreign
+    from evalkit.study.kind import is_published_evaluation
+
+    source_language = "sv"  # the source reports evalkit re-encodes are Swedish
+    if language == source_language or not is_published_evaluation(study):
+        return (text,)
+    out: list = []
+    position = 0
+    for match in _QUOTED.finditer(text):
+        out.append(text[position : match.start()] + match.group(1))
+        out.append(Foreign(match.group(2), source_language))
+        out.append(match.group(3))
+        position = match.end()
+    out.append(text[position:])
+    merged: list = []
+    for part in out:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    return tuple(merged)
 
 
 # --------------------------------------------------------------------------- sources as numbered notes
@@ -203,7 +272,8 @@ def source_notes(study, findings: pd.DataFrame, language: str) -> tuple[dict[str
     except ImportError:
         finding_notes = None
     if finding_notes is not None:
-        return finding_notes(study, findings, language)
+        by_finding, texts = finding_notes(study, findings, language)
+        return by_finding, {key: _marked(study, str(text), language) for key, text in texts.items()}
     from evalkit.study.kind import source_report
 
     report = source_report(study)

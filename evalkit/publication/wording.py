@@ -1013,6 +1013,14 @@ def survey_intro(language: str) -> str:
     )
 
 
+def survey_answers_intro(language: str) -> str:
+    return _t(
+        language,
+        "Svaren på enkätens frågor med fritext, i bokstavsordning och utan uppgift om vem som skrev vad:",
+        "The answers to the survey's free-text questions, in alphabetical order and without saying who wrote what:",
+    )
+
+
 def survey_answers_lead(question: str, answered: int, language: str) -> str:
     return _t(
         language,
