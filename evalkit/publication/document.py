@@ -662,7 +662,7 @@ def _with_notes(content: Content, notes: Mapping[str, str]) -> Content:
             position = match.end()
         if position < len(inline):
             out.append(inline[position:])
-    return tuple(out)
+    return _merge(out)
 
 
 def blocks_from_markdown(text: str, notes: Mapping[str, str] | None = None) -> tuple[Block, ...]:
