@@ -606,9 +606,11 @@ def success_factors(ctx: Context) -> Section | None:
     )
     table = analysis.condition_table(study)
     sections = [functioning]
+    # when no condition's spread over the municipalities is known, say so once, not under every condition
+    all_reconstructed = all(_condition_reconstructed(ctx, cid) for cid in [*factors, *explanations])
     for key, conditions in (("success_factors.factors", factors), ("success_factors.explanations", explanations)):
         if conditions:
-            subsections = tuple(_condition_section(ctx, cid, table) for cid in conditions)
+            subsections = tuple(_condition_section(ctx, cid, table, all_reconstructed) for cid in conditions)
             sections.append(Section(key, wording.title(key, language), (), subsections))
     combinations = _combinations_section(ctx)
     if combinations is not None:
@@ -625,6 +627,7 @@ def success_factors(ctx: Context) -> Section | None:
         wording.title("success_factors", language),
         blocks(
             Paragraph((wording.conditions_intro(len(factors), len(explanations), language),)),
+            Paragraph((wording.conditions_reconstructed(language),)) if all_reconstructed else None,
             ctx.box("success_factors"),
         ),
         tuple(sections),
@@ -632,7 +635,18 @@ def success_factors(ctx: Context) -> Section | None:
     )
 
 
-def _condition_section(ctx: Context, condition_id: str, table: pd.DataFrame) -> Section:
+def _condition_reconstructed(ctx: Context, condition_id: str) -> bool:
+    """Whether where the condition holds (or how well the function works) rests on a reconstruction."""
+    from evalkit.analysis.populations import rows_basis
+
+    conditions = ctx.study.tables["conditions"]
+    own_rows = conditions[conditions["condition_id"] == condition_id]
+    return rows_basis(own_rows, ["value", "municipality_id"], ctx.study) == evidence.RECONSTRUCTED or (
+        evidence.rests_on_reconstruction(ctx.study, "municipalities", ["coordinator_functioning"])
+    )
+
+
+def _condition_section(ctx: Context, condition_id: str, table: pd.DataFrame, said_once: bool = False) -> Section:
     language, study = ctx.language, ctx.study
     codebook = study.codebook["conditions"].set_index("condition_id").loc[condition_id]
     label_text = str(codebook["label_" + language])
@@ -643,16 +657,8 @@ def _condition_section(ctx: Context, condition_id: str, table: pd.DataFrame) -> 
         if head is not None
         else (str(codebook["definition_" + language]),)
     )
-    own_rows = study.tables["conditions"][study.tables["conditions"]["condition_id"] == condition_id]
-    from evalkit.analysis.populations import rows_basis
-
-    reconstructed = rows_basis(
-        own_rows, ["value", "municipality_id"], study
-    ) == evidence.RECONSTRUCTED or evidence.rests_on_reconstruction(
-        study, "municipalities", ["coordinator_functioning"]
-    )
-    if reconstructed:
-        association = Paragraph((wording.condition_reconstructed(language),))
+    if _condition_reconstructed(ctx, condition_id):
+        association = None if said_once else Paragraph((wording.condition_reconstructed(language),))
     elif condition_id in table.columns:
         association = Paragraph((_association(table, condition_id, language),))
     else:

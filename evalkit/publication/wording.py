@@ -809,6 +809,19 @@ def condition_reconstructed(language: str) -> str:
     )
 
 
+def conditions_reconstructed(language: str) -> str:
+    """Said once, when no condition's spread over the municipalities is given by the source."""
+    return _t(
+        language,
+        "Källan anger inte fullt ut i vilka kommuner villkoren gäller eller vilka kommuner som fungerar väl. Hur "
+        "villkoren fördelar sig på kommuner där samordnarfunktionen fungerar väl och dåligt är därför rekonstruerat "
+        "och redovisas inte som resultat; ett antal som källan anger redovisas.",
+        "The source does not say fully in which municipalities the conditions hold or which municipalities work "
+        "well. How the conditions divide between municipalities where the coordinator function works well and "
+        "poorly is therefore reconstructed and not reported as a finding; a count the source states is reported.",
+    )
+
+
 def combinations_intro(language: str) -> str:
     return _t(
         language,
