@@ -103,9 +103,25 @@ def inline_html(inline, in_cell: bool = False) -> str:
 
 
 def content_html(content, in_cell: bool = False) -> str:
+    """Running text as HTML; neighbouring note references share one superscript (``³,⁷``), in number order."""
     if isinstance(content, str):
         return _e(content)
-    return "".join(inline_html(i, in_cell) for i in content)
+    parts, run = [], []
+
+    def flush():
+        if run:
+            links = ",".join(inline_html(n, in_cell=True) for n in sorted(run, key=lambda n: n.number))
+            parts.append(links if in_cell else f"<sup>{links}</sup>")
+            run.clear()
+
+    for inline in content:
+        if isinstance(inline, NoteRef):
+            run.append(inline)
+            continue
+        flush()
+        parts.append(inline_html(inline, in_cell))
+    flush()
+    return "".join(parts)
 
 
 def note_list_html(cell) -> str:
