@@ -70,7 +70,10 @@ def _text(value) -> str | None:
 
 
 def county(study) -> str | None:
-    """The county the study's municipalities belong to (the most frequent), or None."""
+    """The study's county: the descriptor's ``evalkit:county``, else the most frequent of its municipalities', or None."""
+    named = _text((study.descriptor or {}).get("evalkit:county"))
+    if named:
+        return named
     municipalities = study.tables.get("municipalities")
     if municipalities is None or "county" not in municipalities or municipalities["county"].dropna().empty:
         return None
