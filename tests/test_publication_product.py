@@ -41,6 +41,7 @@ def test_the_printed_publication_is_byte_stable_a4_and_its_contents_give_the_pag
                 return sum(1 + count(item.children) for item in items)
 
             assert count(outline.root) >= 20
+    assert set(page_scales(pdf_path)) == {0.75}, "Chromium shrank a page: something is wider than A4"
     pages = pages_of_anchors(pdf_path)
     soup = BeautifulSoup((tmp_path / "one" / HTML_NAME).read_text(encoding="utf-8"), "html.parser")
     entries = soup.select("nav.contents a")
@@ -48,6 +49,52 @@ def test_the_printed_publication_is_byte_stable_a4_and_its_contents_give_the_pag
     for entry in entries:  # the contents say where each part starts in the printed file
         assert entry.find(class_="toc-page").get_text() == str(pages[entry["href"][1:]])
     assert pages["summary"] > 1 and pages["introduction"] > pages["summary"]
+
+
+def page_scales(pdf_path) -> list[float]:
+    """Per page, the scale of CSS px to PDF points Chromium printed at (0.75 unless it shrank the page to fit)."""
+    import pikepdf
+
+    scales = []
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            matrices = [o.operands for o in pikepdf.parse_content_stream(page) if str(o.operator) == "cm"][:2]
+            scales.append(round(abs(float(matrices[0][0]) * float(matrices[1][0])), 4))
+    return scales
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_chromium() is None, reason="headless Chromium not installed")
+def test_page_scales_detects_a_page_chromium_shrank(tmp_path):
+    from evalkit.report.pdf import print_pdf
+
+    wide = tmp_path / "wide.html"
+    wide.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><style>@page{size:A4;margin:20mm}'
+        "td{white-space:nowrap}</style></head><body><table><tr><td>"
+        + "ett ord som inte bryts " * 8
+        + "</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    print_pdf(wide, tmp_path / "wide.pdf")
+    assert page_scales(tmp_path / "wide.pdf")[0] < 0.7
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_chromium() is None, reason="headless Chromium not installed")
+def test_the_teaching_countys_printed_publication_fits_a4_numbers_its_pages_and_keeps_every_cell(tmp_path):
+    from test_browser import PAGE_NUMBER, html_table_cells, pdf_page_texts, squeeze
+
+    files, missing = write_publication(load_study(paths.DATA_DIR / "ovningslan-2025"), "sv", tmp_path)
+    assert missing is None
+    pdf_path = tmp_path / PDF_NAME
+    assert set(page_scales(pdf_path)) == {0.75}, "Chromium shrank a page: something is wider than A4"
+    texts = pdf_page_texts(pdf_path)
+    for number, text in enumerate(texts[1:], start=2):  # the title page has no page number
+        assert squeeze(PAGE_NUMBER["sv"].format(n=number, total=len(texts))) in squeeze(text)
+    printed = squeeze("".join(texts))
+    cells = [squeeze(cell) for cell in html_table_cells(tmp_path / HTML_NAME) if squeeze(cell)]
+    assert [cell for cell in cells if cell not in printed] == []
 
 
 def test_without_chromium_the_html_is_written_and_the_pdf_is_reported_missing(tmp_path, monkeypatch):
