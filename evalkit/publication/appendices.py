@@ -194,7 +194,8 @@ def findings_reference(ctx: Context, chapters: dict[str, Section]) -> Section:
 
     language = ctx.language
     findings = ctx.findings
-    out: list = [Paragraph((wording.findings_intro(language),))]
+    reconstructed = bool((findings["basis"] == "reconstructed").any())
+    out: list = [Paragraph((wording.findings_intro(reconstructed, language),))]
     for part, chapter_key in FINDINGS_CHAPTERS:
         own = findings[findings["chapter"] == part]
         if own.empty:

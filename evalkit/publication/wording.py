@@ -1042,16 +1042,23 @@ def survey_answers_lead(question: str, answered: int, language: str) -> str:
     )
 
 
-def findings_intro(language: str) -> str:
-    return _t(
+def findings_intro(reconstructed: bool, language: str) -> str:
+    text = _t(
         language,
         "Förteckningen visar varje resultat som räknas fram ur studiens data, med antal, grund och källa. Ett antal "
         "skrivs som ”7/8”, sju av åtta; ”okänt: 1” betyder att värdet är okänt för en. Källorna anges med nummer; "
-        "noterna står sist i rapporten. Resultat vars grund är rekonstruerad redovisas bara här.",
+        "noterna står sist i rapporten.",
         "The list shows every finding computed from the study's data, with its count, basis and source. A count is "
         "written “7/8”, seven of eight; “unknown: 1” means the value is not known for one. Sources are given as "
-        "numbers; the notes are at the end of the report. Findings whose basis is reconstructed are listed only here.",
+        "numbers; the notes are at the end of the report.",
     )
+    if reconstructed:
+        text += _t(
+            language,
+            " Resultat vars grund är rekonstruerad redovisas bara här.",
+            " Findings whose basis is reconstructed are listed only here.",
+        )
+    return text
 
 
 def findings_for(language: str) -> tuple[str, str]:
