@@ -209,7 +209,7 @@ _QUOTED = re.compile(r"([”“])([^”“]+)(”)")
 
 def _marked(study, text: str, language: str) -> tuple:
     """A note as running text: quoted titles of a source report in another language marked as :class:`Foreign`."""
-    from evalkit.publication.document import Foreign
+    from evalkit.publication.inline import Foreign
     from evalkit.study.kind import is_published_evaluation
 
     source_language = "sv"  # the source reports evalkit re-encodes are Swedish

@@ -949,7 +949,7 @@ def provenance_intro(language: str) -> tuple[str, str]:
 
 def big_number(n: int, language: str) -> tuple:
     """A large count as running text: digits up to a million, else ``3,88 × 10`` with the exponent as a superscript."""
-    from evalkit.publication.document import Superscript
+    from evalkit.publication.inline import Superscript
 
     if n < 1_000_000:
         return (format_number(n, language),)
@@ -1073,7 +1073,7 @@ def findings_caption(chapter_title: str, language: str) -> str:
 
 
 def _source_part(report: dict, where: str, section: str | None, language: str) -> tuple:
-    from evalkit.publication.document import Foreign
+    from evalkit.publication.inline import Foreign
 
     def own(text: str):
         return text if language == "sv" else Foreign(text, "sv")
