@@ -28,6 +28,8 @@ Layout of a finished report (``reports/<study>/``)::
     <language>/<chapter>.html    one self-contained page per chapter
     <language>/report.html       all chapters with a table of contents
     <language>/report.pdf        the combined report printed by headless Chromium
+    publication/<language>/publication.html   the publication: the report a county publishes
+    publication/<language>/publication.pdf    (evalkit.publication.product), built in the parent
     failed/<language>/<chapter>.ipynb   only after a failed run: partial notebooks
 
 The study folder is only read.
@@ -330,6 +332,7 @@ def execute_run(
     sources_dir = Path(tempfile.mkdtemp(prefix="evalkit-sources-"))
     try:
         artefacts = ArtefactThread(plan.artefacts, context, work_dir)
+        publication = publication_step(plan, context, work_dir)
         tasks = chapter_tasks(plan, chapters_dir, sources_dir, timeout=timeout)
         restored = {}
         if cache_dir is not None and reuse:
@@ -352,6 +355,7 @@ def execute_run(
             cache_dir,
         )
         artefact_outcome = artefacts.join()
+        made = publication.join() if publication is not None else None
     finally:
         shutil.rmtree(sources_dir, ignore_errors=True)
         shutil.rmtree(chapters_dir, ignore_errors=True)
@@ -363,6 +367,10 @@ def execute_run(
         for r in results
         if r.get("combine") and r["status"] == "ok" and plan.pdf and not r.get("pdf")
     ]
+    if made is not None:  # the publication: its messages, errors and missing PDFs count like the artefacts'
+        artefact_outcome["messages"] += made.messages
+        artefact_outcome["errors"] += made.errors
+        missing_pdfs += made.missing
     execution = Execution(results, failures, artefact_outcome["messages"], artefact_outcome["errors"], missing_pdfs)
     execution.cached = sorted(restored)
     return execution
@@ -500,6 +508,20 @@ def collect_chapter(task: dict, done: dict, language_dir: Path, cache_dir: Path 
     for relpath in relpaths:
         (language_dir / relpath).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(folder / relpath, language_dir / relpath)
+
+
+def publication_step(plan: Plan, context: RunContext, work_dir: Path):
+    """Start the publication (:mod:`evalkit.publication.product`) beside the notebooks; None when not made.
+
+    Not made for a scratch run (``--chapter``/``-p``: the notebooks' parameters do
+    not change it) nor for a folder without a study descriptor (the runner's
+    fixture folders).
+    """
+    from evalkit.publication.product import PublicationThread
+
+    if plan.scratch or not (plan.study_dir / paths.STUDY_DESCRIPTOR).is_file():
+        return None
+    return PublicationThread(plan, context, work_dir)
 
 
 class ArtefactThread:

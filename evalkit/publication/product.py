@@ -1,0 +1,189 @@
+"""The publication step of ``evalkit run``: build, render and print the publication in each language.
+
+Runs in the parent process, in a thread beside the chapter notebooks
+(:class:`PublicationThread`), from the study and the run's shared analyses –
+no kernel, no notebook. For each language it writes, into the report folder::
+
+    publication/<language>/publication.html   one self-contained, accessible page
+    publication/<language>/publication.pdf    that page printed by headless Chromium (A4)
+
+The PDF is printed twice: the first print tells on which page each chapter
+and section starts (:func:`evalkit.publication.html.pages_of_anchors`), the
+second has those page numbers in its contents. Both prints are byte-stable
+(:func:`evalkit.report.pdf.print_pdf`). Without Chromium the PDF is left out
+with a note, as for the analysis's PDF; the files are hashed in the manifest
+and re-made by ``evalkit audit`` like every other output.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PUBLICATION_DIR = "publication"
+HTML_NAME = "publication.html"
+PDF_NAME = "publication.pdf"
+
+
+@dataclass
+class PublicationOutcome:
+    """What the step made.
+
+    Attributes
+    ----------
+    files : list of str
+        Written files, relative to the report folder (``publication/sv/publication.pdf``).
+    messages : list of str
+        One line per language for the run's output.
+    errors : list of str
+        Failures (the run fails, like a failing chapter).
+    missing : list of str
+        ``"<language>: <reason>"`` for a PDF that could not be printed.
+    """
+
+    files: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+
+def publication_folder(report_dir: Path, language: str) -> Path:
+    """``<report>/publication/<language>/``."""
+    return Path(report_dir) / PUBLICATION_DIR / language
+
+
+def write_publication(
+    study,
+    language: str,
+    folder: Path,
+    *,
+    shared=None,
+    reveal_names: bool = False,
+    pdf: bool = True,
+    chromium: str | None = None,
+) -> tuple[list[Path], str | None]:
+    """Write ``publication.html`` (and ``publication.pdf``) of ``study`` in ``language`` into ``folder``.
+
+    Returns
+    -------
+    (list of Path, str or None)
+        The files written, and why the PDF is missing (None when it was made or not asked for).
+    """
+    from evalkit.publication.build import build_document
+    from evalkit.publication.html import pages_of_anchors, render
+    from evalkit.report import pdf as pdf_module
+    from evalkit.safeio import write_text_atomic
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    document = build_document(study, language, shared=shared, reveal_names=reveal_names)
+    html_path = folder / HTML_NAME
+    write_text_atomic(html_path, render(document))
+    written = [html_path]
+    if not pdf:
+        return written, None
+    target = folder / PDF_NAME
+    try:
+        pdf_module.print_pdf(html_path, target, chromium)
+        pages = pages_of_anchors(target)
+        write_text_atomic(html_path, render(document, pages))
+        pdf_module.print_pdf(html_path, target, chromium)
+    except (FileNotFoundError, pdf_module.ChromiumError, OSError, subprocess.SubprocessError) as error:
+        target.unlink(missing_ok=True)
+        return written, f"{type(error).__name__}: {error}"
+    return [*written, target], None
+
+
+README_NAME = "README.txt"
+
+
+def folder_readme(languages) -> str:
+    """The report folder's ``README.txt``: which files are the publication and which the analysis (sv and en)."""
+    sv = [f"  publication/{lang}/publication.pdf  (och .html)" for lang in languages]
+    en = [f"  publication/{lang}/publication.pdf  (and .html)" for lang in languages]
+    analysis = [f"  {lang}/report.pdf, {lang}/report.html, {lang}/<kapitel>.ipynb|.html" for lang in languages]
+    analysis_en = [f"  {lang}/report.pdf, {lang}/report.html, {lang}/<chapter>.ipynb|.html" for lang in languages]
+    return "\n".join(
+        [
+            "Den här mappen har två produkter av samma körning.",
+            "",
+            "PUBLIKATIONEN - rapporten för allmänheten, den som länsstyrelsen publicerar:",
+            *sv,
+            "  Titelsida, sammanfattning, resultatkapitel, bilagor och källor; inga filnamn, kommandon eller övningar.",
+            "",
+            "ANALYSEN - för studenter och granskare: de körda kapitlen med metod, övningar och hela resultattabellen:",
+            *analysis,
+            "  findings.csv, claims.csv, robustness.csv, agreement.csv, disagreements.csv: tabellerna bakom båda.",
+            "  manifest.json: kontrollsummor för allt i mappen; evalkit audit <den här mappen> kör om och jämför.",
+            "",
+            "This folder holds two products of one run.",
+            "",
+            "THE PUBLICATION - the report for the public, the one the county publishes:",
+            *en,
+            "  Title page, summary, findings chapters, appendices and sources; no file names, commands or exercises.",
+            "",
+            "THE ANALYSIS - for students and auditors: the executed chapters with method, exercises and the full findings table:",
+            *analysis_en,
+            "  findings.csv, claims.csv, robustness.csv, agreement.csv, disagreements.csv: the tables behind both.",
+            "  manifest.json: checksums of everything in the folder; evalkit audit <this folder> re-runs and compares.",
+            "",
+        ]
+    )
+
+
+def write_publications(plan, context, work_dir: Path) -> PublicationOutcome:
+    """The publication of ``plan``'s study in each of its languages, into ``work_dir`` (a run's partial folder).
+
+    Also writes the folder's ``README.txt`` (:func:`folder_readme`).
+    """
+    from evalkit.safeio import write_text_atomic
+
+    outcome = PublicationOutcome()
+    write_text_atomic(Path(work_dir) / README_NAME, folder_readme(plan.languages))
+    outcome.files.append(README_NAME)
+    for language in plan.languages:
+        started = time.perf_counter()
+        folder = publication_folder(work_dir, language)
+        try:
+            files, missing = write_publication(
+                context.study,
+                language,
+                folder,
+                shared=context.shared,
+                reveal_names=plan.reveal_names,
+                pdf=plan.pdf,
+                chromium=plan.chromium,
+            )
+        except Exception as error:  # reported as a failed run, with the cause
+            outcome.errors.append(f"publication [{language}] failed: {type(error).__name__}: {error}")
+            continue
+        outcome.files += [path.relative_to(work_dir).as_posix() for path in files]
+        if missing:
+            outcome.missing.append(f"{PUBLICATION_DIR}/{language}/{PDF_NAME}: {missing}")
+        outcome.messages.append(
+            f"publication [{language}]: {', '.join(p.name for p in files)} ({time.perf_counter() - started:.1f} s)"
+        )
+    return outcome
+
+
+class PublicationThread:
+    """:func:`write_publications` in a thread, started beside the notebooks; :meth:`join` returns its outcome."""
+
+    def __init__(self, plan, context, work_dir: Path):
+        self.plan, self.context, self.work_dir = plan, context, Path(work_dir)
+        self.outcome = PublicationOutcome()
+        self.thread = threading.Thread(target=self._run, name="evalkit-publication", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.outcome = write_publications(self.plan, self.context, self.work_dir)
+        except Exception as error:  # e.g. the study cannot be loaded: the run reports it
+            self.outcome.errors.append(f"publication failed: {type(error).__name__}: {error}")
+
+    def join(self) -> PublicationOutcome:
+        self.thread.join()
+        return self.outcome
