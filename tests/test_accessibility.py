@@ -112,3 +112,76 @@ def test_axe_finds_no_violation_on_any_page(reports, browser, study, language):
 def test_no_table_breaks_a_word_in_print_or_on_a_wide_or_narrow_screen(reports, browser, study, language):
     problems = [problem for page in pages(reports, study, language) for problem in table_fit_problems(browser, page)]
     assert problems == []
+
+
+# ---------------------------------------------------------------- PDF/UA-1
+
+
+PLANTED_FIGURE_PAGE = """<!DOCTYPE html><html lang="sv"><head><title>Prov</title>
+<style>@page {{ size: A4; margin: 20mm; @top-center {{ content: "Löphuvud"; }} }}</style>{meta}</head>
+<body><main><h1>Prov</h1><p><a href="#mal">Till målet</a></p>
+<figure><img alt="Ett rött fält." src="data:image/svg+xml;base64,{svg}"><figcaption>Figur 1. Rött.</figcaption></figure>
+<h2 id="mal">Mål</h2><table><tr><th scope="col">A</th></tr><tr><td>1</td></tr></table></main></body></html>"""
+
+
+def planted_pdf_page(tmp_path: Path, meta: str = "") -> Path:
+    import base64
+
+    svg = base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="red"/></svg>'
+    )
+    page = tmp_path / "figure.html"
+    page.write_text(PLANTED_FIGURE_PAGE.format(meta=meta, svg=svg.decode()), encoding="utf-8")
+    return page
+
+
+def test_the_pdfua_check_finds_what_chromium_leaves_out(tmp_path):
+    import pikepdf
+
+    from evalkit.report import pdfua
+    from evalkit.report.pdf import PRINT_FLAGS, run_chromium
+
+    raw = tmp_path / "raw.pdf"
+    run_chromium([*PRINT_FLAGS, f"--print-to-pdf={raw}", planted_pdf_page(tmp_path).resolve().as_uri()])
+    with pikepdf.open(raw) as pdf:
+        found = " | ".join(pdfua.problems(pdf))
+    for expected in ("no XMP metadata", "a Figure without alternate text", "without a description", "outside marked"):
+        assert expected in found, found
+
+
+def test_a_printed_pdf_is_pdfua_dated_by_its_page_and_the_same_bytes_twice(tmp_path):
+    import pikepdf
+
+    from evalkit.report import pdfua
+    from evalkit.report.pdf import print_pdf
+
+    page = planted_pdf_page(tmp_path, meta='<meta name="dcterms.created" content="2019-03-05">')
+    first, second = print_pdf(page, tmp_path / "a.pdf"), print_pdf(page, tmp_path / "b.pdf")
+    assert first.read_bytes() == second.read_bytes()
+    with pikepdf.open(first) as pdf:
+        assert pdfua.problems(pdf) == []
+        assert str(pdf.docinfo["/CreationDate"]) == str(pdf.docinfo["/ModDate"]) == "D:20190305000000Z"
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert "<xmp:CreateDate>2019-03-05T00:00:00Z</xmp:CreateDate>" in xmp and "<rdf:li>sv</rdf:li>" in xmp
+        figures = [e for e in pdfua.structure_elements(pdf) if e.S == "/Figure"]
+        assert [str(f.Alt) for f in figures] == ["Ett rött fält."]
+        links = [a for p in pdf.pages for a in p.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        assert [str(a.Contents) for a in links] == ["Till målet"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("study", STUDIES)
+def test_every_report_pdf_passes_the_machine_checkable_part_of_pdfua(reports, study, language):
+    import pikepdf
+
+    from evalkit.report import pdfua
+
+    html = (reports / study / language / "report.html").read_text(encoding="utf-8")
+    facts = pdfua.page_facts(html)
+    with pikepdf.open(reports / study / language / "report.pdf") as pdf:
+        assert pdfua.problems(pdf) == []
+        assert str(pdf.Root.Lang) == language
+        figures = [str(e.Alt) for e in pdfua.structure_elements(pdf) if e.S == "/Figure"]
+        assert figures == list(facts.alt_texts)  # every figure, with the alt text the page gives it
+        created = pdfua.document_date(paths.DATA_DIR / study)
+        assert str(pdf.docinfo["/CreationDate"]) == pdfua.pdf_date(created)

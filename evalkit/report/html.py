@@ -390,6 +390,7 @@ def chapter_page(
     study_name: str,
     report_title: str | None = None,
     navigation: dict | None = None,
+    date: str | None = None,
 ) -> str:
     """Return the self-contained HTML page of one executed chapter notebook.
 
@@ -407,6 +408,9 @@ def chapter_page(
         Header line and running header of printed pages; defaults to the study name.
     navigation : dict, optional
         Links to the neighbouring chapters (:func:`chapter_navigation`); none when omitted.
+    date : str, optional
+        The document's date (``YYYY-MM-DD``, :func:`evalkit.report.pdfua.document_date`), written
+        as ``<meta name="dcterms.created">``; the PDF takes its dates from it.
     """
     page = for_language(nb, language)
     page.cells.insert(0, chapter_marker(chapter_id, title, show_title=not has_own_title(page)))
@@ -421,6 +425,7 @@ def chapter_page(
         "labels": LABELS[language],
         "page_style": page_style(language, report_title or study_name),
         "footer": _footer(language, study_name),
+        "date": date,
     }
     return _render(page, language, meta)
 
@@ -460,6 +465,7 @@ def combined_report(
     study_name: str,
     report_title: str | None = None,
     languages: Sequence[str] = (),
+    date: str | None = None,
 ) -> str:
     """Return the combined report page: all chapters in order with a table of contents.
 
@@ -475,6 +481,8 @@ def combined_report(
         Title line; defaults to "Report: <study>" in ``language``.
     languages : sequence of str, optional
         The languages the report is made in (the header links to the others).
+    date : str, optional
+        The document's date (``YYYY-MM-DD``), as for :func:`chapter_page`.
     """
     title = report_title or f"{LABELS[language]['report']}: {study_name}"
     toc = [
@@ -492,5 +500,6 @@ def combined_report(
         "labels": LABELS[language],
         "page_style": page_style(language, title),
         "footer": _footer(language, study_name),
+        "date": date,
     }
     return add_section_entries(_render(combined_notebook(parts, title, language), language, meta))
