@@ -6,8 +6,7 @@ over a WebSocket (``websocket-client``). A :class:`Page` is a tab attached in
 "flat" mode, so every command carries its session id. (The pipe transport,
 ``--remote-debugging-pipe``, lost its session whenever the Debian build
 replaced a tab's renderer, so a port it is.) Used by the accessibility and
-table-fit tests (``tests/test_accessibility.py``, ``tests/test_table_fit.py``)
-and by ``tests/shots.py``.
+table-fit tests (``tests/test_accessibility.py``).
 
 Examples
 --------
