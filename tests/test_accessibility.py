@@ -59,9 +59,18 @@ def browser():
 
 
 def pages(reports: Path, study: str, language: str) -> list[Path]:
+    """Every page of the analysis (chapters and the combined report) and of the publication, when it is made."""
     found = sorted((reports / study / language).glob("*.html"))
     assert any(page.name == "report.html" for page in found), found
-    return found
+    return found + sorted((reports / study / "publication" / language).glob("*.html"))
+
+
+def pdfs(reports: Path, study: str, language: str) -> list[tuple[Path, Path]]:
+    """``(pdf, the page it was printed from)`` for the analysis report and the publication, when it is made."""
+    pairs = [(reports / study / language / "report.pdf", reports / study / language / "report.html")]
+    publication = reports / study / "publication" / language
+    pairs += [(pdf, pdf.with_suffix(".html")) for pdf in sorted(publication.glob("*.pdf"))]
+    return pairs
 
 
 # ---------------------------------------------------------------- the checks find what they look for
@@ -100,7 +109,7 @@ def test_the_table_measurement_finds_a_broken_word(browser, tmp_path):
 def test_axe_finds_no_violation_on_any_page(reports, browser, study, language):
     found = {}
     for page in pages(reports, study, language):
-        views = [1280, 400] if page.name == "report.html" else [1280]
+        views = [1280, 400] if page.name in ("report.html", "publication.html") else [1280]
         for width in views:
             for violation in axe_violations(browser, page, width):
                 found[f"{page.name} at {width} px: {violation['id']} ({violation['help']})"] = violation["nodes"][:3]
@@ -176,12 +185,12 @@ def test_every_report_pdf_passes_the_machine_checkable_part_of_pdfua(reports, st
 
     from evalkit.report import pdfua
 
-    html = (reports / study / language / "report.html").read_text(encoding="utf-8")
-    facts = pdfua.page_facts(html)
-    with pikepdf.open(reports / study / language / "report.pdf") as pdf:
-        assert pdfua.problems(pdf) == []
-        assert str(pdf.Root.Lang) == language
-        figures = [str(e.Alt) for e in pdfua.structure_elements(pdf) if e.S == "/Figure"]
-        assert figures == list(facts.alt_texts)  # every figure, with the alt text the page gives it
-        created = pdfua.document_date(paths.DATA_DIR / study)
-        assert str(pdf.docinfo["/CreationDate"]) == pdfua.pdf_date(created)
+    for printed, page in pdfs(reports, study, language):
+        facts = pdfua.page_facts(page.read_text(encoding="utf-8"))
+        with pikepdf.open(printed) as pdf:
+            assert pdfua.problems(pdf) == [], printed.name
+            assert str(pdf.Root.Lang) == language
+            figures = [str(e.Alt) for e in pdfua.structure_elements(pdf) if e.S == "/Figure"]
+            assert figures == list(facts.alt_texts)  # every figure, with the alt text the page gives it
+            created = pdfua.document_date(paths.DATA_DIR / study)
+            assert str(pdf.docinfo["/CreationDate"]) == pdfua.pdf_date(created), printed.name
