@@ -40,7 +40,7 @@ def test_the_xmp_names_title_language_dates_and_pdfua_and_escapes_text():
 
 def test_page_facts_read_title_language_alt_texts_link_texts_and_date():
     page = (
-        '<html lang="en"><head><title>The &amp; report</title><meta name="dcterms.created" content="2019-01-01">'
+        '<html lang="en"><head><title>The &amp; report</title><meta content="2019-01-01" name="dcterms.created"/>'
         '</head><body><a class="evalkit-skip" href="#main">Skip</a><a href="#a">Chapter <b>1</b></a>'
         '<h2 id="a">A<a class="anchor-link" href="#a">¶</a></h2><img alt="A chart &quot;x&quot;" src="x.png">'
         "</body></html>"

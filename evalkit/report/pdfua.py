@@ -45,7 +45,8 @@ _TAG = re.compile(r"<[^>]+>")
 _HIDDEN_IN_PRINT = re.compile(r'class="(?:anchor-link|evalkit-skip|evalkit-to-contents)"')
 _HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]+)\"")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-_CREATED = re.compile(r'<meta name="dcterms\.created" content="([^"]+)"')
+_META = re.compile(r"<meta\b[^>]*>")
+_CONTENT = re.compile(r'\bcontent="([^"]*)"')
 
 
 # ---------------------------------------------------------------- the document's date
@@ -54,8 +55,8 @@ _CREATED = re.compile(r'<meta name="dcterms\.created" content="([^"]+)"')
 def document_date(study_dir: Path | None = None, environ: Mapping[str, str] | None = None) -> dt.datetime:
     """The date a study's documents carry: from its descriptor, else ``SOURCE_DATE_EPOCH``, else 1980-01-01.
 
-    In the study's ``datapackage.json``: ``evalkit:date`` (``YYYY-MM-DD``),
-    else ``evalkit:year``, else the year of the report it re-runs
+    In the study's ``datapackage.json`` (or its information sheet, for a
+    workbook study): ``evalkit:date`` (``YYYY-MM-DD``), else ``evalkit:year``, else the year of the report it re-runs
     (``evalkit:source_report.year``); a year means 1 January. Without any,
     the environment variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
     reproducible-builds convention) is used; without that,
@@ -71,6 +72,13 @@ def document_date(study_dir: Path | None = None, environ: Mapping[str, str] | No
             descriptor = {}
     if not isinstance(descriptor, dict):
         descriptor = {}
+    if descriptor and study_dir is not None:  # a workbook study keeps its year on its information sheet
+        try:
+            from evalkit.study.information import apply
+
+            descriptor = apply(Path(study_dir), descriptor, {})[0]
+        except Exception:  # noqa: BLE001 - a broken sheet is validate's to report; the date falls back
+            pass
     source = descriptor.get("evalkit:source_report")
     for value in (
         descriptor.get("evalkit:date"),
@@ -126,7 +134,14 @@ def page_facts(page: str) -> PageFacts:
     """Read title, language, image alt texts (document order), link texts (by target) and date of an HTML page."""
     title = _TITLE.search(page)
     language = _HTML_LANG.search(page)
-    created = _CREATED.search(page)
+    created = next(
+        (
+            _CONTENT.search(tag)
+            for tag in _META.findall(page)
+            if 'name="dcterms.created"' in tag and _CONTENT.search(tag)
+        ),
+        None,
+    )
     links: dict[str, str] = {}
     for href, inner in _ANCHOR.findall(page):
         text = " ".join(html.unescape(_TAG.sub("", inner)).split())
