@@ -1,6 +1,6 @@
 """The publication as a Word document (``publication.docx``), from the same document model as the HTML and PDF.
 
-Made with python-docx (decision 50 in ``docs/decisions.md``): Word's own
+Made with python-docx (decision 51 in ``docs/decisions.md``): Word's own
 styles (Title, Subtitle, Heading 1–3, Caption, List Bullet, List Number,
 Quote), real Word tables whose header row repeats on every page
 (``w:tblHeader``), figures as PNG pictures with their alt text
