@@ -365,7 +365,12 @@ def combine_language(task: dict) -> dict:
         write_text_atomic(
             output,
             combined_report(
-                parts, task["language"], task["study_name"], task.get("report_title"), task.get("languages", ())
+                parts,
+                task["language"],
+                task["study_name"],
+                task.get("report_title"),
+                task.get("languages", ()),
+                date=task.get("date"),
             ),
         )
         if task.get("pdf"):

@@ -34,6 +34,7 @@ from evalkit.chapters import (
 )
 from evalkit.paths import display_path
 from evalkit.report import manifest as manifest_module
+from evalkit.report.pdfua import document_date
 
 REPORT_NAME = "report.html"
 SCRATCH_DIRNAME = ".scratch"
@@ -461,6 +462,7 @@ def chapter_tasks(
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
     title = study_title(plan.study_dir)
+    date = document_date(plan.study_dir).date().isoformat()
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:
@@ -485,6 +487,7 @@ def chapter_tasks(
                     "study_name": plan.study_dir.name,
                     "report_title": title,
                     "navigation": chapter_navigation(plan, chapter, language),
+                    "date": date,
                 }
             tasks.append(task)
     return tasks
@@ -503,4 +506,5 @@ def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
         "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
         "pdf": plan.pdf,
         "chromium": plan.chromium,
+        "date": document_date(plan.study_dir).date().isoformat(),
     }
