@@ -545,7 +545,11 @@ def test_an_invalid_study_is_refused_before_anything_is_written(tmp_path, study,
 
 
 def test_no_report_reads_the_excerpts():
-    """Excerpts are sensitive: nothing that makes a report (analysis, presentation, notebooks) reads them."""
+    """Excerpts are sensitive: nothing that makes a report reads them, but the quotes the evaluator marks.
+
+    Only :mod:`evalkit.analysis.quotes` reads ``coded_segments``, and only its rows marked
+    ``quotable = yes`` (``tests/test_quotes.py`` checks that no other excerpt is ever returned).
+    """
     sources = [
         *(paths.PACKAGE_DIR / "analysis").rglob("*.py"),
         *(paths.PACKAGE_DIR / "present").rglob("*.py"),
@@ -556,5 +560,5 @@ def test_no_report_reads_the_excerpts():
     assert sources
     # Naming the table in a label entry (``"coded_segments": ("Kodade textavsnitt", …)``) is not reading it.
     mention = re.compile(r'coded_segments(?!"\s*:\s*\()')
-    readers = [str(source) for source in sources if mention.search(source.read_text(encoding="utf-8"))]
-    assert readers == []
+    readers = [source for source in sources if mention.search(source.read_text(encoding="utf-8"))]
+    assert readers == [paths.PACKAGE_DIR / "analysis" / "quotes.py"]
