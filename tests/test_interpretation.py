@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from studies import tiny_study
+from test_seed_wording import seed_dir
 
 from evalkit import paths
 from evalkit.present.sources import REPORT_KINDS, note_text, parse_source
@@ -17,7 +18,7 @@ from evalkit.study.validate import inspect_study, personal_data
 
 DEMO = Path(__file__).parent / "fixtures" / "demo-county"
 TEACHING = paths.DATA_DIR / "ovningslan-2025"
-SEED = Path("/work/shared/seeds/002_4420f484edb8a307.txt")
+SEED = (seed_dir() or Path("/nonexistent")) / "002_4420f484edb8a307.txt"
 
 
 @pytest.fixture(scope="module")
