@@ -10,7 +10,7 @@ import pytest
 from studies import tiny_study
 
 from evalkit import paths
-from evalkit.study import load_study, validate_study
+from evalkit.study import information, load_study, validate_study
 from evalkit.study.metadata import (
     descriptor_problems,
     isbn_valid,
@@ -36,7 +36,9 @@ def descriptor_with(**properties) -> dict:
 
 
 def messages(descriptor: dict) -> list[str]:
-    return [message + " " + fix for message, fix, _ in descriptor_problems(descriptor)]
+    """Every problem with the title page: each value (study information), then the values together."""
+    found = information.descriptor_problems(descriptor) + descriptor_problems(descriptor)
+    return [message + " " + fix for message, fix, _ in found]
 
 
 # --------------------------------------------------------------------------- the shipped studies
@@ -44,7 +46,10 @@ def messages(descriptor: dict) -> list[str]:
 def test_every_shipped_study_has_a_title_page_in_both_languages(studies, name):
     sv, en = (publication_metadata(studies[name], language) for language in ("sv", "en"))
     descriptor = studies[name].descriptor
-    assert sv.title == descriptor["evalkit:title_sv"] and en.title == descriptor["evalkit:title_en"]
+    assert (
+        sv.title == descriptor.get("evalkit:title_sv", descriptor["title"])
+        and en.title == descriptor["evalkit:title_en"]
+    )
     assert sv.title != en.title and sv.subtitle and en.subtitle and sv.subtitle != en.subtitle
     assert sv.year == en.year and 2019 <= sv.year <= 2026
     assert sv.publisher and en.publisher
@@ -120,7 +125,7 @@ def test_unknown_language_is_refused():
 )
 def test_isbn_check_digit(isbn, valid):
     assert isbn_valid(isbn) is valid
-    assert (not descriptor_problems(descriptor_with(evalkit__isbn=isbn))) is valid
+    assert (not messages(descriptor_with(evalkit__isbn=isbn))) is valid
 
 
 def test_each_bad_property_is_named_with_its_fix():
@@ -130,23 +135,23 @@ def test_each_bad_property_is_named_with_its_fix():
             evalkit__year="twenty",
             evalkit__date="2025-02-30",
             evalkit__language="de",
-            evalkit__series="",
+            evalkit__publisher_sv="",
         )
     )
     text = "\n".join(found)
-    assert "'evalkit:isbn' has a wrong check digit" in text
-    assert "'evalkit:year' is not a year written with four digits" in text
-    assert "'evalkit:date' is not a date in the calendar" in text and "YYYY-MM-DD" in text
-    assert "'evalkit:language' is not a language evalkit writes" in text and '"sv" or "en"' in text
-    assert "'evalkit:series' is empty" in text
-    assert len(found) == 5
+    assert "'evalkit:isbn': isbn '978-0-306-40615-8' is not a valid ISBN" in text
+    assert "'evalkit:year': year is 'twenty', not a year from 1990 to 2100" in text
+    assert "'evalkit:date': date is '2025-02-30', which is not a date in the calendar" in text and "YYYY-MM-DD" in text
+    assert "'evalkit:language': language is 'de', not sv or en" in text
+    assert "'evalkit:publisher_sv' is empty or not a text" in text
+    assert len(found) == 5, found
 
 
 def test_year_and_date_must_agree():
     assert messages(descriptor_with(evalkit__year=2025, evalkit__date="2025-06")) == []
     (problem,) = messages(descriptor_with(evalkit__year=2024, evalkit__date="2025-06"))
     assert "another year than 'evalkit:year' (2024)" in problem
-    assert messages(descriptor_with(evalkit__year=1850))[0].startswith("'evalkit:year' is outside 1900-2100")
+    assert messages(descriptor_with(evalkit__year=1850))[0].startswith("'evalkit:year': year is 1850, not a year")
 
 
 def test_a_text_in_one_language_only_is_refused():
@@ -155,6 +160,18 @@ def test_a_text_in_one_language_only_is_refused():
     assert 'Add "evalkit:title_en"' in problem
     (problem,) = messages(descriptor_with(evalkit__subtitle_en="Sub"))
     assert "no Swedish version 'evalkit:subtitle_sv'" in problem
+    (problem,) = messages(descriptor_with(evalkit__publisher_en="The board"))
+    assert "no Swedish version 'evalkit:publisher_sv'" in problem
+    assert messages(descriptor_with(evalkit__title_en="Title")) == []  # the Swedish title is `title`
+
+
+def test_the_information_titles_never_fall_back_on_the_other_language():
+    descriptor = {"title": "Utvärdering i Norrlandia", "evalkit:county": "Norrlandia län"}
+    assert information.titles(descriptor, "norr") == {
+        "sv": "Utvärdering i Norrlandia",
+        "en": "Coordinators against violence in close relationships in Norrlandia län",
+    }
+    assert information.titles({}, "norr") == {"sv": "norr", "en": "norr"}
 
 
 def test_validate_reports_a_bad_isbn_in_the_descriptor(tmp_path):
@@ -165,7 +182,10 @@ def test_validate_reports_a_bad_isbn_in_the_descriptor(tmp_path):
     del descriptor["evalkit:title_en"]
     (study / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     lines = [problem.render() for problem in validate_study(study)]
-    assert any(line.startswith("datapackage.json: 'evalkit:isbn' has a wrong check digit") for line in lines), lines
+    assert any(
+        line.startswith("datapackage.json: 'evalkit:isbn': isbn '978-91-000000-0-0' is not a valid ISBN")
+        for line in lines
+    ), lines
     assert any("'evalkit:title_sv' has no English version" in line for line in lines), lines
     assert len(lines) == 2
 
@@ -175,3 +195,10 @@ def test_a_name_in_a_title_is_personal_data():
 
     found = personal_data({"evalkit:subtitle_sv": "Utvärdering gjord av Anna Andersson"})
     assert [(hit.column, hit.kind) for hit in found] == [("evalkit:subtitle_sv", "personal name")]
+
+
+def test_the_information_sheet_offers_subtitles_and_a_date():
+    assert {"subtitle", "subtitle_en", "date"} <= set(information.BY_KEY)
+    assert information.value_problem(information.BY_KEY["date"], "2026-03-15") is None
+    message, fix = information.value_problem(information.BY_KEY["date"], "15/3 2026")
+    assert message.startswith("date is '15/3 2026', which is not a date written YYYY-MM-DD") and "2026-03-15" in fix

@@ -1,11 +1,15 @@
 """What a study's publication says on its title page, read from the study descriptor.
 
-A study's ``datapackage.json`` may carry, besides its ``title``, the fields of
-a publication's title page (all optional; every text pair complete, see
-:func:`descriptor_problems`)::
+A study's ``datapackage.json`` carries, besides its ``title`` (the Swedish
+edition's), the fields of a publication's title page (all optional). They are
+the study information of :mod:`evalkit.study.information`, which also reads
+them from a workbook's information sheet and checks each value; here they are
+read per language edition and checked against each other
+(:func:`descriptor_problems`)::
 
+    "title": "Kvinnofridssamordnare i Övningslänet 2025",
     "evalkit:language": "sv",
-    "evalkit:title_sv": "Kvinnofridssamordnare i Övningslänet 2025",
+    "evalkit:county": "Övningslänet",
     "evalkit:title_en": "Coordinators against violence in close relationships in Övningslänet 2025",
     "evalkit:subtitle_sv": "En utvärdering av …",
     "evalkit:subtitle_en": "An evaluation of …",
@@ -16,9 +20,11 @@ a publication's title page (all optional; every text pair complete, see
     "evalkit:isbn": "978-91-…",
     "evalkit:date": "2025-06-15"
 
-``evalkit:language`` is the language the study's own free text is written
-in (survey answers, interview excerpts, the evaluator's notes): ``sv`` when
-the descriptor does not say. A publisher whose name differs between the
+``evalkit:language`` is the study's language: its workbook's, and the one
+its own free text is written in (survey answers, interview excerpts, the
+evaluator's notes); ``sv`` when the descriptor does not say. For a study in
+English, ``title`` is the English title; ``evalkit:title_sv`` gives the
+Swedish one where ``title`` is not. A publisher whose name differs between the
 languages is written ``evalkit:publisher_sv`` / ``evalkit:publisher_en``.
 :func:`publication_metadata` gives the title page of one language edition
 as a :class:`PublicationMetadata`; a study that names a source report
@@ -50,9 +56,7 @@ SERIES_KEY = "evalkit:series"
 DIARY_KEY = "evalkit:diary_number"
 ISBN_KEY = "evalkit:isbn"
 DATE_KEY = "evalkit:date"
-#: Single text fields (the same in both editions).
-TEXT_KEYS = (PUBLISHER_KEY, SERIES_KEY, DIARY_KEY)
-FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 #: Every descriptor key this module reads, for the documentation.
 KEYS = (
     LANGUAGE_KEY,
@@ -92,7 +96,7 @@ class PublicationMetadata:
         The edition's language, ``"sv"`` or ``"en"``.
     title : str
         The study's title in that language: ``evalkit:title_<language>``, else
-        the descriptor's ``title`` when the study is written in that language,
+        the descriptor's ``title`` when the study's language is that language,
         else a title made from the county (never a title in the other language).
     subtitle, publisher, series, diary_number, isbn, date : str or None
         As the descriptor gives them (``None`` when it does not); ``date`` as
@@ -140,7 +144,10 @@ def language_name(language: str, in_language: str) -> str:
 
 
 def county_of(study) -> str | None:
-    """The most frequent county of the study's municipalities (ties: alphabetical), or None."""
+    """``evalkit:county``, else the most frequent county of the study's municipalities (ties: alphabetical)."""
+    county = _text(descriptor_of(study).get("evalkit:county"))
+    if county:
+        return county
     tables = getattr(study, "tables", None) or {}
     municipalities = tables.get("municipalities")
     if municipalities is None or "county" not in municipalities:
@@ -313,34 +320,31 @@ def date_problem(value) -> str | None:
     return None
 
 
+#: Keys read here that the study information (:mod:`evalkit.study.information`) does not check.
+EXTRA_TEXT_KEYS = ("evalkit:title_sv", "evalkit:publisher_sv", "evalkit:publisher_en")
+
+
 def descriptor_problems(descriptor: Mapping) -> list[tuple[str, str, str | None]]:
-    """Check the title-page properties of a descriptor.
+    """Check the title-page properties against each other (each value is checked by the study information).
+
+    A text given for one language edition needs the other (``evalkit:title_sv``
+    without ``evalkit:title_en``, a subtitle, a publisher per language), the
+    keys only this module reads must be texts, and the year and the date must
+    agree.
 
     Returns
     -------
     list of (message, fix, value)
-        One entry per problem, in the order of :data:`KEYS`; empty when every
-        property present is valid (all are optional).
+        One entry per problem; empty when all is in order (every property is optional).
     """
     problems: list[tuple[str, str, str | None]] = []
-
-    def add(key: str, what: str, fix: str) -> None:
-        value = descriptor.get(key)
-        shown = None if value is None else str(value)
-        problems.append((f"'{key}' {what}.", fix, shown))
-
-    if LANGUAGE_KEY in descriptor and descriptor[LANGUAGE_KEY] not in LANGUAGES:
-        add(
-            LANGUAGE_KEY,
-            "is not a language evalkit writes",
-            f'Write "sv" or "en": the language the study\'s free text is written in (default "{DEFAULT_LANGUAGE}").',
-        )
+    for key in EXTRA_TEXT_KEYS:
+        if key in descriptor and _text(descriptor[key]) is None:
+            problems.append((f"'{key}' is empty or not a text.", "Write the text, or remove the property.", None))
     for base in PAIRED_KEYS:
-        for language in LANGUAGES:
-            key = f"{base}_{language}"
-            if key in descriptor and _text(descriptor[key]) is None:
-                add(key, "is empty or not a text", "Write the text, or remove the property.")
         present = [language for language in LANGUAGES if _text(descriptor.get(f"{base}_{language}"))]
+        if base == "evalkit:title" and present == ["en"]:
+            continue  # the Swedish title is ``title``
         if len(present) == 1:
             missing = "en" if present == ["sv"] else "sv"
             key = f"{base}_{missing}"
@@ -353,22 +357,15 @@ def descriptor_problems(descriptor: Mapping) -> list[tuple[str, str, str | None]
                     None,
                 )
             )
-    for key in TEXT_KEYS:
-        if key in descriptor and _text(descriptor[key]) is None:
-            add(key, "is empty or not a text", "Write the text, or remove the property.")
-    if YEAR_KEY in descriptor and (why := year_problem(descriptor[YEAR_KEY])) is not None:
-        add(YEAR_KEY, why, f"Write the year of publication as a number from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2025.")
-    if ISBN_KEY in descriptor and (why := isbn_problem(descriptor[ISBN_KEY])) is not None:
-        add(ISBN_KEY, why, "Copy the ISBN from the ISBN agency's assignment (e.g. 978-91-…), or remove the property.")
-    if DATE_KEY in descriptor and (why := date_problem(descriptor[DATE_KEY])) is not None:
-        add(DATE_KEY, why, "Write the date of publication as YYYY-MM-DD (or YYYY-MM), e.g. 2025-06-15.")
     year, date = descriptor.get(YEAR_KEY), descriptor.get(DATE_KEY)
     if year is not None and date is not None and year_problem(year) is None and date_problem(date) is None:
         if int(str(year)) != int(str(date).strip()[:4]):
-            add(
-                DATE_KEY,
-                f"is in another year than '{YEAR_KEY}' ({year})",
-                "Make the year and the date agree, or remove one of them.",
+            problems.append(
+                (
+                    f"'{DATE_KEY}' is in another year than '{YEAR_KEY}' ({year}).",
+                    "Make the year and the date agree, or remove one of them.",
+                    str(date),
+                )
             )
     return problems
 
