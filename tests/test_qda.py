@@ -514,6 +514,25 @@ def test_reimport_replaces_the_files_own_segments_and_keeps_others(tmp_path, stu
     }
 
 
+def test_reimport_keeps_the_evaluators_quote_marks(tmp_path, study):
+    """The evaluator marks quotes in coded_segments; importing the project again keeps the marks."""
+    first = qp.build(tmp_path / "a.qdpx", "qualcoder")
+    second = qp.build(tmp_path / "b.qdpx", "maxqda")
+    import_project(read_project(first), study, mapping_file(tmp_path))
+    import_project(read_project(second), study, mapping_file(tmp_path))
+    segments = pd.read_csv(study / "coded_segments.csv", dtype=str, keep_default_na=False)
+    assert set(segments["quotable"]) == {""}  # the import leaves the column empty
+    marked = {segments.index[0], segments.index[-1]}  # one row of each file
+    segments.loc[list(marked), "quotable"] = "no"
+    segments.to_csv(study / "coded_segments.csv", index=False)
+    keys = {tuple(segments.loc[i, ["segment_id", "indicator_id"]]) for i in marked}
+    import_project(read_project(first), study, mapping_file(tmp_path))
+    again = pd.read_csv(study / "coded_segments.csv", dtype=str, keep_default_na=False)
+    assert len(again) == len(segments)
+    kept = {tuple(row) for row in again.loc[again["quotable"] == "no", ["segment_id", "indicator_id"]].values}
+    assert kept == keys
+
+
 def test_import_into_a_workbook_study(tmp_path, capsys):
     book = convert_study(DEMO, tmp_path / "book", "xlsx")
     path = qp.build(tmp_path / "p.qdpx", "atlas")
