@@ -26,7 +26,8 @@ What ``evalkit validate`` checks here (each problem located at its row):
 
 The checks take the validator's records (dicts of one row each, with
 ``_row``) through a small interface (``rows``, ``has``), and yield
-``(table, record, column, value, message, fix)`` for the validator to locate.
+``(table, record, column, value, message, fix, code)`` for the validator to
+locate; the codes are :data:`SEGMENT_CODES`'.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ MAX_QUOTE_WORDS = 80
 TABLE = "coded_segments"
 MUNICIPAL_POPULATIONS = ("all_municipalities", "municipalities_with_coordinator", "team_municipalities")
 AGREED = ("agreed", None, "")
+#: The problem codes of these checks (see :data:`evalkit.study.validate.problems.CODES`).
+SEGMENT_CODES = {
+    "target": "segment-target",
+    "duplicate": "duplicate-key",
+    "unfit": "quote-unfit",
+    "contradicts": "quote-contradicts",
+}
 
 
 def is_quotable(record: dict) -> bool:
@@ -121,7 +129,7 @@ def _value_word(value: str | None) -> str:
 
 
 def segment_problems(checked) -> Iterator[tuple]:
-    """Every problem of ``coded_segments`` (see the module docstring), as ``(table, record, column, value, message, fix)``."""
+    """Every problem of ``coded_segments`` (see the module docstring), as ``(table, record, column, value, message, fix, code)``."""
     if not checked.has(TABLE, "segment_id"):
         return
     columns = checked.columns[TABLE]
@@ -141,6 +149,7 @@ def segment_problems(checked) -> Iterator[tuple]:
                 else "the segment names neither an indicator nor a condition.",
                 "Fill in exactly one: indicator_id for a code that stands for an indicator, condition_id for a "
                 "code that stands for a success factor or failure explanation.",
+                SEGMENT_CODES["target"],
             )
         if has_condition and record.get("segment_id") is not None:
             key = (record["segment_id"], indicator, condition)
@@ -153,6 +162,7 @@ def segment_problems(checked) -> Iterator[tuple]:
                     f"duplicate key: the segment is coded to the same {'indicator' if indicator else 'condition'} "
                     f"as row {seen[key]}.",
                     "Each segment has one row per indicator or condition; delete the duplicate row.",
+                    SEGMENT_CODES["duplicate"],
                 )
             else:
                 seen[key] = record["_row"]
@@ -192,6 +202,7 @@ def _quote_problems(checked) -> Iterator[tuple]:
                 "",
                 "the segment is marked quotable but has no excerpt.",
                 "Copy the passage into excerpt, or set quotable to no.",
+                SEGMENT_CODES["unfit"],
             )
             continue
         words = word_count(excerpt)
@@ -203,6 +214,7 @@ def _quote_problems(checked) -> Iterator[tuple]:
                 None,
                 f"the quotable excerpt has {words} words; a quote in the publication has at most {MAX_QUOTE_WORDS}.",
                 "Shorten it to the words that matter (mark a cut with […]), or set quotable to no.",
+                SEGMENT_CODES["unfit"],
             )
         for kind, shown in privacy.find_personal_data(excerpt):
             yield (
@@ -213,6 +225,7 @@ def _quote_problems(checked) -> Iterator[tuple]:
                 f"the quotable excerpt holds {privacy.with_article(kind)} ({shown}); a quote is never shown with "
                 "personal data.",
                 "Remove it from the excerpt (write a role such as [chefen] instead), or set quotable to no.",
+                SEGMENT_CODES["unfit"],
             )
         for named in municipality_mentions(excerpt, names) + id_mentions(excerpt, ids):
             yield (
@@ -222,6 +235,7 @@ def _quote_problems(checked) -> Iterator[tuple]:
                 None,
                 f"the quotable excerpt names '{named}'; a quote must not point to a municipality or a respondent.",
                 "Replace it with a neutral word in brackets (e.g. [kommunen]), or set quotable to no.",
+                SEGMENT_CODES["unfit"],
             )
         yield from _agreement_problem(checked, record, interviews, populations, serves, served_by, assessed, conditions)
 
@@ -254,6 +268,7 @@ def _agreement_problem(checked, record, interviews, populations, serves, served_
             f"the quotable segment is from an interview that is about none of the subjects {what} is assessed "
             "for, so no value of the evaluation backs the quote.",
             "Code the segment to what the interview speaks about, or set quotable to no.",
+            SEGMENT_CODES["contradicts"],
         )
         return
     if any(compatible(value, v) for found in values.values() if found for v in found):
@@ -269,4 +284,5 @@ def _agreement_problem(checked, record, interviews, populations, serves, served_
         f"the quotable segment says '{value}' about {what}, but {table} gives {described}; a quote beside the "
         "finding would contradict it.",
         f"Correct the segment's value or the {table} row it illustrates, or set quotable to no.",
+        SEGMENT_CODES["contradicts"],
     )
