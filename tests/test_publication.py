@@ -425,9 +425,8 @@ def _has_quotes_module() -> bool:
 
 @pytest.mark.skipif(not _has_quotes_module(), reason="the quotes (coded_segments.quotable) are not on this branch yet")
 def test_teaching_county_shows_quotes_attributed_by_role_in_the_language_they_were_said_in():
-    from evalkit.present.quotes import GENERIC_ATTRIBUTION, GROUP_ATTRIBUTIONS
-
     from evalkit.present.labels import municipality_label, vocabulary_labels
+    from evalkit.present.quotes import GENERIC_ATTRIBUTION, GROUP_ATTRIBUTIONS
     from evalkit.privacy import small_cell_threshold
     from evalkit.publication import inputs
 
