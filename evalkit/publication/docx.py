@@ -415,6 +415,13 @@ def split_table(table: Table, landscape_pt: float, language: str) -> list[Table]
     return parts
 
 
+def _keep_together(row) -> None:
+    """A body row is not split across pages (``w:cantSplit``)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _caption(writer: Writer, text: str) -> None:
     paragraph = writer.paragraph("Caption")
     label, dot, rest = text.partition(". ")
@@ -479,6 +486,7 @@ def _write_table(writer: Writer, table: Table, language: str, layout: TableLayou
         if numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row_index, row in enumerate(table.rows, start=1):
+        _keep_together(word_table.rows[row_index])
         cells = word_table.rows[row_index].cells
         for position, (cell, numeric) in enumerate(zip(row, table.numeric, strict=True)):
             cells[position].width = widths[position]
