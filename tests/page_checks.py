@@ -24,6 +24,8 @@ AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 A4_TEXT_PX = 673
 LANDSCAPE_TEXT_PX = 1001
 FIT_VIEWS = ((A4_TEXT_PX, "print"), (1280, "screen"), (400, "screen"))
+#: The publication's print text widths (210 mm and 297 mm less 2 × 20 mm margins, ``publication.css``).
+PUBLICATION_TEXT_PX = (642, 971)
 
 AXE_RUN = """
 axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']}).then(result =>
@@ -99,3 +101,36 @@ def table_fit_problems(browser: Browser, page: Path) -> list[str]:
             if media == "print" and table["width"] > limit + 1:
                 problems.append(f"{where}: {table['width']:.0f} px wide, the page has {limit} px")
     return problems
+
+
+def print_widths(page: Path) -> tuple[int, int]:
+    """The printed text width (portrait, landscape) in CSS px of ``page``: the publication's margins are wider."""
+    return PUBLICATION_TEXT_PX if page.name == "publication.html" else (A4_TEXT_PX, LANDSCAPE_TEXT_PX)
+
+
+def check_page(browser: Browser, page: Path, axe: bool = True) -> tuple[list[dict], list[str]]:
+    """axe-core's violations at 1280 px and the table-fit problems at every width, from one load of ``page``.
+
+    The tab is re-sized and its media switched between the measurements
+    (the layout follows at once), so a page is loaded once, not once per view.
+    """
+    portrait, landscape = print_widths(page)
+    problems = []
+    with browser.page(page, 1280) as tab:
+        for width, media in ((1280, "screen"), (400, "screen"), (portrait, "print")):
+            tab.media(media)
+            tab.resize(width)
+            for table in tab.evaluate(BROKEN_WORDS):
+                where = f"{page.parent.name}/{page.name} at {width} px {media}: {table['caption']}"
+                if table["broken"]:
+                    problems.append(f"{where}: broken words {table['broken'][:6]}")
+                limit = landscape if table["landscape"] else portrait
+                if media == "print" and table["width"] > limit + 1:
+                    problems.append(f"{where}: {table['width']:.0f} px wide, the page has {limit} px")
+        violations = []
+        if axe:
+            tab.media("screen")
+            tab.resize(1280)
+            tab.evaluate(require_axe() + ";true")
+            violations = tab.evaluate(AXE_RUN % list(AXE_TAGS), timeout=600)
+    return violations, problems

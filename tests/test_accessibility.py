@@ -1,10 +1,12 @@
 """Accessible formats on the default study and the teaching county, in both languages (issue 16).
 
-One run of each study (HTML and PDF), then in headless Chromium:
+One run of each study (HTML and PDF, the session's shared report,
+``tests/rendered.py``), then in headless Chromium, loading each page once
+(``page_checks.check_page``):
 
 * axe-core's WCAG 2.1 A and AA rules, and its best practices, report no
-  violation on any page (every chapter page and the combined report at
-  1280 px, the combined report at 400 px too);
+  violation on any page at 1280 px (every chapter page, the combined report
+  and the publication);
 * no word of any table cell is broken, at A4 print width and at 1280 px and
   400 px screen widths, and no printed table is wider than its page.
 
@@ -13,18 +15,16 @@ Each check is first shown to find what it looks for on a planted page.
 
 from __future__ import annotations
 
-import io
-import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
 from chromium import Browser
-from page_checks import axe_violations, require_axe, table_fit_problems
-from rich.console import Console
+from page_checks import axe_violations, check_page, require_axe, table_fit_problems
+from rendered import rendered_report
 
 from evalkit import paths
 from evalkit.report.pdf import DEBIAN_CHROMIUM, find_chromium
-from evalkit.report.pipeline import run_study
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,20 +36,9 @@ LANGUAGES = ("sv", "en")
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    """Both studies run once, in both languages, with their PDFs: ``<root>/<study>/<language>/…``."""
-    root = tmp_path_factory.mktemp("accessible")
-    for study in STUDIES:
-        shutil.copytree(paths.DATA_DIR / study, root / "data" / study)
-        result = run_study(
-            root / "data" / study,
-            languages=",".join(LANGUAGES),
-            reports_root=root / "reports",
-            cache_dir=root / "cache",
-            console=Console(file=io.StringIO(), width=200),
-        )
-        assert result.status == "ran", "\n".join(result.messages)
-    return root / "reports"
+def reports(tmp_path_factory) -> dict[str, Path]:
+    """Both studies' reports (the session's shared runs): ``{study: <report folder>}``."""
+    return {study: rendered_report(tmp_path_factory, study) for study in STUDIES}
 
 
 @pytest.fixture(scope="module")
@@ -58,18 +47,28 @@ def browser():
         yield chromium
 
 
-def pages(reports: Path, study: str, language: str) -> list[Path]:
-    """Every page of the analysis (chapters and the combined report) and of the publication, when it is made."""
-    found = sorted((reports / study / language).glob("*.html"))
+@pytest.fixture(scope="module")
+def checked(browser):
+    """:func:`page_checks.check_page` of a page, once per page for all the tests of this module."""
+    require_axe()
+    return cache(lambda page: check_page(browser, page))
+
+
+def pages(report: Path, language: str) -> list[Path]:
+    """Every page of the analysis (chapters and the combined report) and of the publication."""
+    found = sorted((report / language).glob("*.html"))
     assert any(page.name == "report.html" for page in found), found
-    return found + sorted((reports / study / "publication" / language).glob("*.html"))
+    publication = sorted((report / "publication" / language).glob("*.html"))
+    assert [page.name for page in publication] == ["publication.html"]
+    return found + publication
 
 
-def pdfs(reports: Path, study: str, language: str) -> list[tuple[Path, Path]]:
-    """``(pdf, the page it was printed from)`` for the analysis report and the publication, when it is made."""
-    pairs = [(reports / study / language / "report.pdf", reports / study / language / "report.html")]
-    publication = reports / study / "publication" / language
+def pdfs(report: Path, language: str) -> list[tuple[Path, Path]]:
+    """``(pdf, the page it was printed from)`` for the analysis report and the publication."""
+    pairs = [(report / language / "report.pdf", report / language / "report.html")]
+    publication = report / "publication" / language
     pairs += [(pdf, pdf.with_suffix(".html")) for pdf in sorted(publication.glob("*.pdf"))]
+    assert len(pairs) == 2, pairs
     return pairs
 
 
@@ -99,6 +98,8 @@ def test_the_table_measurement_finds_a_broken_word(browser, tmp_path):
     )
     problems = table_fit_problems(browser, page)
     assert len(problems) == 3 and all("['kvinnofridssamordnare']" in problem for problem in problems), problems
+    _, problems = check_page(browser, page, axe=False)  # one load, three views: the same findings
+    assert len(problems) == 3 and all("['kvinnofridssamordnare']" in problem for problem in problems), problems
 
 
 # ---------------------------------------------------------------- the reports
@@ -106,20 +107,18 @@ def test_the_table_measurement_finds_a_broken_word(browser, tmp_path):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("study", STUDIES)
-def test_axe_finds_no_violation_on_any_page(reports, browser, study, language):
+def test_axe_finds_no_violation_on_any_page(reports, checked, study, language):
     found = {}
-    for page in pages(reports, study, language):
-        views = [1280, 400] if page.name in ("report.html", "publication.html") else [1280]
-        for width in views:
-            for violation in axe_violations(browser, page, width):
-                found[f"{page.name} at {width} px: {violation['id']} ({violation['help']})"] = violation["nodes"][:3]
+    for page in pages(reports[study], language):
+        for violation in checked(page)[0]:
+            found[f"{page.name}: {violation['id']} ({violation['help']})"] = violation["nodes"][:3]
     assert found == {}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("study", STUDIES)
-def test_no_table_breaks_a_word_in_print_or_on_a_wide_or_narrow_screen(reports, browser, study, language):
-    problems = [problem for page in pages(reports, study, language) for problem in table_fit_problems(browser, page)]
+def test_no_table_breaks_a_word_in_print_or_on_a_wide_or_narrow_screen(reports, checked, study, language):
+    problems = [problem for page in pages(reports[study], language) for problem in checked(page)[1]]
     assert problems == []
 
 
@@ -185,7 +184,7 @@ def test_every_report_pdf_passes_the_machine_checkable_part_of_pdfua(reports, st
 
     from evalkit.report import pdfua
 
-    for printed, page in pdfs(reports, study, language):
+    for printed, page in pdfs(reports[study], language):
         facts = pdfua.page_facts(page.read_text(encoding="utf-8"))
         with pikepdf.open(printed) as pdf:
             assert pdfua.problems(pdf) == [], printed.name

@@ -199,6 +199,124 @@ def test_the_template_comes_from_the_option_or_the_study(tmp_path):
     assert word.template_of(tmp_path) is None
 
 
+WIDE_WORDS = ("Kvinnofridssamordnare", "Socialtjänstchefer", "Familjefridsteamet", "Rekonstruerat")
+
+
+def wide_model(columns: int) -> M.Document:
+    """A chapter: a paragraph, a table of ``columns`` columns of long words, a paragraph."""
+    header = ("Kommun", *(f"{WIDE_WORDS[i % 4]}{i}" for i in range(1, columns)))
+    rows = tuple((f"Kommun {r}", *(f"{WIDE_WORDS[(i + r) % 4]}" for i in range(1, columns))) for r in range(1, 4))
+    table = M.Table("tab-wide", "Bred tabell", header, rows, (False,) * columns, notes=(("Not under tabellen.",),))
+    chapter = M.Section(
+        key="ch-wide",
+        title="Bredd",
+        blocks=(M.Paragraph(("Före.",)), table, M.Paragraph(("Efter.",))),
+    )
+    page = M.TitlePage(title="Bredd", subtitle=None, publisher=None, year="2019", language="sv")
+    return M.number(M.Document(language="sv", title_page=page, front=(), chapters=(chapter,), appendices=()))
+
+
+def body_parts(document) -> list[tuple[str, str]]:
+    """``(kind, text)`` in body order: ("p", text), ("table", first header), ("section", orientation)."""
+    from docx.oxml.ns import qn
+
+    parts = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            first = child.find(qn("w:tr")).find(qn("w:tc"))
+            parts.append(("table", "".join(t.text for t in first.iter(qn("w:t")))))
+        elif child.tag == qn("w:p"):
+            text = "".join(t.text for t in child.iter(qn("w:t")))
+            if text:
+                parts.append(("p", text))
+            properties = child.find(qn("w:pPr"))
+            ends = properties.find(qn("w:sectPr")) if properties is not None else None
+            if ends is not None:  # a section ends here: its orientation
+                size = ends.find(qn("w:pgSz"))
+                parts.append(("section", size.get(qn("w:orient")) or "portrait"))
+    return parts
+
+
+def test_a_wide_table_gets_a_landscape_page_and_the_text_goes_on_in_portrait():
+    document = read(word.render(wide_model(6), DATE))
+    parts = body_parts(document)
+    start = parts.index(("p", "Före."))
+    assert parts[start + 1] == ("section", "portrait")  # the portrait part ends before the table
+    assert ("table", "Kommun") in parts[start + 1 :]
+    table_at = parts.index(("table", "Kommun"))
+    assert parts[table_at - 1] == ("p", "Tabell 1.1. Bred tabell")
+    closing = next(i for i in range(table_at, len(parts)) if parts[i][0] == "section")
+    assert parts[closing] == ("section", "landscape")  # the table's section is landscape ...
+    assert parts.index(("p", "Efter.")) > closing  # ... and the text after it is not
+    last = document.sections[-1]
+    assert last.page_width < last.page_height
+    assert document.tables[0]._tbl.tblPr.find(docx.oxml.ns.qn("w:tblLayout")).get(docx.oxml.ns.qn("w:type")) == "fixed"
+
+
+def test_every_column_holds_its_longest_word():
+    from evalkit.report.fit import text_width_em
+
+    model_ = wide_model(6)
+    table = model_.chapters[0].blocks[1]
+    layout = word.table_layout(table, 453.0, 700.0)
+    assert layout is not None and layout.landscape
+    for position, width in enumerate(layout.widths):
+        cells = [text_width_em(row[position]) for row in table.rows]
+        longest = max(text_width_em(table.header[position], bold=True), *cells) * layout.size_pt
+        assert width >= longest + word.CELL_MARGINS_PT
+    assert sum(layout.widths) <= 700.0
+    narrow = M.Table("t", "Smal", ("A", "B"), (("ett", "1"),), (False, True))
+    assert word.table_layout(narrow, 453.0, 700.0).landscape is False
+
+
+def test_a_table_too_wide_for_a_landscape_page_is_split_with_its_first_column_in_every_part():
+    document = read(word.render(wide_model(30), DATE))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert len(captions) >= 2 and captions[0] == "Tabell 1.1. Bred tabell"
+    assert all(caption == "Tabell 1.1. Bred tabell (forts.)" for caption in captions[1:])
+    assert len(document.tables) == len(captions)
+    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert all(header[0] == "Kommun" for header in headers)
+    assert sum(len(header) - 1 for header in headers) == 29  # every other column once
+    notes = [p.text for p in document.paragraphs if p.text == "Not under tabellen."]
+    assert len(notes) == 1  # after the last part
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_sets_a_wide_table_on_a_landscape_page_without_breaking_a_word(tmp_path):
+    import pypdf
+
+    source = tmp_path / "wide.docx"
+    source.write_bytes(word.render(wide_model(6), DATE))
+    convert(source, tmp_path)
+    reader = pypdf.PdfReader(tmp_path / "wide.pdf")
+    landscape = [page for page in reader.pages if page.mediabox.width > page.mediabox.height]
+    assert len(landscape) == 1
+    words = set(landscape[0].extract_text().split())
+    for expected in ("Kvinnofridssamordnare", "Socialtjänstchefer", "Familjefridsteamet", "Rekonstruerat"):
+        assert expected in words, f"{expected} is broken or missing: {sorted(words)}"
+
+
+def convert(source, folder) -> None:
+    """``soffice --headless --convert-to pdf`` of ``source`` into ``folder``."""
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_it_and_prints_every_heading_and_cell(data, tmp_path):

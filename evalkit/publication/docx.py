@@ -8,6 +8,14 @@ Quote), real Word tables whose header row repeats on every page
 language (``w:lang`` on the default run properties and on every
 other-language run) and the core properties (title, language, dates).
 
+A table gets fixed column widths, each at least as wide as the column's
+longest word, so Word never breaks a word inside a cell: it is set in the
+first of portrait, portrait smaller, a landscape section and landscape
+smaller in which its words fit, and a table too wide for all of them is
+split into parts of whole columns, each repeating the first column – the
+same rule as the print (:mod:`evalkit.report.fit`, decision 49), measured
+against the template's own page (:func:`table_layout`).
+
 Numbers are the model's (:func:`evalkit.publication.document.number`):
 headings, captions, cross-references and notes read as in the HTML and PDF.
 The source notes are *endnotes as a numbered list* under the model's notes
@@ -34,6 +42,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from evalkit.publication.document import (
@@ -52,7 +61,9 @@ from evalkit.publication.document import (
     Superscript,
     Table,
     caption_text,
+    content_text,
     heading_text,
+    is_note_list,
 )
 
 DOCX_NAME = "publication.docx"
@@ -63,6 +74,17 @@ TEXT_WIDTH_MM = 160
 #: Styles the document uses that a template may lack: name -> (type, base style, font size in pt).
 EXTRA_STYLES = {"Table Text": ("paragraph", "Normal", 9), "Table Note": ("paragraph", "Normal", 8.5)}
 NOTE_BOOKMARK = "note_{}"
+#: Table font sizes (pt): "Table Text" and the smaller size of a wide table.
+TABLE_PT, SMALL_TABLE_PT = 9.0, 8.0
+#: Left plus right cell margin of a Word table (pt): 0.19 cm a side, Word's default.
+CELL_MARGINS_PT = 2 * 5.4
+#: Share of the text width a table may fill.
+TABLE_SAFETY = 0.98
+#: Words are measured in DejaVu Sans; a column gets this much more, for a template's or a substitute font
+#: that is wider (DejaVu Serif, LibreOffice's stand-in for Word's Cambria, is 4 % wider in bold).
+WORD_SLACK = 1.12
+#: "(continued)" after the caption of a split table's later parts.
+CONTINUED = {"sv": "forts.", "en": "continued"}
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
@@ -170,6 +192,8 @@ class Writer:
     def __init__(self, document):
         self.document = document
         self._ids: dict[str, str] = {}
+        self.landscape = False
+        self.keep = False  # True while a landscape table is written: its paragraphs stay in its section
 
     def style_id(self, name: str) -> str:
         if name not in self._ids:
@@ -177,6 +201,8 @@ class Writer:
         return self._ids[name]
 
     def paragraph(self, style: str | None = None, text: str | None = None, container=None):
+        if container is None and self.landscape and not self.keep:
+            self.orient(False)
         paragraph = (container or self.document).add_paragraph()
         if style:
             self.set_style(paragraph, style)
@@ -186,6 +212,32 @@ class Writer:
 
     def set_style(self, paragraph, style: str) -> None:
         paragraph._p.style = self.style_id(style)
+
+    def orient(self, landscape: bool) -> None:
+        """Start a new section on a new page, turned to ``landscape`` (or back), unless it already is.
+
+        The new section keeps the template's margins, headers and footers
+        (python-docx links them to the previous section's).
+        """
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        if landscape == self.landscape:
+            return
+        previous = self.document.sections[-1]
+        width, height = previous.page_width, previous.page_height
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = height, width
+        self.landscape = landscape
+
+    def text_width_pt(self, landscape: bool) -> float:
+        """The text width (pt) of the document's page, portrait or turned to landscape."""
+        section = self.document.sections[-1]
+        short, long = sorted((section.page_width, section.page_height))
+        if self.landscape:  # margins keep their sides when the page turns
+            short, long = long, short
+        page = long if landscape else short
+        return (page - section.left_margin - section.right_margin) / 12700
 
 
 # --------------------------------------------------------------------------- running text
@@ -268,6 +320,108 @@ def _repeat_header(row) -> None:
     properties.append(cant_split)
 
 
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table is set: its font size, whether on a landscape page, its column widths (pt)."""
+
+    size_pt: float
+    landscape: bool
+    widths: tuple[float, ...]
+
+
+def _cell_words(text: str, whole: bool) -> list[str]:
+    from evalkit.report.fit import cell_words
+
+    words = cell_words(text)
+    return [" ".join(words)] if whole and words else words
+
+
+def column_widths_em(table: Table) -> tuple[list[float], list[float]]:
+    """Per column: the narrowest width without breaking a word, and the width of its longest cell (em, with margins).
+
+    A number cell does not wrap (its whole text counts); the header is bold.
+    Measured in DejaVu Sans (:func:`evalkit.report.fit.text_width_em`), wider than
+    Word's usual fonts, so a column of this width holds its words in any of them.
+    """
+    from evalkit.report.fit import text_width_em
+
+    narrowest, natural = [], []
+    for position, (header, numeric) in enumerate(zip(table.header, table.numeric, strict=True)):
+        texts = [(header, True)] + [(_cell_text(row[position]), False) for row in table.rows]
+        words = [text_width_em(word, bold) for text, bold in texts for word in _cell_words(text, numeric and not bold)]
+        whole = [text_width_em(" ".join(text.split()), bold) for text, bold in texts]
+        narrowest.append(max(words, default=0.0))
+        natural.append(max(whole, default=0.0))
+    return narrowest, natural
+
+
+def _cell_text(cell) -> str:
+    if not isinstance(cell, str) and is_note_list(cell):
+        return ", ".join(str(inline.number) for inline in cell if isinstance(inline, NoteRef))
+    return content_text(cell)
+
+
+def table_layout(table: Table, portrait_pt: float, landscape_pt: float) -> TableLayout | None:
+    """The first of portrait, portrait smaller, landscape, landscape smaller in which no word of ``table`` breaks.
+
+    The column widths give each column its narrowest width and share the rest
+    of the line by how much more each column's longest cell needs; a table
+    that fits whole keeps its natural widths. None when it fits none (split it).
+    """
+    narrowest, natural = column_widths_em(table)
+    for landscape, size in ((False, TABLE_PT), (False, SMALL_TABLE_PT), (True, TABLE_PT), (True, SMALL_TABLE_PT)):
+        available = (landscape_pt if landscape else portrait_pt) * TABLE_SAFETY
+        least = [width * size * WORD_SLACK + CELL_MARGINS_PT for width in narrowest]
+        if sum(least) > available:
+            continue
+        full = [width * size * WORD_SLACK + CELL_MARGINS_PT for width in natural]
+        if sum(full) <= available:
+            return TableLayout(size, landscape, tuple(full))
+        extra = available - sum(least)
+        wants = [f - m for f, m in zip(full, least, strict=True)]
+        total = sum(wants) or 1.0
+        return TableLayout(size, landscape, tuple(m + extra * w / total for m, w in zip(least, wants, strict=True)))
+    return None
+
+
+def split_table(table: Table, landscape_pt: float, language: str) -> list[Table]:
+    """Parts of whole columns, each repeating the first, that fit a landscape page at the smaller size.
+
+    The rule of the print (:func:`evalkit.report.fit.split_columns`): the fewest
+    parts, as even as can be; later parts' captions say "(continued)" and the
+    notes follow the last part.
+    """
+    from evalkit.report.fit import _balanced_groups
+
+    narrowest, _ = column_widths_em(table)
+    widths = [width * WORD_SLACK + CELL_MARGINS_PT / SMALL_TABLE_PT for width in narrowest]  # em, smaller size
+    budget = landscape_pt * TABLE_SAFETY / SMALL_TABLE_PT - widths[0]
+    groups = _balanced_groups(widths[1:], max(budget, max(widths[1:], default=0.0)))
+    if len(groups) <= 1:
+        return [table]
+    parts = []
+    for number, group in enumerate(groups):
+        keep = [0, *(column + 1 for column in group)]
+        parts.append(
+            replace(
+                table,
+                caption=table.caption if number == 0 else f"{table.caption} ({CONTINUED.get(language, 'continued')})",
+                header=tuple(table.header[i] for i in keep),
+                rows=tuple(tuple(row[i] for i in keep) for row in table.rows),
+                numeric=tuple(table.numeric[i] for i in keep),
+                notes=table.notes if number == len(groups) - 1 else (),
+            )
+        )
+    return parts
+
+
+def _keep_together(row) -> None:
+    """A body row is not split across pages (``w:cantSplit``)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _caption(writer: Writer, text: str) -> None:
     paragraph = writer.paragraph("Caption")
     label, dot, rest = text.partition(". ")
@@ -280,34 +434,74 @@ def _caption(writer: Writer, text: str) -> None:
 
 
 def add_table(writer: Writer, table: Table, language: str) -> None:
-    """A numbered caption, then a Word table whose header row repeats, then the table's notes."""
+    """A numbered caption, then a Word table whose header row repeats, then the table's notes.
+
+    Set by :func:`table_layout` (on a landscape page if need be) or split by
+    :func:`split_table` when even a landscape page is too narrow.
+    """
+    portrait, landscape = writer.text_width_pt(False), writer.text_width_pt(True)
+    layout = table_layout(table, portrait, landscape)
+    if layout is None:
+        for part in split_table(table, landscape, language):
+            _write_table(writer, part, language, table_layout(part, portrait, landscape) or _squeezed(part, landscape))
+        return
+    _write_table(writer, table, language, layout)
+
+
+def _squeezed(table: Table, landscape_pt: float) -> TableLayout:
+    """A table no page holds unbroken (one enormous word): landscape, smaller, its columns shared by need."""
+    narrowest, _ = column_widths_em(table)
+    total = sum(narrowest) or 1.0
+    return TableLayout(SMALL_TABLE_PT, True, tuple(landscape_pt * TABLE_SAFETY * w / total for w in narrowest))
+
+
+def _write_table(writer: Writer, table: Table, language: str, layout: TableLayout) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     document = writer.document
+    writer.orient(layout.landscape)
+    writer.keep = layout.landscape
     _caption(writer, caption_text(table, language))
     word_table = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
     if "Table Grid" in {style.name for style in document.styles}:
         word_table.style = document.styles["Table Grid"]
     word_table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    word_table.autofit = False  # fixed layout: the widths below hold, Word does not re-flow the columns
+    widths = [Pt(width) for width in layout.widths]
+    for column, width in zip(word_table.columns, widths, strict=True):
+        column.width = width
+    small = layout.size_pt != TABLE_PT
     _repeat_header(word_table.rows[0])
     for position, (header, numeric) in enumerate(zip(table.header, table.numeric, strict=True)):
-        paragraph = word_table.rows[0].cells[position].paragraphs[0]
+        cell = word_table.rows[0].cells[position]
+        cell.width = widths[position]
+        paragraph = cell.paragraphs[0]
         writer.set_style(paragraph, "Table Text")
-        paragraph.add_run(header).bold = True
+        run = paragraph.add_run(header)
+        run.bold = True
+        if small:
+            run.font.size = Pt(layout.size_pt)
         if numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row_index, row in enumerate(table.rows, start=1):
+        _keep_together(word_table.rows[row_index])
         cells = word_table.rows[row_index].cells
         for position, (cell, numeric) in enumerate(zip(row, table.numeric, strict=True)):
+            cells[position].width = widths[position]
             paragraph = cells[position].paragraphs[0]
             writer.set_style(paragraph, "Table Text")
             add_content(paragraph, cell, in_cell=True)
+            if small:
+                for run in paragraph.runs:
+                    run.font.size = Pt(layout.size_pt)
             if numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for note in table.notes:
         add_content(writer.paragraph("Table Note"), note)
     writer.paragraph()
+    writer.keep = False
 
 
 def add_figure(writer: Writer, figure: Figure, language: str, width_mm: float = TEXT_WIDTH_MM) -> None:
@@ -351,7 +545,9 @@ def add_block(writer: Writer, block, language: str) -> None:
 
 
 def add_section(writer: Writer, section: Section, language: str, level: int = 1) -> None:
-    writer.paragraph(f"Heading {min(level, 3)}", heading_text(section, language))
+    heading = writer.paragraph(f"Heading {min(level, 3)}", heading_text(section, language))
+    if level == 1:  # each chapter on a new page, as in the PDF
+        heading.paragraph_format.page_break_before = True
     for block in section.blocks:
         add_block(writer, block, language)
     for child in section.sections:
@@ -382,7 +578,7 @@ def add_notes(writer: Writer, model: Document) -> None:
 
     if not model.notes:
         return
-    writer.paragraph("Heading 1", model.notes_title)
+    writer.paragraph("Heading 1", model.notes_title).paragraph_format.page_break_before = True
     for number, (_key, content) in enumerate(model.notes, start=1):
         paragraph = writer.paragraph()
         start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")

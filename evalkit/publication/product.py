@@ -6,13 +6,18 @@ no kernel, no notebook. For each language it writes, into the report folder::
 
     publication/<language>/publication.html   one self-contained, accessible page
     publication/<language>/publication.pdf    that page printed by headless Chromium (A4)
+    publication/<language>/publication.docx   the same document for Word (:mod:`evalkit.publication.docx`)
 
 The PDF is printed twice: the first print tells on which page each chapter
 and section starts (:func:`evalkit.publication.html.pages_of_anchors`), the
 second has those page numbers in its contents. Both prints are byte-stable
-(:func:`evalkit.report.pdf.print_pdf`). Without Chromium the PDF is left out
-with a note, as for the analysis's PDF; the files are hashed in the manifest
-and re-made by ``evalkit audit`` like every other output.
+(:func:`evalkit.report.pdf.print_pdf`) and carry the study's date
+(:func:`evalkit.report.pdfua.document_date`). Without Chromium the PDF is left
+out with a note, as for the analysis's PDF. The Word file needs no browser: it
+is written in the county's template when the run or the study names one
+(``evalkit run --docx-template FILE`` or the study's ``evalkit:docx_template``).
+The files are hashed in the manifest and re-made by ``evalkit audit`` like
+every other output.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 PUBLICATION_DIR = "publication"
 HTML_NAME = "publication.html"
 PDF_NAME = "publication.pdf"
+DOCX_NAME = "publication.docx"
 
 
 @dataclass
@@ -64,33 +70,41 @@ def write_publication(
     reveal_names: bool = False,
     pdf: bool = True,
     chromium: str | None = None,
+    docx_template: Path | str | None = None,
 ) -> tuple[list[Path], str | None]:
-    """Write ``publication.html`` (and ``publication.pdf``) of ``study`` in ``language`` into ``folder``.
+    """Write ``publication.html``, ``publication.docx`` (and ``publication.pdf``) of ``study`` in ``language``.
+
+    ``docx_template`` is the Word template given to the run (else the study's
+    ``evalkit:docx_template``, else Word's default styles on A4).
 
     Returns
     -------
     (list of Path, str or None)
         The files written, and why the PDF is missing (None when it was made or not asked for).
     """
+    from evalkit.publication import docx
     from evalkit.publication.build import build_document
     from evalkit.publication.html import pages_of_anchors, render
     from evalkit.report import pdf as pdf_module
+    from evalkit.report.pdfua import document_date
     from evalkit.safeio import write_text_atomic
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     document = build_document(study, language, shared=shared, reveal_names=reveal_names)
+    date = document_date(study.path)
     html_path = folder / HTML_NAME
     write_text_atomic(html_path, render(document))
-    written = [html_path]
+    word = docx.write_docx(document, folder / DOCX_NAME, date, docx.template_of(study.path, docx_template))
+    written = [html_path, word]
     if not pdf:
         return written, None
     target = folder / PDF_NAME
     try:
-        pdf_module.print_pdf(html_path, target, chromium)
+        pdf_module.print_pdf(html_path, target, chromium, date=date)
         pages = pages_of_anchors(target)
         write_text_atomic(html_path, render(document, pages))
-        pdf_module.print_pdf(html_path, target, chromium)
+        pdf_module.print_pdf(html_path, target, chromium, date=date)
     except (FileNotFoundError, pdf_module.ChromiumError, OSError, subprocess.SubprocessError) as error:
         target.unlink(missing_ok=True)
         return written, f"{type(error).__name__}: {error}"
@@ -102,8 +116,8 @@ README_NAME = "README.txt"
 
 def folder_readme(languages) -> str:
     """The report folder's ``README.txt``: which files are the publication and which the analysis (sv and en)."""
-    sv = [f"  publication/{lang}/publication.pdf  (och .html)" for lang in languages]
-    en = [f"  publication/{lang}/publication.pdf  (and .html)" for lang in languages]
+    sv = [f"  publication/{lang}/publication.pdf  (och .html, .docx för Word)" for lang in languages]
+    en = [f"  publication/{lang}/publication.pdf  (and .html, .docx for Word)" for lang in languages]
     analysis = [f"  {lang}/report.pdf, {lang}/report.html, {lang}/<kapitel>.ipynb|.html" for lang in languages]
     analysis_en = [f"  {lang}/report.pdf, {lang}/report.html, {lang}/<chapter>.ipynb|.html" for lang in languages]
     return "\n".join(
@@ -156,6 +170,7 @@ def write_publications(plan, context, work_dir: Path) -> PublicationOutcome:
                 reveal_names=plan.reveal_names,
                 pdf=plan.pdf,
                 chromium=plan.chromium,
+                docx_template=plan.docx_template,
             )
         except Exception as error:  # reported as a failed run, with the cause
             outcome.errors.append(f"publication [{language}] failed: {type(error).__name__}: {error}")

@@ -133,6 +133,7 @@ def run_study(
     parameters: dict | None = None,
     scratch: bool = False,
     timeout: float | None = None,
+    docx_template: Path | str | None = None,
     console=None,
     error_console=None,
 ) -> RunResult:
@@ -176,6 +177,9 @@ def run_study(
         folder (``evalkit run --chapter`` / ``-p``); the published report is never touched.
     timeout : float, optional
         Seconds a single cell may take (default: no limit).
+    docx_template : path, optional
+        The county's Word template (.docx/.dotx) for the publication's Word file
+        (default: the study's ``evalkit:docx_template``, else Word's default styles).
     console : rich.console.Console, optional
         Where progress and messages go (default: a console on stdout).
     error_console : rich.console.Console, optional
@@ -205,6 +209,7 @@ def run_study(
         tuple(REPORT_ARTEFACTS if artefacts is None else artefacts),
         parameters,
         scratch,
+        docx_template=docx_template,
     )
     cache_dir = Path(cache_dir or paths.CACHE_DIR)
     context = RunContext(plan, frozenset(overrides), store=analysis_store(cache_dir))
@@ -590,12 +595,21 @@ def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
         "parameters": plan.parameters,
         **({"chapter_parameters": plan.chapter_parameters} if plan.chapter_parameters else {}),
         **({"scratch": True} if plan.scratch else {}),
+        **({"docx_template": docx_template_entry(plan)} if plan.docx_template else {}),
         "checks": checks,
         "artefacts": {artefact.name: artefact.filename for artefact in plan.artefacts},
         **plan.environment,
         "git": manifest_module.git_state(),
         "outputs": outputs,
         "pdf": sorted(path.relative_to(output_dir).as_posix() for path in output_dir.glob("*/*.pdf")),
+    }
+
+
+def docx_template_entry(plan: Plan) -> dict:
+    """The manifest's record of the Word template: its path from the report folder and its SHA-256."""
+    return {
+        "path": manifest_module.relative(plan.docx_template, plan.report_dir),
+        "sha256": manifest_module.sha256_file(plan.docx_template),
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,9 @@ class Plan:
         ``pdf`` is False when Chromium is missing.
     chromium : str or None
         The Chromium that prints the PDFs (found once, in the parent process).
+    docx_template : pathlib.Path or None
+        The Word template of the publication's .docx (``--docx-template`` or the study's
+        ``evalkit:docx_template``); None for Word's default styles.
     scratch : bool
         A student's run (some chapters, or ``-p`` parameters): written to
         ``reports/.scratch/<study>-<digest>/``, never to the published report folder.
@@ -99,6 +103,7 @@ class Plan:
     environment: dict
     chapter_parameters: dict = field(default_factory=dict)
     chromium: str | None = None
+    docx_template: Path | None = None
     scratch: bool = False
     run_key: str = ""
 
@@ -341,6 +346,7 @@ def make_plan(
     artefacts: Sequence = (),
     parameters: dict | None = None,
     scratch: bool = False,
+    docx_template=None,
 ) -> Plan:
     """Hash inputs, notebooks and environment and derive the run key (nothing is executed).
 
@@ -368,6 +374,7 @@ def make_plan(
     else:
         report_dir = paths.report_dir_for(study_dir, reports_root)
     check_inputs(study_dir, chapters, notebooks_dir, report_dir)
+    template = word_template(study_dir, docx_template)
     chromium = find_chromium() if pdf else None
     plan = Plan(
         study_dir=study_dir,
@@ -378,6 +385,7 @@ def make_plan(
         reveal_names=bool(reveal_names),
         pdf=chromium is not None,
         chromium=chromium,
+        docx_template=template,
         artefacts=tuple(artefacts),
         parameters={lang: language_parameters(study_dir, report_dir, lang, reveal_names) for lang in languages},
         chapter_parameters=chapter_parameters,
@@ -388,6 +396,21 @@ def make_plan(
     )
     plan.run_key = manifest_module.digest_of(key_material(plan))
     return plan
+
+
+def word_template(study_dir: Path, option=None) -> Path | None:
+    """The Word template of the run (the option, else the study's ``evalkit:docx_template``), checked to exist."""
+    from evalkit.publication.docx import template_of
+
+    template = template_of(study_dir, option)
+    if template is None:
+        return None
+    where = "--docx-template" if option else f"{paths.STUDY_DESCRIPTOR}: evalkit:docx_template"
+    if not template.is_file():
+        raise RunError(f"{where}: the Word template {display_path(template)} is not a file; give a .docx or .dotx")
+    if not zipfile.is_zipfile(template):
+        raise RunError(f"{where}: {display_path(template)} is not a Word document or template; give a .docx or .dotx")
+    return template.resolve()
 
 
 def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
@@ -423,6 +446,7 @@ def key_material(plan: Plan) -> dict:
         "environment": plan.environment,
         "pdf": plan.pdf,
         "artefacts": [artefact.identity for artefact in plan.artefacts],
+        **({"docx_template": manifest_module.sha256_file(plan.docx_template)} if plan.docx_template else {}),
     }
 
 
