@@ -38,7 +38,7 @@ import difflib
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evalkit import paths
@@ -346,7 +346,7 @@ def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, note
     chromium = find_chromium() if manifest["pdf"] else None
     from evalkit.report.plan import study_identity
 
-    return Plan(
+    plan = Plan(
         study_dir=study_dir,
         report_dir=report_dir,
         languages=tuple(manifest["languages"]),
@@ -355,6 +355,7 @@ def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, note
         reveal_names=reveal,
         pdf=chromium is not None,
         chromium=chromium,
+        docx_template=recorded_template(manifest, report_dir),
         artefacts=tuple(artefacts[name] for name in manifest["artefacts"] if name in artefacts),
         parameters={lang: language_parameters(study_dir, report_dir, lang, reveal) for lang in manifest["languages"]},
         chapter_parameters={k: dict(sorted(v.items())) for k, v in manifest.get("chapter_parameters", {}).items()},
@@ -363,7 +364,31 @@ def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, note
         environment={},
         products=tuple(LANGUAGE_PRODUCTS),
         identity=study_identity(study_dir),
+        scratch=manifest.get("scratch") is True,
     )
+    return replace(plan, products=tuple(product for product in plan.products if product.applies(plan)))
+
+
+def recorded_template(manifest: dict, report_dir: Path) -> Path | None:
+    """The Word template the report was made with (``docx_template`` in the manifest), where it still is."""
+    entry = manifest.get("docx_template")
+    if not isinstance(entry, dict):
+        return None
+    path = (Path(report_dir) / entry["path"]).resolve()
+    return path if path.is_file() else None
+
+
+def template_notes(manifest: dict, report_dir: Path) -> list[str]:
+    """A note when the report's Word template is gone or changed (its .docx cannot come back the same)."""
+    entry = manifest.get("docx_template")
+    if not isinstance(entry, dict):
+        return []
+    path = recorded_template(manifest, report_dir)
+    if path is None:
+        return [f"the Word template {entry['path']} is not there any more: the .docx is re-made without it"]
+    if manifest_module.sha256_file(path) != entry["sha256"]:
+        return [f"the Word template {entry['path']} has changed since the report was made"]
+    return []
 
 
 def compare_outputs(
@@ -541,7 +566,7 @@ def audit_report(
 
     selected, result.refused = project_chapters(manifest, chapters, notebooks_dir)
     result.refused += parameter_problems(manifest, report_dir, study_dir, selected, notebooks_dir)
-    result.notes = environment_notes(manifest)
+    result.notes = environment_notes(manifest) + template_notes(manifest, report_dir)
     for note in result.notes:
         say(f"  note: {note}", "yellow")
     for line in result.refused:

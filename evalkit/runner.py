@@ -54,6 +54,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help=f"where report folders go (default: {display_path(paths.REPORTS_DIR)})",
     )
     parser.add_argument("--no-pdf", action="store_true", help="do not print the combined report to PDF")
+    parser.add_argument(
+        "--docx-template",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the county's Word template (.docx or .dotx) for the publication's Word file "
+        "(default: the study's evalkit:docx_template, else Word's default styles)",
+    )
     parser.add_argument("--reveal-names", action="store_true", help="show municipality names instead of codes")
     parser.add_argument(
         "--timeout",
@@ -118,6 +126,7 @@ def cli_run(args: argparse.Namespace) -> int:
             pdf=not args.no_pdf,
             reveal_names=args.reveal_names,
             timeout=args.timeout,
+            docx_template=args.docx_template,
             overrides=overrides(args),
             console=console,
             error_console=errors,

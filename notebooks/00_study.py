@@ -52,7 +52,8 @@ chapter.commentary("introduction")
 # En rad per kommun: storlek, hur arbetet mot våld i nära relationer är organiserat (egen
 # samordnare, en samordnare som delas med andra kommuner, ett familjefridsteam utan samordnare
 # eller ingen särskild organisering) och utvärderarens samlade bedömning av samordnarfunktionen,
-# som används som utfall i kapitel 4. Sista kolumnen säger hur raden är belagd.
+# som används som utfall i kapitel 4. Varje värde har sin egen kolumn för hur det är belagt, så
+# att ett angivet värde inte ser rekonstruerat ut för att ett annat värde på raden är det.
 
 # %% [markdown] tags=["lang-en"]
 # ## The municipalities
@@ -60,19 +61,15 @@ chapter.commentary("introduction")
 # One row per municipality: its size, how the work against violence in close relationships is
 # organised (an own coordinator, a coordinator shared with other municipalities, a
 # family-violence team without a coordinator, or nothing specific) and the evaluator's overall
-# judgement of the coordinator function, used as the outcome in chapter 4. The last column says
-# how the row is backed.
+# judgement of the coordinator function, used as the outcome in chapter 4. Each value has its own
+# column saying how it is backed, so that a stated value does not look reconstructed because
+# another value in its row is.
 
 # %%
 with chapter.part("municipalities"):
     chapter.say(narrative.municipalities_summary)
     chapter.commentary("municipalities")
-    chapter.table(
-        chapter.study.tables["municipalities"][
-            ["municipality_id", "size_band", "model", "coordinator_functioning", "basis"]
-        ],
-        "municipalities",
-    )
+    chapter.table(study_overview.municipalities_table(chapter.study), "municipalities")
 
 # %% [markdown] tags=["lang-sv"]
 # ## Intervjuerna

@@ -155,12 +155,20 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         [("D1", "action_plan", "A", "Action plan", 2017), ("D2", "routine", "B", "Routine", 2018)],
     )
     claims = _frame(
-        "claim_id, finding_id, numerator, denominator, unit, claim_en",
+        "claim_id, finding_id, numerator, denominator, unit, claim_sv, claim_en",
         [
-            ("P1", "org.municipalities_with_coordinator", 3, 4, "municipalities", "Three of four."),
-            ("P2", "qa.know_plan", 2, 3, "municipalities", "Two of three (wrong on purpose)."),
-            ("P3", "org.does_not_exist", 1, None, "coordinators", "No such finding."),
-            ("P4", "org.coordinators_total", 2, None, "coordinators", "Two coordinators."),
+            ("P1", "org.municipalities_with_coordinator", 3, 4, "municipalities", "Tre av fyra.", "Three of four."),
+            (
+                "P2",
+                "qa.know_plan",
+                2,
+                3,
+                "municipalities",
+                "Två av tre (fel med flit).",
+                "Two of three (wrong on purpose).",
+            ),
+            ("P3", "org.does_not_exist", 1, None, "coordinators", "Inget sådant resultat.", "No such finding."),
+            ("P4", "org.coordinators_total", 2, None, "coordinators", "Två samordnare.", "Two coordinators."),
         ],
     )
     return {

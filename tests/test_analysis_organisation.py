@@ -163,7 +163,7 @@ def test_unknown_values_are_not_counted_as_no():
     rows = org.organisation_findings(tiny_study(tables)).set_index("finding_id")
     assert rows.loc["org.part_time.coordinators", ["numerator", "unknown"]].tolist() == [0, 1]
     assert rows.loc["org.part_time.coordinators", "statement_en"] == (
-        "None of the two coordinators work part time as coordinator; not known for one."
+        "Neither of the two coordinators works part time as coordinator; not known for one."
     )
     assert rows.loc["org.part_time.municipalities", ["numerator", "unknown"]].tolist() == [0, 2]
     assert rows.loc["org.combined_with.casework.coordinators", "unknown"] == 1

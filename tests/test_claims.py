@@ -115,6 +115,10 @@ def test_claims_display_in_swedish_and_english():
     assert sv.loc["P3", "Omräknat"] == "–"
     en = display_claims(table, study, "en").set_index("Claim")
     assert en.loc["P1", ["Unit", "Agrees"]].tolist() == ["municipalities", "yes"]
+    # Each edition shows the claim in its own language only.
+    assert sv.loc["P1", "Påståendet (studiens formulering)"] == "Tre av fyra."
+    assert en.loc["P1", "The claim (the study's wording)"] == "Three of four."
+    assert not set(sv["Påståendet (studiens formulering)"]) & set(en["The claim (the study's wording)"])
     assert repr(claims_summary(table, "en")).splitlines() == [
         "[Warning]",
         "2 of 4 published claims disagree with the study's data: P2, P3.",

@@ -52,7 +52,7 @@ def expected_sv(n: int, unit: str, unknown: int) -> str:
 
 def expected_en(n: int, unit: str, unknown: int) -> str:
     _, _, _, singular, plural = NOUNS[unit]
-    verb = "is" if n == 1 else "are"
+    verb = "is" if n <= 1 else "are"  # "none of the … is": singular after none, as after one
     if n == 0:
         subject = f"none of the {DENOMINATOR} {plural}"
     elif n == DENOMINATOR:
@@ -115,8 +115,37 @@ def test_every_unit_with_a_noun_is_in_the_table():
         (
             (0, 6, 1),
             "Ingen av sex kommuner med familjefridsteam är nöjd med sin teammodell; okänt för en.",
-            "None of the six municipalities with a family-violence team are satisfied with their team model; not "
+            "None of the six municipalities with a family-violence team is satisfied with their team model; not "
             "known for one.",
+        ),
+        # Zero of two: "Neither of the two … is", "Ingen av de två kommunerna … är nöjd".
+        (
+            (0, 2, 0),
+            "Ingen av de två kommunerna med familjefridsteam är nöjd med sin teammodell.",
+            "Neither of the two municipalities with a family-violence team is satisfied with their team model.",
+        ),
+        (
+            (0, 2, 1),
+            "Ingen av de två kommunerna med familjefridsteam är nöjd med sin teammodell; okänt för en.",
+            "Neither of the two municipalities with a family-violence team is satisfied with their team model; not "
+            "known for one.",
+        ),
+        (
+            (1, 2, 0),
+            "En av två kommuner med familjefridsteam är nöjd med sin teammodell.",
+            "One of two municipalities with a family-violence team is satisfied with their team model.",
+        ),
+        (
+            (1, 2, 1),
+            "En av två kommuner med familjefridsteam är nöjd med sin teammodell; okänt för en.",
+            "One of two municipalities with a family-violence team is satisfied with their team model; not known "
+            "for one.",
+        ),
+        (
+            (0, 2, 2),
+            "Ett okänt antal av två kommuner med familjefridsteam är nöjda med sin teammodell; inget värde är känt.",
+            "An unknown number of the two municipalities with a family-violence team are satisfied with their team "
+            "model; no value is known.",
         ),
         (
             (2, 2, 0),
@@ -183,3 +212,57 @@ def test_the_default_study_names_the_absence_of_each_condition():
             assert "inte placeringen passar inte" not in text.lower()
     assert condition_text(study, "~placement_misfit", "sv") == "placeringen passar rollen"
     assert condition_text(study, "~expert_team", "sv") == "inget team med experter från olika enheter"
+
+
+#: unit -> (sv definite plural, sv ett-word)
+DEFINITE_PLURAL = {
+    "municipalities": ("kommunerna", False),
+    "coordinators": ("samordnarna", False),
+    "interviews": ("intervjuerna", False),
+    "cases": ("ärendena", True),
+    "documents": ("dokumenten", True),
+}
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("unknown", (0, 1))
+def test_zero_of_two_for_every_unit(unit, unknown):
+    """'Ingen/Inget av de två …' with the definite plural; 'Neither of the two … works'."""
+    definite, neuter = DEFINITE_PLURAL[unit]
+    tail_sv = f"; okänt för {'ett' if neuter else 'en'}." if unknown else "."
+    tail_en = "; not known for one." if unknown else "."
+    sv = count_sentence("{count} arbetar deltid", 0, unit, "sv", denominator=2, unknown=unknown)
+    en = count_sentence("{count} work part time", 0, unit, "en", denominator=2, unknown=unknown)
+    assert sv == f"{'Inget' if neuter else 'Ingen'} av de två {definite} arbetar deltid" + tail_sv
+    assert en == f"Neither of the two {NOUNS[unit][4]} works part time" + tail_en
+
+
+@pytest.mark.parametrize(
+    "template, n, d, expected",
+    [
+        ("{count} work part time", 0, 2, "Neither of the two coordinators works part time."),
+        ("{count} work part time", 0, 6, "None of the six coordinators works part time."),
+        (
+            "{count} have a competence development plan",
+            0,
+            6,
+            "None of the six coordinators has a competence development plan.",
+        ),
+        ("{count} personally offer advice", 0, 6, "None of the six coordinators personally offers advice."),
+        ("{count} work part time", 1, 2, "One of two coordinators works part time."),
+        ("{count} work part time", 2, 2, "Both coordinators work part time."),
+        ("{count} work part time", 2, 6, "Two of six coordinators work part time."),
+    ],
+)
+def test_english_verbs_agree_after_none_neither_and_one(template, n, d, expected):
+    assert count_sentence(template, n, "coordinators", "en", denominator=d) == expected
+
+
+def test_a_population_label_the_definite_form_cannot_be_made_of_keeps_the_indefinite():
+    # "personer" does not end in the unit's plural noun: no guessed definite form.
+    text = count_sentence("{count} arbetar deltid", 0, "coordinators", "sv", denominator=2, population_label="personer")
+    assert text == "Ingen av två personer arbetar deltid."
+    text = count_sentence(
+        "{count} arbetar deltid", 0, "coordinators", "sv", denominator=2, population_label="kvinnofridssamordnare"
+    )
+    assert text == "Ingen av de två kvinnofridssamordnarna arbetar deltid."

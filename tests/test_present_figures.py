@@ -55,3 +55,14 @@ def test_time_split_figure():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == "Samordning på strategisk nivå"
     assert ax.get_xlabel() == "Andel av tjänsten (%)"
+
+
+def test_time_split_reads_without_colour_hatching_per_activity_and_shares_written_on_the_bars():
+    study = tiny_study()
+    split = org.time_split(study)
+    ax = F.time_split_figure(split, study, "en").axes[0]
+    hatches = [handle.get_hatch() or "" for handle in ax.get_legend().legend_handles]
+    assert len(set(hatches)) == len(hatches) == split["activity"].nunique()  # one pattern per activity
+    written = {text.get_text() for text in ax.texts if text.get_text()}
+    wide_enough = split.loc[split["pct"] >= F.SEGMENT_LABEL_MIN_PCT, "pct"]
+    assert {f"{value:.0f}" for value in wide_enough} <= written

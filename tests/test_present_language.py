@@ -124,7 +124,7 @@ def test_a_count_with_unknown_values_says_for_how_many_it_is_not_known():
         "Två av fem samordnare informerar om utbildningar; okänt för tre."
     )
     assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=3) == (
-        "None of the five coordinators pass on information about training; not known for three."
+        "None of the five coordinators passes on information about training; not known for three."
     )
     assert count_sentence(template_en, 0, "coordinators", "en", denominator=5, unknown=5) == (
         "An unknown number of the five coordinators pass on information about training; no value is known."

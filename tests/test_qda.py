@@ -514,6 +514,25 @@ def test_reimport_replaces_the_files_own_segments_and_keeps_others(tmp_path, stu
     }
 
 
+def test_reimport_keeps_the_evaluators_quote_marks(tmp_path, study):
+    """The evaluator marks quotes in coded_segments; importing the project again keeps the marks."""
+    first = qp.build(tmp_path / "a.qdpx", "qualcoder")
+    second = qp.build(tmp_path / "b.qdpx", "maxqda")
+    import_project(read_project(first), study, mapping_file(tmp_path))
+    import_project(read_project(second), study, mapping_file(tmp_path))
+    segments = pd.read_csv(study / "coded_segments.csv", dtype=str, keep_default_na=False)
+    assert set(segments["quotable"]) == {""}  # the import leaves the column empty
+    marked = {segments.index[0], segments.index[-1]}  # one row of each file
+    segments.loc[list(marked), "quotable"] = "no"
+    segments.to_csv(study / "coded_segments.csv", index=False)
+    keys = {tuple(segments.loc[i, ["segment_id", "indicator_id"]]) for i in marked}
+    import_project(read_project(first), study, mapping_file(tmp_path))
+    again = pd.read_csv(study / "coded_segments.csv", dtype=str, keep_default_na=False)
+    assert len(again) == len(segments)
+    kept = {tuple(row) for row in again.loc[again["quotable"] == "no", ["segment_id", "indicator_id"]].values}
+    assert kept == keys
+
+
 def test_import_into_a_workbook_study(tmp_path, capsys):
     book = convert_study(DEMO, tmp_path / "book", "xlsx")
     path = qp.build(tmp_path / "p.qdpx", "atlas")
@@ -545,7 +564,11 @@ def test_an_invalid_study_is_refused_before_anything_is_written(tmp_path, study,
 
 
 def test_no_report_reads_the_excerpts():
-    """Excerpts are sensitive: nothing that makes a report (analysis, presentation, notebooks) reads them."""
+    """Excerpts are sensitive: nothing that makes a report reads them, but the quotes the evaluator marks.
+
+    Only :mod:`evalkit.analysis.quotes` reads ``coded_segments``, and only its rows marked
+    ``quotable = yes`` (``tests/test_quotes.py`` checks that no other excerpt is ever returned).
+    """
     sources = [
         *(paths.PACKAGE_DIR / "analysis").rglob("*.py"),
         *(paths.PACKAGE_DIR / "present").rglob("*.py"),
@@ -556,5 +579,5 @@ def test_no_report_reads_the_excerpts():
     assert sources
     # Naming the table in a label entry (``"coded_segments": ("Kodade textavsnitt", …)``) is not reading it.
     mention = re.compile(r'coded_segments(?!"\s*:\s*\()')
-    readers = [str(source) for source in sources if mention.search(source.read_text(encoding="utf-8"))]
-    assert readers == []
+    readers = [source for source in sources if mention.search(source.read_text(encoding="utf-8"))]
+    assert readers == [paths.PACKAGE_DIR / "analysis" / "quotes.py"]

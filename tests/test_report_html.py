@@ -56,18 +56,6 @@ def test_long_tokens_in_tables_may_wrap_and_text_outside_tables_is_untouched():
     assert "<td>x.<wbr>y_<wbr>z+<wbr>long_<wbr>token_<wbr>here</td>" in out
 
 
-def test_tables_too_wide_for_the_page_are_marked():
-    def table(columns: int, word: str) -> str:
-        return '<table class="dataframe"><tr>' + f"<th>{word}</th>" * columns + "</tr></table>"
-
-    assert html.mark_wide_tables(table(3, "Kommun")) == table(3, "Kommun")
-    assert 'class="evalkit-wide dataframe"' in html.mark_wide_tables(table(6, "Rekonstruerade"))
-    assert 'class="evalkit-tight dataframe"' in html.mark_wide_tables(table(14, "Rekonstruerade"))
-    assert '<table class="evalkit-tight">' in html.mark_wide_tables("<table>" + table(14, "Kommuner")[24:])
-    spanning = '<table><tr><th colspan="20">' + "Rubrik " * 30 + "</th></tr><tr><td>1</td></tr></table>"
-    assert html.narrowest_width_em(spanning) == pytest.approx(1.65)
-
-
 def test_heading_texts_drop_anchor_links_and_tags():
     page = '<h1 id="a">Ett\n  kraftfullt <em>verktyg</em><a class="anchor-link" href="#a">¶</a></h1><h2>Å &amp; Ä</h2>'
     assert heading_texts(page) == ["Ett kraftfullt verktyg", "Å & Ä"]

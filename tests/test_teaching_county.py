@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import shutil
-
 import nbformat
 import pytest
-from rich.console import Console
 
 from evalkit import paths
 from evalkit.analysis import case_statistics, comparison, success_factors
@@ -103,21 +99,10 @@ def test_every_chapter_has_something_to_show(study):
 
 
 @pytest.mark.slow
-def test_the_teaching_county_runs_end_to_end_in_both_languages(tmp_path):
-    from evalkit.report.pipeline import run_study
+def test_the_teaching_county_runs_end_to_end_in_both_languages(tmp_path_factory):
+    from rendered import rendered_report
 
-    copy = tmp_path / "data" / "ovningslan-2025"
-    shutil.copytree(TEACHING, copy)
-    result = run_study(
-        copy,
-        languages="sv,en",
-        pdf=False,
-        reports_root=tmp_path / "reports",
-        cache_dir=tmp_path / "cache",
-        console=Console(file=io.StringIO(), width=200),
-    )
-    assert result.status == "ran", "\n".join(result.messages)
-    report = tmp_path / "reports" / "ovningslan-2025"
+    report = rendered_report(tmp_path_factory, "ovningslan-2025")  # the session's run, shared with other tests
     for language in ("sv", "en"):
         assert (report / language / "report.html").is_file()
         for chapter in CHAPTERS:

@@ -130,7 +130,7 @@ def test_unclosed_quote_in_vocabularies_gives_no_cascade_in_other_files(default_
     edit(path, '"IFO, management level"\n', '"IFO, management level\n')
     found = lines(default_study)
     assert len(found) == 1
-    assert found[0].startswith("codebook/vocabularies.csv, row 35, column label_en: the double quote that opens")
+    assert found[0].startswith("codebook/vocabularies.csv, row 37, column label_en: the double quote that opens")
 
 
 def test_a_stray_quote_inside_a_quoted_cell_is_named(default_study):

@@ -22,6 +22,8 @@ CHECKED_BEFORE = {
     ("codebook_indicators", "quality_area_id", "codebook_quality_areas", "quality_area_id", "quality area"),
     ("coded_segments", "interview_id", "interviews", "interview_id", "interview id"),
     ("coded_segments", "indicator_id", "codebook_indicators", "indicator_id", "indicator"),
+    # added with the quotes: a segment may be coded to a success factor or failure explanation
+    ("coded_segments", "condition_id", "codebook_conditions", "condition_id", "condition"),
 }
 
 

@@ -62,7 +62,7 @@ def test_workbook_has_a_sheet_per_table_with_comments_drop_downs_and_a_frozen_he
     comment = sheet[f"{value_column}1"].comment.text
     assert comment.startswith("sv: ") and "\n\nen: yes, partly, no or unknown" in comment
     lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert lists[value_column] == '"yes,partly,no,unknown"'
+    assert lists[value_column] == '"Ja,Delvis,Nej,Okänt"'  # the default study is Swedish (evalkit:language sv)
     assert sheet.column_dimensions["D"].number_format == "@"  # text columns stay text
 
 

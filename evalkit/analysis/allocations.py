@@ -106,7 +106,6 @@ def _modelled_table(study, table: str) -> pd.DataFrame:
     return study.tables[table]
 
 
-
 def study_cells(study) -> dict[Cell, str]:
     """Every cell of a modelled field with its value in the study (as text; ``''`` when empty)."""
     cells: dict[Cell, str] = {}

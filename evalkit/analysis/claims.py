@@ -22,6 +22,7 @@ CLAIMS_CSV = "claims.csv"
 COLUMNS = (
     "claim_id",
     "finding_id",
+    "claim_sv",
     "claim_en",
     "unit",
     "expected",
@@ -75,6 +76,7 @@ def claims_table(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:
         {
             "claim_id": row["claim_id"],
             "finding_id": row["finding_id"],
+            "claim_sv": row["claim_sv"],
             "claim_en": row["claim_en"],
             "unit": row["claim_unit"],
             "expected": count_text(row["claim_numerator"], row["claim_denominator"]),
@@ -91,7 +93,16 @@ def claims_table(study, findings: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for column in ("expected_numerator", "expected_denominator", "recomputed_numerator", "recomputed_denominator"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
-    for column in ("claim_id", "finding_id", "claim_en", "unit", "expected", "recomputed", "recomputed_unit"):
+    for column in (
+        "claim_id",
+        "finding_id",
+        "claim_sv",
+        "claim_en",
+        "unit",
+        "expected",
+        "recomputed",
+        "recomputed_unit",
+    ):
         frame[column] = frame[column].astype("string")
     frame["agrees"] = frame["agrees"].astype(bool)
     return _withhold_small_counts(frame, study)

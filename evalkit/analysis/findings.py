@@ -500,7 +500,7 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
     Returns
     -------
     pandas.DataFrame
-        One row per claim (sorted by ``claim_id``): ``claim_id, finding_id, claim_en,
+        One row per claim (sorted by ``claim_id``): ``claim_id, finding_id, claim_sv, claim_en,
         claim_numerator, claim_denominator, claim_unit, computed_numerator,
         computed_denominator, computed_unit, found, match``. ``match`` is True when
         the finding exists and numerator, denominator (both empty counts as equal)
@@ -510,6 +510,7 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
     columns = [
         "claim_id",
         "finding_id",
+        "claim_sv",
         "claim_en",
         "claim_numerator",
         "claim_denominator",
@@ -548,6 +549,7 @@ def compare_with_published_claims(study, findings: pd.DataFrame | None = None) -
             {
                 "claim_id": claim["claim_id"],
                 "finding_id": fid,
+                "claim_sv": claim["claim_sv"],
                 "claim_en": claim["claim_en"],
                 "claim_numerator": claim["numerator"],
                 "claim_denominator": claim["denominator"],

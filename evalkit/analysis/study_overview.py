@@ -19,6 +19,38 @@ SURVEY_ANSWER_COLUMNS = (
 )
 
 
+#: The municipality columns chapter 00 shows, each with its own basis.
+MUNICIPALITY_FIELDS = ("size_band", "model", "coordinator_functioning")
+
+
+def municipalities_table(study) -> pd.DataFrame:
+    """One row per municipality with the basis of each value shown, not one basis for the row.
+
+    A row is reconstructed when any of its fields is; the table says which. D's functioning is
+    stated (the report says both posts combined with other strategic tasks work well) while its
+    size is reconstructed: one ``basis`` column would show the whole row as reconstructed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``municipality_id`` and, for each of :data:`MUNICIPALITY_FIELDS`, the value and
+        ``<field>_basis`` (:func:`~evalkit.analysis.populations.row_basis` of that field).
+    """
+    from evalkit.analysis.populations import rows_basis
+
+    frame = study.tables["municipalities"]
+    rows = []
+    for index in frame.index:
+        row = frame.loc[[index]]
+        record = {"municipality_id": frame.at[index, "municipality_id"]}
+        for field in MUNICIPALITY_FIELDS:
+            record[field] = frame.at[index, field]
+            record[f"{field}_basis"] = rows_basis(row, [field], study)
+        rows.append(record)
+    columns = ["municipality_id", *(c for f in MUNICIPALITY_FIELDS for c in (f, f"{f}_basis"))]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def interviews_by_group(study) -> pd.DataFrame:
     """Count interviews per respondent group.
 

@@ -162,18 +162,22 @@ FIGURE_TEXTS = {
         ("Hur varje samordnare fördelar sin tjänst", "How each coordinator splits the post"),
         (
             "Liggande staplar, en per samordnare, som delar tjänsten i procent på strategisk samordning, "
-            "samordning på individnivå, direkt klientarbete och annat.",
+            "samordning på individnivå, direkt klientarbete och annat. Samma andelar står i tabellen "
+            "efter figuren.",
             "Horizontal bars, one per coordinator, dividing the post in per cent between strategic "
-            "coordination, case-level coordination, direct client work and other work.",
+            "coordination, case-level coordination, direct client work and other work. The same shares "
+            "are given in the table after the figure.",
         ),
     ),
     "quality_area_heatmap": (
         ("Medelpoäng per kommun och kvalitetsområde", "Mean score by municipality and quality area"),
         (
             "Värmekarta med en rad per kommun och en kolumn per kvalitetsområde. Varje cell visar "
-            "medelpoängen från 0 (mörklila) till 1 (ljusgul); en grå, randig cell saknar kända värden.",
+            "medelpoängen från 0 (mörklila) till 1 (ljusgul) och skriver ut den; en grå, randig cell saknar "
+            "kända värden. Samma medelpoäng står i tabellen efter figuren.",
             "Heat map with one row per municipality and one column per quality area. Each cell shows the "
-            "mean score from 0 (dark purple) to 1 (light yellow); a grey, hatched cell has no known value.",
+            "mean score from 0 (dark purple) to 1 (light yellow) and prints it; a grey, hatched cell has no "
+            "known value. The same mean scores are given in the table after the figure.",
         ),
     ),
     "case_series": (

@@ -15,7 +15,7 @@ from evalkit.present.numbers import DASH, decimals_needed, format_number
 
 HEADERS = {
     "claim_id": ("Påstående", "Claim"),
-    "claim_en": ("Påståendet (studiens formulering)", "The claim (the study's wording)"),
+    "claim": ("Påståendet (studiens formulering)", "The claim (the study's wording)"),
     "unit": ("Enhet", "Unit"),
     "expected": ("Enligt källan", "Expected"),
     "recomputed": ("Omräknat", "Recomputed"),
@@ -38,6 +38,8 @@ def display_claims(table: pd.DataFrame, study, language: str) -> pd.DataFrame:
 
     The finding each claim is checked against is not shown: its id is internal, and the claim
     and the two counts say what is compared. A claim the study produces no finding for reads "–".
+    The claim is the study's own wording in ``language`` (``claim_sv`` or ``claim_en``): an
+    edition never shows the other language's text.
     """
     from evalkit.privacy import SMALL_COUNT, Suppressed, small_cell_threshold
 
@@ -54,7 +56,7 @@ def display_claims(table: pd.DataFrame, study, language: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "claim_id": table["claim_id"].astype(str).to_list(),
-            "claim_en": ["" if pd.isna(c) else str(c) for c in table["claim_en"]],
+            "claim": ["" if pd.isna(c) else str(c) for c in table["claim_" + language]],
             "unit": [vocabulary_label(study, "unit", u, language) if not pd.isna(u) else "" for u in table["unit"]],
             "expected": [
                 count(n, d, w)

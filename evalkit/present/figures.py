@@ -43,6 +43,11 @@ UNKNOWN_FACE = "0.88"
 UNKNOWN_HATCH = "///"
 UNKNOWN_EDGE = "0.55"
 ACTIVITY_ORDER = ("strategic", "individual", "direct_client", "other")
+#: Hatching per activity (same order): the bars are told apart without colour, e.g. printed in greyscale.
+ACTIVITY_HATCHES = ("", "///", "...", "xx")
+#: A bar segment this wide (per cent) or wider carries its share as a number, on a white label.
+SEGMENT_LABEL_MIN_PCT = 8.0
+SEGMENT_LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
 def _t(key: str, language: str) -> str:
@@ -209,6 +214,10 @@ def _annotate_protected(ax, series: pd.DataFrame, municipality_id: str, study, l
 def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figure:
     """Stacked horizontal bars of how each coordinator splits the post (survey Q3).
 
+    Each activity has its own colour (colour-blind-safe palette) *and* its own
+    hatching, and every segment wide enough for it carries its share as a
+    number, so the figure reads the same printed in black and white.
+
     Parameters
     ----------
     split : pandas.DataFrame
@@ -224,13 +233,19 @@ def time_split_figure(split: pd.DataFrame, study, language: str = "en") -> Figur
     labels = [coordinator_label(c, language) for c in wide.index]
     for activity in wide.columns:
         values = wide[activity].to_numpy(dtype=float)
-        ax.barh(
+        position = ACTIVITY_ORDER.index(activity)
+        bars = ax.barh(
             labels,
             values,
             left=left,
-            color=colours[ACTIVITY_ORDER.index(activity)],
+            color=colours[position],
+            hatch=ACTIVITY_HATCHES[position],
+            edgecolor="white",
+            linewidth=0.8,
             label=vocabulary_label(study, "activity", activity, language),
         )
+        shown = [format_number(v, language, 0) if v >= SEGMENT_LABEL_MIN_PCT else "" for v in values]
+        ax.bar_label(bars, labels=shown, label_type="center", fontsize=8, color="black", bbox=SEGMENT_LABEL_BOX)
         left += values
     ax.set_xlim(0, max(100.0, float(left.max()) if len(left) else 100.0))
     ax.set_xlabel(_t("share", language))

@@ -79,6 +79,14 @@ DEFINITE_SV = {
     "cases": "ärendet",
     "documents": "dokumentet",
 }
+#: Definite plural of each unit's noun (Swedish) for *ingen av de två kommunerna*.
+DEFINITE_PLURAL_SV = {
+    "municipalities": "kommunerna",
+    "coordinators": "samordnarna",
+    "interviews": "intervjuerna",
+    "cases": "ärendena",
+    "documents": "dokumenten",
+}
 #: Units always written with digits (a percentage is never spelled out).
 DIGIT_UNITS = ("percent",)
 #: Highest number written as a word.
@@ -191,8 +199,13 @@ def count_phrase(
         return _one_member_phrase(numerator, unit, language, noun)
     if _as_int(numerator) == 0:
         if language == "sv":
-            return f"{'inget' if neuter else 'ingen'} av {d_word} {noun}"
-        return f"none of the {d_word} {noun}"
+            none = "inget" if neuter else "ingen"
+            if _as_int(denominator) == 2:
+                definite = _definite_plural_sv(unit, noun)
+                if definite:
+                    return f"{none} av de två {definite}"
+            return f"{none} av {d_word} {noun}"
+        return f"neither of the two {noun}" if _as_int(denominator) == 2 else f"none of the {d_word} {noun}"
     if _as_int(numerator) == _as_int(denominator) and (_as_int(denominator) or 0) >= 2:
         if language == "en":
             return f"both {noun}" if _as_int(denominator) == 2 else f"all {d_word} {noun}"
@@ -210,6 +223,20 @@ def _population_noun(label: str, language: str) -> str:
         if noun.startswith(prefix) and language == ("sv" if prefix == "alla " else "en"):
             return noun[len(prefix) :]
     return noun
+
+
+def _definite_plural_sv(unit: str, noun: str) -> str | None:
+    """*kommuner med X* -> *kommunerna med X*, *kvinnofridssamordnare* -> *kvinnofridssamordnarna*.
+
+    The first word of the population phrase takes the definite plural when it ends in the unit's
+    plural noun; ``None`` when it does not (the caller keeps the indefinite phrase).
+    """
+    _, plural, _ = UNIT_NOUNS[unit]["sv"]
+    head, _, rest = noun.partition(" ")
+    if not head.endswith(plural):
+        return None
+    head = head[: len(head) - len(plural)] + DEFINITE_PLURAL_SV[unit]
+    return f"{head} {rest}" if rest else head
 
 
 def _singular_noun(unit: str, noun: str, language: str, definite: bool = False) -> str:
@@ -273,7 +300,8 @@ def count_sentence(
     str
         One sentence. With unknown values it ends *"…; okänt för tre."* /
         *"…; not known for three."*; a zero count reads *"ingen av fem"* / *"none of
-        the five"*, and the unknown clause says for how many it is not known. When
+        the five"* with a singular verb (of two, *"ingen av de två"* / *"neither of
+        the two"*), and the unknown clause says for how many it is not known. When
         every value is unknown it says so (*"Ett okänt antal av fem samordnare …;
         inget värde är känt."*; of a population of one, *"Det är okänt om den enda
         kommunen …"*). A denominator of zero says the study has none to count.
@@ -295,7 +323,9 @@ def count_sentence(
     zero_of = has_denominator and _as_int(numerator) == 0 and not all_unknown
     if language == "sv" and (one or zero_of):
         template = singular_template_sv(template, neuter=is_neuter(unit))
-    if language == "en" and one:
+    if language == "en" and (one or zero_of):
+        # "None of the six coordinators works", "Neither of the two coordinators works": the
+        # singular verb after none/neither, as after "no coordinator" and "one coordinator".
         template = en_singular or singular_template(template)
     if has_denominator:
         noun = decapitalise(population_label) if population_label else unit_noun(unit, 2, language)

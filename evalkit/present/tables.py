@@ -31,6 +31,7 @@ from evalkit.present.labels import (
 )
 from evalkit.present.language import LANGUAGES, decapitalise
 from evalkit.present.numbers import DASH, decimals_needed, format_number, format_percent, is_number
+from evalkit.present.sources import display_sources
 from evalkit.privacy import (
     SMALL_COUNT,
     Suppressed,
@@ -415,6 +416,8 @@ def _label_value(study, column: str, value, language: str, reveal_names: bool, f
         return _question_text(study, value, language)
     if column == "finding_id":
         return _finding_text(findings, value, language)
+    if column == "source" and isinstance(value, str):
+        return display_sources(study, value, language)
     if column == "cases" and isinstance(value, str):
         return _cases_text(study, value, language, reveal_names)
     if column in ("municipalities", "poorly_one_of", "coordinators") and isinstance(value, str):
@@ -552,18 +555,13 @@ def display_frame(
     return shown
 
 
-def _source_lines(source) -> list[str]:
-    if _is_missing(source) or not str(source).strip():
-        return []
-    return [part.strip() for part in str(source).split(";") if part.strip()]
-
-
 def display_findings(findings: pd.DataFrame, study, language: str = "en", chapter: str | None = None) -> pd.DataFrame:
     """Findings for reading: the statement, its count ('7/8'), basis, source, and last the finding id.
 
     A count with unknown values shows them (``'2/5 (okänt: 3)'``); a finding
     whose allocation to municipalities is reconstructed says so after its
-    basis. Sources are separated by line breaks (``"\\n"``) so they wrap.
+    basis. Sources are written in ``language`` (:func:`evalkit.present.sources.display_sources`),
+    one per line (``"\\n"``) so they wrap.
 
     Returns
     -------
@@ -614,7 +612,7 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en", chapte
                 for n, d, u, f in zip(frame["numerator"], frame["denominator"], unknowns, frame["finding_id"])
             ],
             "basis": [basis(b, a) for b, a in zip(frame["basis"], allocations)],
-            "source": ["\n".join(_source_lines(s)) for s in frame["source"]],
+            "source": ["" if _is_missing(s) else display_sources(study, s, language) for s in frame["source"]],
             "finding_id": frame["finding_id"].astype(str).to_list(),
         },
         dtype=object,

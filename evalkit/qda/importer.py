@@ -737,7 +737,8 @@ def import_project(
     notes += [f"written as allowed by --allow-personal-data: {hit.render()}" for hit in verdict.allowed]
     writer = StudyWriter(study_dir, basis.inspection)
     writer.append("interviews", added)
-    writer.replace("coded_segments", lambda record: record.get("source") == label, segments.to_dict("records"))
+    rows = with_earlier_quotes(basis.inspection, label, segments.to_dict("records"))
+    writer.replace("coded_segments", lambda record: record.get("source") == label, rows)
     if added:
         study = with_interviews(study, added)
         grown = populations_grown(study, added)
@@ -767,6 +768,28 @@ def import_project(
         study_state(study_dir),
         where,
     )
+
+
+def with_earlier_quotes(inspection, label: str, rows: list[dict]) -> list[dict]:
+    """The new rows, each keeping the ``quotable`` mark its segment had from an earlier import of the same file.
+
+    The evaluator marks quotes in the study's ``coded_segments`` table (the import leaves the column
+    empty); importing the project again replaces its rows but must not lose those marks.
+    """
+    table = inspection.tables.get("coded_segments")
+    if table is None or table.csv is None or "quotable" not in table.csv.header:
+        return rows
+    marks = {}
+    for raw in table.csv.rows:
+        record = dict(zip(table.csv.header, raw))
+        if record.get("source") == label and (record.get("quotable") or "").strip():
+            marks[(record.get("segment_id"), record.get("indicator_id"))] = record["quotable"].strip()
+    return [
+        {**row, "quotable": marks[(row["segment_id"], row["indicator_id"])]}
+        if (row["segment_id"], row["indicator_id"]) in marks
+        else row
+        for row in rows
+    ]
 
 
 def segments_location(study_dir: Path) -> str:

@@ -9,8 +9,10 @@ parameter cells) are dropped, cells tagged ``remove-input`` /
 ``remove-output`` lose that part.
 
 One page serves the screen and print (decision 32 in ``docs/decisions.md``).
-``evalkit.css`` fits wide tables and figures to the width and hides what
-only works on screen; :func:`page_style` adds the ``@page`` rule (A4, the
+``evalkit.css`` fits figures to the width and hides what only works on
+screen; tables never break a word: each sits in a box that scrolls on a
+narrow screen and is printed at a size, on a page or in parts that fit
+(:mod:`evalkit.report.fit`); :func:`page_style` adds the ``@page`` rule (A4, the
 study title as running header, "page n of N" in the footer) that Chromium
 prints. The combined report has a table of contents of its chapters and
 their sections (:func:`add_section_entries`); chapter pages link to the
@@ -24,9 +26,9 @@ import copy
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from html import unescape
 
 from evalkit import __version__, paths
+from evalkit.report.fit import fit_tables
 
 TEMPLATE_NAME = "evalkit"
 REMOVE_CELL_TAGS = {"remove-cell", "injected-parameters", "parameters"}
@@ -40,6 +42,8 @@ LABELS = {
         "previous": "Föregående kapitel",
         "next": "Nästa kapitel",
         "chapters": "Kapitel",
+        "bottom": "sidans slut",
+        "skip": "Hoppa till innehållet",
     },
     "en": {
         "contents": "Contents",
@@ -50,6 +54,8 @@ LABELS = {
         "previous": "Previous chapter",
         "next": "Next chapter",
         "chapters": "Chapters",
+        "bottom": "end of page",
+        "skip": "Skip to the content",
     },
 }
 #: Each language's name in that language (the link to a page's other language).
@@ -69,15 +75,6 @@ _TABLE = re.compile(r"<table\b.*?</table>", re.S)
 _TEXT = re.compile(r">([^<]+)<")
 _LONG_TOKEN = re.compile(r"[^\s<>]{16,}")
 _TOKEN_JOINT = re.compile(r"(?<=[._*/+~])(?=[^\s._*/+~])")
-_TABLE_TAG = re.compile(r"<table\b[^>]*>")
-_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
-_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
-_COLSPAN = re.compile(r'colspan="?(\d+)')
-#: Width of a character and a cell's padding in em, for estimating a table's narrowest width (bold DejaVu Sans).
-CHAR_EM, CELL_PADDING_EM = 0.65, 1.0
-#: A table narrower than this many em at its normal size fits; wider ones are set smaller ("wide"),
-#: and those that would not fit even then may break words anywhere ("tight").
-WIDE_TABLE_EM, TIGHT_TABLE_EM = 50.0, 62.0
 
 
 @lru_cache(maxsize=1)
@@ -354,53 +351,31 @@ def table_break_opportunities(html: str) -> str:
     return _TABLE.sub(lambda table: _TEXT.sub(in_text, table.group(0)), html)
 
 
-def narrowest_width_em(table: str) -> float:
-    """Estimate the narrowest width (em) ``table`` can take when it wraps only between words.
+_JP_DIV = re.compile(r'<div class="jp-[^"]*"[^>]*>')
 
-    Each column is as wide as its longest word (after :func:`table_break_opportunities`)
-    plus the cell padding; cells spanning several columns are left out.
+
+def drop_output_tabindex(html: str) -> str:
+    """Remove ``tabindex="0"`` from nbconvert's cell and output containers.
+
+    JupyterLab makes every output focusable so that a wide one can be
+    scrolled; here nothing but a table scrolls, and each table has its own
+    focusable box (:func:`evalkit.report.fit.scroll_box`), so the many tab
+    stops on plain text would only slow a keyboard user down.
+
+    Examples
+    --------
+    >>> drop_output_tabindex('<div class="jp-Cell-inputWrapper" tabindex="0">')
+    '<div class="jp-Cell-inputWrapper">'
     """
-    widths: dict[int, float] = {}
-    for row in _ROW.findall(table):
-        column = 0
-        for _tag, attributes, content in _CELL.findall(row):
-            span = int(match.group(1)) if (match := _COLSPAN.search(attributes)) else 1
-            if span == 1:
-                text = unescape(_TAG.sub(" ", content.replace("<wbr>", " ")))
-                longest = max((len(word) for word in text.split()), default=0)
-                widths[column] = max(widths.get(column, 0.0), longest * CHAR_EM + CELL_PADDING_EM)
-            column += span
-    return sum(widths.values())
-
-
-def mark_wide_tables(html: str) -> str:
-    """Add the class ``evalkit-wide`` or ``evalkit-tight`` to tables too wide for the page at normal size.
-
-    ``evalkit.css`` sets wide tables in a smaller font and lets tight ones
-    break words anywhere, so that no table is wider than an A4 page.
-    """
-
-    def mark(match: re.Match) -> str:
-        table = match.group(0)
-        width = narrowest_width_em(table)
-        label = "evalkit-tight" if width > TIGHT_TABLE_EM else "evalkit-wide" if width > WIDE_TABLE_EM else None
-        if label is None:
-            return table
-        tag = _TABLE_TAG.match(table).group(0)
-        if 'class="' in tag:
-            marked = tag.replace('class="', f'class="{label} ', 1)
-        else:
-            marked = tag[:-1] + f' class="{label}">'
-        return marked + table[len(tag) :]
-
-    return _TABLE.sub(mark, html)
+    return _JP_DIV.sub(lambda match: match.group(0).replace(' tabindex="0"', ""), html)
 
 
 def _render(nb, language: str, meta: dict) -> str:
-    """Render ``nb`` with the evalkit template, let table tokens wrap and normalise ids."""
+    """Render ``nb`` with the evalkit template, fit its tables (:mod:`evalkit.report.fit`) and normalise ids."""
     exporter = _exporter(language)
     body, _ = exporter.from_notebook_node(nb, resources={"evalkit": meta})
-    return stable_random_ids(dedupe_heading_ids(mark_wide_tables(table_break_opportunities(body))))
+    body = fit_tables(table_break_opportunities(drop_output_tabindex(body)), language)
+    return stable_random_ids(dedupe_heading_ids(body))
 
 
 def _footer(language: str, study_name: str) -> str:
@@ -415,6 +390,7 @@ def chapter_page(
     study_name: str,
     report_title: str | None = None,
     navigation: dict | None = None,
+    date: str | None = None,
 ) -> str:
     """Return the self-contained HTML page of one executed chapter notebook.
 
@@ -432,6 +408,9 @@ def chapter_page(
         Header line and running header of printed pages; defaults to the study name.
     navigation : dict, optional
         Links to the neighbouring chapters (:func:`chapter_navigation`); none when omitted.
+    date : str, optional
+        The document's date (``YYYY-MM-DD``, :func:`evalkit.report.pdfua.document_date`), written
+        as ``<meta name="dcterms.created">``; the PDF takes its dates from it.
     """
     page = for_language(nb, language)
     page.cells.insert(0, chapter_marker(chapter_id, title, show_title=not has_own_title(page)))
@@ -446,6 +425,7 @@ def chapter_page(
         "labels": LABELS[language],
         "page_style": page_style(language, report_title or study_name),
         "footer": _footer(language, study_name),
+        "date": date,
     }
     return _render(page, language, meta)
 
@@ -485,6 +465,7 @@ def combined_report(
     study_name: str,
     report_title: str | None = None,
     languages: Sequence[str] = (),
+    date: str | None = None,
 ) -> str:
     """Return the combined report page: all chapters in order with a table of contents.
 
@@ -500,6 +481,8 @@ def combined_report(
         Title line; defaults to "Report: <study>" in ``language``.
     languages : sequence of str, optional
         The languages the report is made in (the header links to the others).
+    date : str, optional
+        The document's date (``YYYY-MM-DD``), as for :func:`chapter_page`.
     """
     title = report_title or f"{LABELS[language]['report']}: {study_name}"
     toc = [
@@ -517,5 +500,6 @@ def combined_report(
         "labels": LABELS[language],
         "page_style": page_style(language, title),
         "footer": _footer(language, study_name),
+        "date": date,
     }
     return add_section_entries(_render(combined_notebook(parts, title, language), language, meta))

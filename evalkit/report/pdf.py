@@ -5,10 +5,13 @@ Chromium is looked up as ``$EVALKIT_CHROMIUM``, ``/usr/bin/chromium`` or
 message; the HTML report is complete without it.
 
 Chromium stamps every PDF with the time of printing (``/CreationDate``,
-``/ModDate``). :func:`make_deterministic` rewrites the file with pikepdf
-(qpdf) with a fixed date, no XMP metadata and a document ``/ID`` derived from
-the content (qpdf's deterministic id), so the same inputs give the same PDF
-bytes and the PDF is hashed in the manifest like every other output.
+``/ModDate``, a random XMP document id). :func:`make_deterministic` rewrites
+the file with pikepdf (qpdf): dated by the study (:func:`evalkit.report.pdfua.document_date`),
+finished for PDF/UA-1 (:func:`evalkit.report.pdfua.make_accessible`: XMP
+metadata with the PDF/UA identifier, alternate text for every figure,
+described links) and with a document ``/ID`` derived from the content
+(qpdf's deterministic id), so the same inputs give the same PDF bytes and the
+PDF is hashed in the manifest like every other output.
 
 The page itself says how it prints (``evalkit.css`` and
 :func:`evalkit.report.html.page_style`): A4, margins, the study title as
@@ -22,6 +25,7 @@ its heading's text back.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -31,9 +35,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from evalkit.report import pdfua
+
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
-# 1980-01-01, the earliest date a ZIP file can hold: the usual fixed date of reproducible builds.
-FIXED_PDF_DATE = "D:19800101000000Z"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -135,28 +139,39 @@ def repair_outline_titles(pdf, headings: Sequence[str]) -> int:
     return changed
 
 
-def make_deterministic(source: Path, target, headings: Sequence[str] = ()):
-    """Rewrite the PDF ``source`` as ``target`` with a fixed date and a content-derived document id.
+def make_deterministic(
+    source: Path,
+    target,
+    headings: Sequence[str] = (),
+    facts: pdfua.PageFacts | None = None,
+    date: dt.datetime | None = None,
+):
+    """Rewrite the PDF ``source`` as ``target``: accessible (PDF/UA-1), dated by the study, with a content-derived id.
 
     Parameters
     ----------
     source : pathlib.Path
         Chromium's PDF.
     target : pathlib.Path or binary stream
-        Where to write the deterministic copy (not the same file).
+        Where to write the finished copy (not the same file).
     headings : sequence of str, optional
         The printed page's headings, to repair the bookmark titles (:func:`repair_outline_titles`).
+    facts : evalkit.report.pdfua.PageFacts, optional
+        Title, language, alt texts and link texts of the printed page (:func:`evalkit.report.pdfua.page_facts`).
+    date : datetime, optional
+        The document's date; default the page's ``dcterms.created`` date, else
+        :func:`evalkit.report.pdfua.document_date` (``SOURCE_DATE_EPOCH`` or 1980-01-01).
     """
     import pikepdf
 
+    facts = facts or pdfua.PageFacts(title="", language="", alt_texts=(), link_texts={}, date=None)
+    moment = date or facts.date or pdfua.document_date()
     with pikepdf.open(source) as pdf:
         if headings:
             repair_outline_titles(pdf, headings)
-        pdf.docinfo["/CreationDate"] = FIXED_PDF_DATE
-        pdf.docinfo["/ModDate"] = FIXED_PDF_DATE
-        if "/Metadata" in pdf.Root:  # XMP repeats the dates and holds a random document id
-            del pdf.Root["/Metadata"]
-        renumber_structure_ids(pdf)
+        elements = pdfua.structure_elements(pdf)  # walked once: the tree has thousands of elements
+        renumber_structure_ids(pdf, elements)
+        pdfua.make_accessible(pdf, facts, moment, elements)  # XMP (no random id, no time of printing), alt texts, links
         if "/ID" in pdf.trailer:  # qpdf keeps an existing first /ID element; derive both from the content
             del pdf.trailer["/ID"]
         # object streams regrouped by qpdf: Chromium groups objects by its own (timing-dependent) numbering
@@ -164,52 +179,58 @@ def make_deterministic(source: Path, target, headings: Sequence[str] = ()):
     return target
 
 
-def renumber_structure_ids(pdf) -> int:
+def renumber_structure_ids(pdf, elements: Sequence | None = None) -> int:
     """Give the tagged-PDF structure elements ids in document order; return how many were renamed.
 
     Chromium names each structure element after its DOM node (``node00000068``),
     and DOM node numbers depend on the timing of page loading. The elements
     are renamed ``e00001``, ``e00002``, … in the order of the structure tree,
     and the id tree and table-header references (``/Headers``) follow.
+    ``elements`` is :func:`evalkit.report.pdfua.structure_elements` of ``pdf``
+    when the caller has it already.
     """
     import pikepdf
 
     root = pdf.Root.get("/StructTreeRoot")
     if root is None or "/IDTree" not in root:
         return 0
-    mapping: dict[str, str] = {}
-    elements, everything = [], []
-    stack = [root.get("/K")]
-    while stack:  # depth first, in document order
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(reversed(list(node)))
-        elif isinstance(node, pikepdf.Dictionary) and node.get("/Type", "/StructElem") == "/StructElem":
-            everything.append(node)
-            if "/ID" in node and str(node.ID) not in mapping:
-                mapping[str(node.ID)] = f"e{len(mapping) + 1:05d}"
-                elements.append(node)
-            if "/K" in node:
-                stack.append(node.K)
+    mapping: dict[bytes, str] = {}
+    named = []
+    elements = pdfua.structure_elements(pdf) if elements is None else elements
     for element in elements:
-        element.ID = pikepdf.String(mapping[str(element.ID)])
-    for element in everything:
+        identifier = element.get("/ID")
+        if identifier is not None and (key := bytes(identifier)) not in mapping:
+            mapping[key] = f"e{len(mapping) + 1:05d}"
+            named.append((element, mapping[key]))
+    for element, new in named:
+        element.ID = pikepdf.String(new)
+    for element in elements:
+        if element.S not in (pikepdf.Name.TH, pikepdf.Name.TD):
+            continue
         attributes = element.get("/A")
         for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
             if isinstance(attribute, pikepdf.Dictionary) and isinstance(attribute.get("/Headers"), pikepdf.Array):
                 attribute.Headers = pikepdf.Array(
-                    [pikepdf.String(mapping.get(str(h), str(h))) for h in attribute.Headers]
+                    [pikepdf.String(mapping.get(bytes(h), str(h))) for h in attribute.Headers]
                 )
     names = pikepdf.Array()
-    for element in elements:  # already in the order of their new ids
-        names.append(element.ID)
+    for element, new in named:  # already in the order of their new ids
+        names.append(pikepdf.String(new))
         names.append(element if element.is_indirect else pdf.make_indirect(element))
     root.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=names))
     return len(mapping)
 
 
-def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, timeout: float = 180) -> Path:
-    """Print the HTML page at ``html_path`` to ``pdf_path`` (written atomically).
+def print_pdf(
+    html_path: Path,
+    pdf_path: Path,
+    chromium: str | None = None,
+    timeout: float = 180,
+    date: dt.datetime | None = None,
+) -> Path:
+    """Print the HTML page at ``html_path`` to ``pdf_path`` (written atomically), accessible and deterministic.
+
+    ``date`` is the document's date (default: the page's own, see :func:`make_deterministic`).
 
     Raises
     ------
@@ -232,8 +253,9 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
         if not printed.is_file() or printed.stat().st_size == 0:
             said = done.stderr.strip()[-500:] or "it printed no message"
             raise ChromiumError(f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {said}")
+        page = Path(html_path).read_text(encoding="utf-8")
         buffer = io.BytesIO()
-        make_deterministic(printed, buffer, heading_texts(Path(html_path).read_text(encoding="utf-8")))
+        make_deterministic(printed, buffer, heading_texts(page), pdfua.page_facts(page), date)
         write_bytes_atomic(pdf_path, buffer.getvalue())
     finally:
         printed.unlink(missing_ok=True)

@@ -11,8 +11,9 @@ One function, :func:`run_study`, owns a run from start to end::
     execute   chapter notebooks in the pool; a chapter whose inputs are unchanged comes
               from the chapter cache; the report artefacts (artefacts.REPORT_ARTEFACTS)
               and the shared analyses in a thread; each language's products
-              (products.LANGUAGE_PRODUCTS: the combined report and PDF) in the parent
-              as soon as that language's chapters are done
+              (products.LANGUAGE_PRODUCTS) in the parent: the publication from the shared
+              analyses right after the checks, the combined report and PDF as soon as
+              that language's chapters are done
     publish   manifest, then the partial folder swapped into place (publish)
 
 Extension points (see their modules):
@@ -25,8 +26,8 @@ Extension points (see their modules):
    folder and hashed in the manifest.
 3. **Language products** (:mod:`evalkit.report.products`): files made once
    per language in the parent process, from the executed chapters or from the
-   shared analyses (the combined report and PDF today; a publication, a Word
-   file tomorrow).
+   shared analyses (the combined report and PDF; the publication in HTML,
+   PDF and Word).
 
 Layout of a finished report (``reports/<study>/``)::
 
@@ -36,6 +37,10 @@ Layout of a finished report (``reports/<study>/``)::
     <language>/<chapter>.html    one self-contained page per chapter
     <language>/report.html       all chapters with a table of contents
     <language>/report.pdf        the combined report printed by headless Chromium
+    publication/<language>/publication.html   the publication: the report a county publishes
+    publication/<language>/publication.pdf    (evalkit.publication.product), a language product
+    publication/<language>/publication.docx   built in the parent from the shared analyses
+    README.txt                   which files are the publication and which the analysis
     failed/<language>/<chapter>.ipynb   only after a failed run: partial notebooks
 
 The study folder is only read. A Ctrl-C ends a run with one line; nothing is
@@ -151,6 +156,7 @@ def run_study(
     scratch: bool = False,
     timeout: float | None = None,
     zygote: bool = True,
+    docx_template: Path | str | None = None,
     console=None,
     error_console=None,
 ) -> RunResult:
@@ -198,6 +204,9 @@ def run_study(
         Seconds a single cell may take (default: no limit).
     zygote : bool, optional
         Fork the kernels from a pre-imported zygote (:mod:`evalkit.report.kernels`); default True.
+    docx_template : path, optional
+        The county's Word template (.docx/.dotx) for the publication's Word file
+        (default: the study's ``evalkit:docx_template``, else Word's default styles).
     console : rich.console.Console, optional
         Where progress and messages go (default: a console on stdout).
     error_console : rich.console.Console, optional
@@ -230,6 +239,7 @@ def run_study(
         parameters,
         scratch,
         products_module.LANGUAGE_PRODUCTS if products is None else products,
+        docx_template=docx_template,
     )
     store = ContentStore(cache_dir if cache_dir is not None else paths.cache_dir())
     logged = store.log_position()
@@ -375,6 +385,11 @@ class Execution:
     @property
     def notes(self) -> tuple:
         return tuple(note for p in self.products if p.ok for note in p.outcome.notes)
+
+    @property
+    def product_messages(self) -> tuple:
+        """What the products made, one line each (the publication's files and time)."""
+        return tuple(message for p in self.products if p.ok for message in p.outcome.messages)
 
     @property
     def ok(self) -> bool:
@@ -754,14 +769,17 @@ class _LateChecks:
 
 
 def _product_label(product, language: str) -> str:
-    return {"report": f"combined report and PDF [{language}]"}.get(product.name, f"{product.name} [{language}]")
+    labels = {"report": f"combined report and PDF [{language}]", "publication": f"publication [{language}]"}
+    return labels.get(product.name, f"{product.name} [{language}]")
 
 
 def _submit_product(executor, futures, product, context: RunContext, work_dir: Path, language: str, progress) -> None:
     chapters = (
         products_module.chapter_parts(context.plan, work_dir / language, language) if product.after_chapters else ()
     )
-    product_context = products_module.ProductContext(context, language, work_dir / language, chapters)
+    folder = work_dir / product.folder_for(language)
+    folder.mkdir(parents=True, exist_ok=True)
+    product_context = products_module.ProductContext(context, language, folder, chapters, work_dir)
     step = f"product:{product.name} [{language}]"
 
     def build():
@@ -897,6 +915,8 @@ def execute_and_publish(
         )
     if not plan.pdf:
         output.say("PDF: not made (--no-pdf or Chromium not found)")
+    for message in execution.product_messages:
+        output.say(message)
     for message in execution.artefact_messages:
         output.say(message)
         output.result.warnings.extend(line for line in message.splitlines() if line.startswith("Warning: "))
@@ -944,12 +964,30 @@ def build_manifest(plan: Plan, output_dir: Path, checks: dict) -> dict:
         "parameters": plan.parameters,
         **({"chapter_parameters": plan.chapter_parameters} if plan.chapter_parameters else {}),
         **({"scratch": True} if plan.scratch else {}),
+        **({"docx_template": docx_template_entry(plan)} if plan.docx_template else {}),
         "checks": checks,
         "artefacts": {artefact.name: artefact.filename for artefact in plan.artefacts},
         **plan.environment,
         "git": manifest_module.git_state(),
         "outputs": outputs,
-        "pdf": sorted(path.relative_to(output_dir).as_posix() for path in output_dir.glob("*/*.pdf")),
+        "pdf": sorted(
+            {
+                path.relative_to(output_dir).as_posix()
+                for pattern in (
+                    "*/*.pdf",
+                    *(f"{p.folder_for(lang)}/*.pdf" for p in plan.products for lang in plan.languages),
+                )
+                for path in output_dir.glob(pattern)
+            }
+        ),
+    }
+
+
+def docx_template_entry(plan: Plan) -> dict:
+    """The manifest's record of the Word template: its path from the report folder and its SHA-256."""
+    return {
+        "path": manifest_module.relative(plan.docx_template, plan.report_dir),
+        "sha256": manifest_module.sha256_file(plan.docx_template),
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ from evalkit.chapters import (
 )
 from evalkit.paths import display_path
 from evalkit.report import manifest as manifest_module
+from evalkit.report.pdfua import document_date
 
 REPORT_NAME = "report.html"
 SCRATCH_DIRNAME = ".scratch"
@@ -69,6 +71,9 @@ class Plan:
         ``pdf`` is False when Chromium is missing.
     chromium : str or None
         The Chromium that prints the PDFs (found once, in the parent process).
+    docx_template : pathlib.Path or None
+        The Word template of the publication's .docx (``--docx-template`` or the study's
+        ``evalkit:docx_template``); None for Word's default styles.
     scratch : bool
         A student's run (some chapters, or ``-p`` parameters): written to
         ``reports/.scratch/<study>-<digest>/``, never to the published report folder.
@@ -105,6 +110,7 @@ class Plan:
     environment: dict
     chapter_parameters: dict = field(default_factory=dict)
     chromium: str | None = None
+    docx_template: Path | None = None
     scratch: bool = False
     products: tuple = ()
     identity: dict = field(default_factory=dict)
@@ -112,8 +118,15 @@ class Plan:
 
     @property
     def expected_pdfs(self) -> tuple[str, ...]:
-        """The PDFs a complete report of this plan holds (none when PDFs are off)."""
-        return tuple(f"{language}/report.pdf" for language in self.languages) if self.pdf else ()
+        """The PDFs a complete report of this plan holds: its products' (none when PDFs are off)."""
+        if not self.pdf:
+            return ()
+        return tuple(
+            f"{product.folder_for(language)}/{name}"
+            for product in self.products
+            for language in self.languages
+            for name in product.pdfs
+        )
 
 
 @dataclass
@@ -407,6 +420,7 @@ def make_plan(
     scratch: bool = False,
     products: Sequence | None = None,
     report_dir: Path | None = None,
+    docx_template=None,
 ) -> Plan:
     """Hash inputs, notebooks and environment and derive the run key (nothing is executed).
 
@@ -437,6 +451,7 @@ def make_plan(
     else:
         report_dir = paths.report_dir_for(study_dir, reports_root)
     check_inputs(study_dir, chapters, notebooks_dir, report_dir)
+    template = word_template(study_dir, docx_template)
     chromium = find_chromium() if pdf else None
     plan = Plan(
         study_dir=study_dir,
@@ -447,6 +462,7 @@ def make_plan(
         reveal_names=bool(reveal_names),
         pdf=chromium is not None,
         chromium=chromium,
+        docx_template=template,
         artefacts=tuple(artefacts),
         parameters={lang: language_parameters(study_dir, report_dir, lang, reveal_names) for lang in languages},
         chapter_parameters=chapter_parameters,
@@ -457,7 +473,23 @@ def make_plan(
         products=tuple(products or ()),
         identity=study_identity(study_dir),
     )
+    plan = replace(plan, products=tuple(product for product in plan.products if product.applies(plan)))
     return replace(plan, run_key=key("reports", key_material(plan)))
+
+
+def word_template(study_dir: Path, option=None) -> Path | None:
+    """The Word template of the run (the option, else the study's ``evalkit:docx_template``), checked to exist."""
+    from evalkit.publication.docx import template_of
+
+    template = template_of(study_dir, option)
+    if template is None:
+        return None
+    where = "--docx-template" if option else f"{paths.STUDY_DESCRIPTOR}: evalkit:docx_template"
+    if not template.is_file():
+        raise RunError(f"{where}: the Word template {display_path(template)} is not a file; give a .docx or .dotx")
+    if not zipfile.is_zipfile(template):
+        raise RunError(f"{where}: {display_path(template)} is not a Word document or template; give a .docx or .dotx")
+    return template.resolve()
 
 
 def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
@@ -476,7 +508,7 @@ def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
             "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-            "page": [plan.study_dir.name, study_title(plan.study_dir)],
+            "page": [plan.study_dir.name, study_title(plan.study_dir), document_date(plan.study_dir).isoformat()],
             "identity": plan.identity,
             "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
@@ -498,6 +530,7 @@ def key_material(plan: Plan) -> dict:
         "artefacts": [artefact.identity for artefact in plan.artefacts],
         "products": [product.identity for product in plan.products],
         "identity": plan.identity,
+        **({"docx_template": manifest_module.sha256_file(plan.docx_template)} if plan.docx_template else {}),
     }
 
 
@@ -536,6 +569,7 @@ def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool 
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
     title = study_title(plan.study_dir)
+    date = document_date(plan.study_dir).date().isoformat()
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:
@@ -549,6 +583,7 @@ def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool 
                     "study_name": plan.study_dir.name,
                     "report_title": title,
                     "navigation": chapter_navigation(plan, chapter, language),
+                    "date": date,
                 }
             tasks.append(
                 ChapterTask(

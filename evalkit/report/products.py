@@ -12,12 +12,20 @@ from the shared analyses, while the other language's notebooks still run:
   takes what it shows from the shared analyses (``context.run.shared(f)``),
   e.g. a publication made from the findings, in HTML, PDF or Word.
 
-Today: ``report`` (``<language>/report.html``, all chapters with a table of
-contents, and ``<language>/report.pdf`` printed by headless Chromium). Every
-file a product writes into ``<language>/`` is hashed in the manifest like any
-other output; a product that raises fails the run like a failing chapter; a
-missing optional file (the PDF without Chromium) is a *note*: the report is
-published without it and not cached.
+Today:
+
+* ``publication`` (``after_chapters=False``): the report a county publishes,
+  ``publication/<language>/publication.html``, ``.pdf`` and ``.docx``
+  (:mod:`evalkit.publication.product`), with the report folder's ``README.txt``;
+  made for a published run of a study (not for a scratch run, nor for a folder
+  without a study descriptor);
+* ``report``: ``<language>/report.html``, all chapters with a table of
+  contents, and ``<language>/report.pdf`` printed by headless Chromium.
+
+Every file a product writes into its folder (``LanguageProduct.folder``) is
+hashed in the manifest like any other output; a product that raises fails the
+run like a failing chapter; a missing optional file (a PDF without Chromium)
+is a *note*: the report is published without it and not cached.
 
 To add one, write ``def build(context: ProductContext) -> ProductOutcome`` and
 call :func:`register` with a :class:`LanguageProduct` (or append it to
@@ -33,6 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalkit import paths
+from evalkit.publication import product as publication_product
 from evalkit.report.plan import REPORT_NAME, Plan, RunContext
 from evalkit.safeio import write_text_atomic
 
@@ -48,15 +58,19 @@ class ProductContext:
     language : str
         The language to build.
     folder : pathlib.Path
-        ``<partial report>/<language>/``, where the product writes its files.
+        Where the product writes its files: its :attr:`LanguageProduct.folder` in the
+        partial report (``<partial report>/<language>/`` for the combined report).
     chapters : tuple of (chapter id, title, executed notebook path)
         The language's chapters in report order (empty for ``after_chapters=False``).
+    report_folder : pathlib.Path or None
+        The partial report folder itself (for a file of the whole report, such as ``README.txt``).
     """
 
     run: RunContext
     language: str
     folder: Path
     chapters: tuple = ()
+    report_folder: Path | None = None
 
     @property
     def plan(self) -> Plan:
@@ -70,17 +84,20 @@ class ProductOutcome:
     Attributes
     ----------
     files : tuple of str
-        Paths it wrote, relative to the language folder.
+        Paths it wrote, relative to its folder.
     notes : tuple of str
         Expected files it could not make and why (printed; the run is then not cached).
     missing : tuple of str
         Those expected files, relative to the report folder (``"sv/report.pdf"``).
+    messages : tuple of str
+        Lines for the run's output (what it made, how long it took).
     """
 
     files: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     seconds: float = 0.0
+    messages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,17 +114,36 @@ class LanguageProduct:
         One line for messages and docs.
     after_chapters : bool
         True: built when the language's chapters are done; False: right after the checks.
+    folder : str
+        Its folder in the report, ``{language}`` standing for the language (``"{language}"``,
+        ``"publication/{language}"``).
+    pdfs : tuple of str
+        The PDFs a complete report holds from it when PDFs are printed, relative to its folder
+        (a report without one is published but not served from the cache).
+    wanted : callable or None
+        ``wanted(plan) -> bool``: whether the plan makes this product (default: always).
     """
 
     name: str
     build: Callable[[ProductContext], ProductOutcome]
     description: str = ""
     after_chapters: bool = True
+    folder: str = "{language}"
+    pdfs: tuple[str, ...] = ()
+    wanted: Callable[[Plan], bool] | None = None
 
     @property
     def identity(self) -> list[str]:
         """What the run key records of this product: its name and building function."""
         return [self.name, f"{getattr(self.build, '__module__', '?')}:{getattr(self.build, '__qualname__', '?')}"]
+
+    def applies(self, plan: Plan) -> bool:
+        """Whether ``plan`` makes this product (:attr:`wanted`)."""
+        return self.wanted is None or bool(self.wanted(plan))
+
+    def folder_for(self, language: str) -> str:
+        """Its folder in the report for ``language``, relative to the report folder."""
+        return self.folder.format(language=language)
 
 
 @dataclass(frozen=True)
@@ -134,13 +170,17 @@ def combined_report(context: ProductContext) -> ProductOutcome:
 
     from evalkit.report import pdf as pdf_module
     from evalkit.report.html import combined_report as render
+    from evalkit.report.pdfua import document_date
     from evalkit.report.plan import study_title
 
     started = time.perf_counter()
     plan, language = context.plan, context.language
     parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in context.chapters]
     output = context.folder / REPORT_NAME
-    write_text_atomic(output, render(parts, language, plan.study_dir.name, study_title(plan.study_dir), plan.languages))
+    date = document_date(plan.study_dir).date().isoformat()
+    write_text_atomic(
+        output, render(parts, language, plan.study_dir.name, study_title(plan.study_dir), plan.languages, date=date)
+    )
     files, notes, missing = [REPORT_NAME], [], []
     if plan.pdf:
         target = output.with_suffix(".pdf")
@@ -156,8 +196,62 @@ def combined_report(context: ProductContext) -> ProductOutcome:
     return ProductOutcome(tuple(files), tuple(notes), tuple(missing), round(time.perf_counter() - started, 2))
 
 
+def publishable(plan: Plan) -> bool:
+    """A published run of a study: not a scratch run (``--chapter``/``-p``), and a study descriptor is there.
+
+    The runner's fixture folders, which are not studies, get no publication.
+    """
+    return not plan.scratch and (plan.study_dir / paths.STUDY_DESCRIPTOR).is_file()
+
+
+def publication(context: ProductContext) -> ProductOutcome:
+    """``publication.html``, ``.docx`` and, when Chromium is there, ``.pdf`` (:mod:`evalkit.publication.product`).
+
+    Made from the study and the run's shared analyses, no notebook; the first
+    language also writes the report folder's ``README.txt``.
+    """
+    started = time.perf_counter()
+    plan, language, run = context.plan, context.language, context.run
+    if context.report_folder is not None and language == plan.languages[0]:
+        readme = publication_product.folder_readme(plan.languages)
+        write_text_atomic(context.report_folder / publication_product.README_NAME, readme)
+    written, why = publication_product.write_publication(
+        run.study,
+        language,
+        context.folder,
+        shared=run.shared,
+        reveal_names=plan.reveal_names,
+        pdf=plan.pdf,
+        chromium=plan.chromium,
+        docx_template=plan.docx_template,
+    )
+    files = tuple(path.relative_to(context.folder).as_posix() for path in written)
+    notes, missing = (), ()
+    if why:
+        where = f"{PUBLICATION_FOLDER.format(language=language)}/{PUBLICATION_PDF}"
+        notes, missing = (f"{where}: {why}",), (where,)
+    seconds = round(time.perf_counter() - started, 2)
+    message = f"publication [{language}]: {', '.join(Path(f).name for f in files)} ({seconds:.1f} s)"
+    return ProductOutcome(files, notes, missing, seconds, (message,))
+
+
+#: Where the publication goes (:func:`evalkit.publication.product.publication_folder`).
+PUBLICATION_FOLDER = f"{publication_product.PUBLICATION_DIR}/{{language}}"
+PUBLICATION_PDF = publication_product.PDF_NAME
+
 LANGUAGE_PRODUCTS: list[LanguageProduct] = [
-    LanguageProduct("report", combined_report, "every chapter in one page with contents, and its PDF"),
+    LanguageProduct(
+        "publication",
+        publication,
+        "the publication in HTML, PDF and Word, from the shared analyses",
+        after_chapters=False,
+        folder=PUBLICATION_FOLDER,
+        pdfs=(PUBLICATION_PDF,),
+        wanted=publishable,
+    ),
+    LanguageProduct(
+        "report", combined_report, "every chapter in one page with contents, and its PDF", pdfs=("report.pdf",)
+    ),
 ]
 
 
@@ -187,5 +281,6 @@ __all__: Sequence[str] = [
     "ProductResult",
     "build",
     "combined_report",
+    "publication",
     "register",
 ]

@@ -86,7 +86,7 @@ SLOTS: dict[str, tuple[str, ...]] = {
         "exercises",
     ),
 }
-_MARKER = re.compile(r"^\s*<!--\s*slot:\s*([A-Za-z0-9_]+)\s*-->\s*$")
+_MARKER = re.compile(r"^\s*<!--\s*slot:\s*([A-Za-z0-9_.]+)\s*-->\s*$")
 _FILE = re.compile(r"^(?P<chapter>[0-9]{2}_[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
 
 

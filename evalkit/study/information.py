@@ -1,9 +1,11 @@
 """What a study is called and who publishes it: the study information.
 
 A report's title page needs the study's title in each language, the
-publisher, the year and, when the publisher uses them, a series number, a
-diary number and an ISBN. They live in the study descriptor
-``datapackage.json`` under these keys (:data:`FIELDS`):
+publisher, the year and, when the publisher uses them, a subtitle, a date, a
+series number, a diary number and an ISBN. They live in the study descriptor
+``datapackage.json`` under these keys (:data:`FIELDS`); this module reads and
+checks each value, :mod:`evalkit.study.metadata` reads the title page of an
+edition from them and checks the values against each other:
 
 ===================  ==========================  ==========================================
 descriptor key        sheet key                   meaning
@@ -16,7 +18,10 @@ descriptor key        sheet key                   meaning
 ``evalkit:series``    ``series``                  series and number, optional (``Rapport 2026:4``)
 ``evalkit:diary_number`` ``diary_number``         the publisher's diary number, optional
 ``evalkit:isbn``      ``isbn``                    ISBN, optional (checked: ISBN-10 or ISBN-13)
-``evalkit:language``  ``language``                the workbook's language, ``sv`` or ``en``
+``evalkit:language``  ``language``                the study's language, ``sv`` or ``en``: its workbook's and its free text's
+``evalkit:subtitle_sv`` ``subtitle``              the subtitle of the Swedish edition, optional
+``evalkit:subtitle_en`` ``subtitle_en``           the subtitle of the English edition, optional
+``evalkit:date``      ``date``                    the date of publication, optional (``YYYY-MM-DD`` or ``YYYY-MM``)
 ===================  ==========================  ==========================================
 
 A study kept in a workbook has them on a sheet as well, so that nobody needs
@@ -35,10 +40,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from evalkit.study.metadata import FIRST_YEAR, LAST_YEAR, date_problem, edition_title, isbn_valid
+
 INFORMATION_KEY = "evalkit:information"
 LANGUAGES = ("sv", "en")
 SHEET_NAMES = {"sv": "studieinformation", "en": "study_information"}
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Field:
     descriptor_key: str
     sv: str
     en: str
-    kind: str = "text"  # text, year, isbn, language
+    kind: str = "text"  # text, year, isbn, language, date
 
 
 FIELDS = (
@@ -68,27 +74,19 @@ FIELDS = (
         "The workbook's language: sv or en",
         "language",
     ),
+    Field("subtitle", "evalkit:subtitle_sv", "Undertitel (svenska, valfri)", "Subtitle, Swedish edition (optional)"),
+    Field(
+        "subtitle_en", "evalkit:subtitle_en", "Undertitel på engelska (valfri)", "Subtitle, English edition (optional)"
+    ),
+    Field(
+        "date",
+        "evalkit:date",
+        "Utgivningsdatum ÅÅÅÅ-MM-DD (valfritt)",
+        "Date of publication YYYY-MM-DD (optional)",
+        "date",
+    ),
 )
 BY_KEY = {field.key: field for field in FIELDS}
-
-
-def isbn_valid(text: str) -> bool:
-    """Whether ``text`` is an ISBN-10 or ISBN-13 with a correct check digit (hyphens and spaces ignored).
-
-    Examples
-    --------
-    >>> isbn_valid("978-91-7281-799-9")
-    True
-    >>> isbn_valid("978-91-7281-799-2")
-    False
-    """
-    digits = re.sub(r"[\s-]", "", text).upper()
-    if re.fullmatch(r"\d{13}", digits):
-        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10 == 0
-    if re.fullmatch(r"\d{9}[\dX]", digits):
-        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
-        return total % 11 == 0
-    return False
 
 
 def value_problem(field: Field, value: object) -> tuple[str, str] | None:
@@ -107,6 +105,11 @@ def value_problem(field: Field, value: object) -> tuple[str, str] | None:
         return None
     if not isinstance(value, str):
         return f"{field.key} is {value!r}; it must be a text.", f"Write the {field.en.lower()} as text."
+    if field.kind == "date" and date_problem(value) is not None:
+        return (
+            f"date is {value!r}, which {date_problem(value)}.",
+            "Write the date of publication as YYYY-MM-DD (or YYYY-MM), e.g. 2026-03-15, or leave it empty.",
+        )
     if field.kind == "language" and value not in LANGUAGES:
         return f"language is {value!r}, not sv or en.", "Write sv or en."
     if field.kind == "isbn" and value.strip() and not isbn_valid(value):
@@ -261,7 +264,12 @@ def information_rows(descriptor: dict, language: str) -> list[list[object]]:
 
 
 def titles(descriptor: dict, name: str) -> dict[str, str]:
-    """The study's title per language (``sv``, ``en``): ``title`` and ``evalkit:title_en``, each falling back on the other."""
-    swedish = str(descriptor.get("title") or "").strip() or name
-    english = str(descriptor.get("evalkit:title_en") or "").strip() or swedish
-    return {"sv": swedish, "en": english}
+    """The study's title per language (``sv``, ``en``), as the publication's title page gives it.
+
+    Never the other language's title: without one, a title is made from the county
+    (:func:`evalkit.study.metadata.edition_title`), or the folder name without a county.
+    """
+    found = {language: edition_title(descriptor, language) for language in LANGUAGES}
+    if not descriptor.get("evalkit:county") and not any(descriptor.get(k) for k in ("title", "evalkit:title_en")):
+        return {language: name for language in LANGUAGES}
+    return found

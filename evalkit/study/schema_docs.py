@@ -14,7 +14,7 @@ from evalkit.study.model import template_descriptor
 
 def _constraint_text(field: dict) -> str:
     constraints = field.get("constraints", {})
-    parts = []
+    parts = ["column may be left out"] if field.get("evalkit:optional") else []
     if constraints.get("required"):
         parts.append("required")
     if "enum" in constraints:
@@ -52,7 +52,7 @@ def resource_markdown(resource: dict) -> str:
 
 def descriptor_markdown() -> str:
     """Return the evalkit properties of ``datapackage.json`` (the kind of study) as Markdown."""
-    from evalkit.study import kind
+    from evalkit.study import kind, metadata
 
     lines = [
         "| property | rules | meaning |",
@@ -63,6 +63,28 @@ def descriptor_markdown() -> str:
         "or their judgement with evidence). `evalkit new` writes `fieldwork`. |",
         f"| `{kind.SOURCE_REPORT_KEY}` | required for `{kind.PUBLISHED_EVALUATION}`: an object with a `title`; "
         "optional `publisher`, `author`, `year`, `url` | the report the study re-encodes |",
+        f"| `{metadata.LANGUAGE_KEY}` | optional; `sv` or `en` (default `{metadata.DEFAULT_LANGUAGE}`) | the study's "
+        "language: its workbook's, and the one its own free text is written in (survey answers, interview "
+        "excerpts, the evaluator's notes) |",
+        "| `title` | required | the study's title: the Swedish edition's (for a study in English, the English "
+        "edition's) |",
+        "| `evalkit:title_en` | optional text | the English edition's title (without it, one made from the county, "
+        "never the Swedish title); `evalkit:title_sv` (with `evalkit:title_en`) where `title` is not Swedish |",
+        "| `evalkit:subtitle_sv`, `evalkit:subtitle_en` | optional; both or neither | the subtitle of each edition |",
+        "| `evalkit:county` | optional text | the county (else the municipalities' county) |",
+        f"| `{metadata.PUBLISHER_KEY}` | optional text | who publishes the report (an organisation's name, the same "
+        "in both editions); `evalkit:publisher_sv` / `evalkit:publisher_en` (both or neither) when the name "
+        "differs by language |",
+        f"| `{metadata.YEAR_KEY}` | optional; a year {metadata.FIRST_YEAR}–{metadata.LAST_YEAR} | the year of "
+        "publication |",
+        f"| `{metadata.DATE_KEY}` | optional; `YYYY-MM-DD` or `YYYY-MM`, in the same year as `{metadata.YEAR_KEY}` | the "
+        "date of publication |",
+        f"| `{metadata.SERIES_KEY}` | optional text | the report series and number, e.g. `Rapport 2025:4` |",
+        f"| `{metadata.DIARY_KEY}` | optional text | the diary number (the number only; each edition writes its own "
+        "label) |",
+        f"| `{metadata.ISBN_KEY}` | optional; an ISBN-13 (or ISBN-10) whose check digit is right | the ISBN |",
+        '| `evalkit:information` | optional; `{"path": …, "sheet": …}` | the workbook sheet that holds these '
+        "values for an Excel study (its values take the place of the descriptor's) |",
     ]
     return "\n".join(lines) + "\n"
 

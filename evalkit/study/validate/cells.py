@@ -20,6 +20,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from evalkit.study import translations
 from evalkit.study.hints import date_serial_hint
 from evalkit.study.validate.files import TableInput
 from evalkit.study.validate.problems import Problem, quoted
@@ -221,6 +222,14 @@ def translate_error(table: TableInput, error: CellError) -> Problem | None:
         )
     match = CONSTRAINT_NOTE.search(error.note)
     constraint, limit = (match.group(1), match.group(2)) if match else ("", "")
+    if constraint == "required" and translations.twin(spec["name"]) in table.columns and row is not None:
+        values = dict(zip(table.columns, table.rows[row - 2])) if 2 <= row < len(table.rows) + 2 else {}
+        other = values.get(translations.twin(spec["name"]), "").strip()
+        if other:
+            message, fix = translations.missing_translation(spec["name"], other)
+            return Problem(table.file, row, spec["name"], cell, message, fix, code="missing-translation")
+        message, fix = translations.missing_both(spec["name"])
+        return Problem(table.file, row, spec["name"], cell, message, fix, code="empty-cell")
     if constraint == "required":
         unknown_hint = (
             " (write 'unknown' if it is not known)" if "unknown" in spec.get("constraints", {}).get("enum", []) else ""

@@ -364,6 +364,14 @@ def check_provenance(checked: Checked) -> Iterator[Problem]:
                     )
 
 
+def check_coded_segments(checked: Checked) -> Iterator[Problem]:
+    """Coded segments name one indicator or condition; quotable ones are short, clean and agree (:mod:`evalkit.study.segments`)."""
+    from evalkit.study import segments
+
+    for table, record, column, value, message, fix, code in segments.segment_problems(checked):
+        yield problem_at(checked, table, record, column, value, message, fix, code=code)
+
+
 CONSISTENCY_CHECKS = (
     check_case_duplicates,
     check_coder_keys,
@@ -379,4 +387,5 @@ CONSISTENCY_CHECKS = (
     check_provenance,
     check_structural_conditions,
     check_interview_links,
+    check_coded_segments,
 )

@@ -17,7 +17,9 @@ from pathlib import Path
 from evalkit.study import coders, codes, csvio, workbook
 from evalkit.study import commentary as study_commentary
 from evalkit.study import information as study_information
+from evalkit.study import interpretation as study_interpretation
 from evalkit.study import kind as study_kind
+from evalkit.study import metadata as study_metadata
 from evalkit.study.validate.cells import check_cells
 from evalkit.study.validate.consistency import CONSISTENCY_CHECKS
 from evalkit.study.validate.files import (
@@ -216,8 +218,18 @@ def inspect_study(study_dir: Path | str, use_cache: bool = True) -> StudyInspect
     descriptor, information_problems = study_information.apply(study_dir, descriptor, books)
     problems += information_problems
     problems += [
+        Problem(DESCRIPTOR_FILE, None, None, value, message, fix, code="study-information")
+        for message, fix, value in study_metadata.descriptor_problems(descriptor)
+    ]
+    problems += [
         Problem(file, line, None, None, message, fix, code="commentary")
         for file, line, message, fix in study_commentary.commentary_problems(study_dir)
+    ]
+    problems += [
+        Problem(file, line, None, None, message, fix, code="interpretation")
+        for file, line, message, fix in study_interpretation.interpretation_problems(
+            study_dir, *study_interpretation.codebook_ids(checked)
+        )
     ]
     labels = {table.file: table.resource["path"] for table in tables.values()}
     return StudyInspection(
@@ -239,7 +251,8 @@ def personal_data(inspection: StudyInspection) -> list:
     """
     from evalkit import privacy
 
-    found = privacy.scan_descriptor(inspection.descriptor)
+    found = privacy.scan_descriptor(inspection.descriptor) + study_metadata.personal_data(inspection.descriptor)
+    found += study_interpretation.personal_data(inspection.path)
     for table in inspection.tables.values():
         found += privacy.scan_rows(table.file, table.columns, table.rows, privacy.free_text_columns(table.resource))
     return found
