@@ -20,6 +20,7 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from evalkit import paths
@@ -508,7 +509,7 @@ def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
             "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-            "page": [plan.study_dir.name, study_title(plan.study_dir), document_date(plan.study_dir).isoformat()],
+            "page": [plan.study_dir.name, study_title(plan.study_dir), study_date(plan)],
             "identity": plan.identity,
             "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
@@ -531,7 +532,22 @@ def key_material(plan: Plan) -> dict:
         "products": [product.identity for product in plan.products],
         "identity": plan.identity,
         **({"docx_template": manifest_module.sha256_file(plan.docx_template)} if plan.docx_template else {}),
+        "date": study_date(plan),
     }
+
+
+def study_date(plan: Plan) -> str:
+    """The date the study's pages and PDFs carry (:func:`evalkit.report.pdfua.document_date`), ``YYYY-MM-DD``.
+
+    It may come from ``SOURCE_DATE_EPOCH`` rather than the study, so the run key and the
+    chapter keys hold it; read once per study state and environment value.
+    """
+    return _study_date(plan.study_dir, key("inputs", plan.inputs), os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+@lru_cache(maxsize=16)
+def _study_date(study_dir: Path, inputs: str, epoch: str) -> str:
+    return document_date(study_dir).date().isoformat()
 
 
 # --------------------------------------------------------------------------- tasks for the pool
@@ -569,7 +585,7 @@ def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool 
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
     title = study_title(plan.study_dir)
-    date = document_date(plan.study_dir).date().isoformat()
+    date = study_date(plan)
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:

@@ -170,14 +170,13 @@ def combined_report(context: ProductContext) -> ProductOutcome:
 
     from evalkit.report import pdf as pdf_module
     from evalkit.report.html import combined_report as render
-    from evalkit.report.pdfua import document_date
-    from evalkit.report.plan import study_title
+    from evalkit.report.plan import study_date, study_title
 
     started = time.perf_counter()
     plan, language = context.plan, context.language
     parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in context.chapters]
     output = context.folder / REPORT_NAME
-    date = document_date(plan.study_dir).date().isoformat()
+    date = study_date(plan)
     write_text_atomic(
         output, render(parts, language, plan.study_dir.name, study_title(plan.study_dir), plan.languages, date=date)
     )
