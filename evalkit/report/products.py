@@ -36,6 +36,7 @@ call :func:`register` with a :class:`LanguageProduct` (or append it to
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -210,20 +211,9 @@ def publication(context: ProductContext) -> ProductOutcome:
     language also writes the report folder's ``README.txt``.
     """
     started = time.perf_counter()
-    plan, language, run = context.plan, context.language, context.run
-    if context.report_folder is not None and language == plan.languages[0]:
-        readme = publication_product.folder_readme(plan.languages)
-        write_text_atomic(context.report_folder / publication_product.README_NAME, readme)
-    written, why = publication_product.write_publication(
-        run.study,
-        language,
-        context.folder,
-        shared=run.shared,
-        reveal_names=plan.reveal_names,
-        pdf=plan.pdf,
-        chromium=plan.chromium,
-        docx_template=plan.docx_template,
-    )
+    language = context.language
+    with _FIGURES:  # matplotlib draws in one thread at a time ("failed to load glyph" otherwise)
+        written, why = _write_publication(context)
     files = tuple(path.relative_to(context.folder).as_posix() for path in written)
     notes, missing = (), ()
     if why:
@@ -233,6 +223,26 @@ def publication(context: ProductContext) -> ProductOutcome:
     message = f"publication [{language}]: {', '.join(Path(f).name for f in files)} ({seconds:.1f} s)"
     return ProductOutcome(files, notes, missing, seconds, (message,))
 
+
+def _write_publication(context: ProductContext) -> tuple[list[Path], str | None]:
+    plan, language, run = context.plan, context.language, context.run
+    if context.report_folder is not None and language == plan.languages[0]:
+        readme = publication_product.folder_readme(plan.languages)
+        write_text_atomic(context.report_folder / publication_product.README_NAME, readme)
+    return publication_product.write_publication(
+        run.study,
+        language,
+        context.folder,
+        shared=run.shared,
+        reveal_names=plan.reveal_names,
+        pdf=plan.pdf,
+        chromium=plan.chromium,
+        docx_template=plan.docx_template,
+    )
+
+
+#: The publications of two languages are built one after the other: matplotlib is not thread-safe.
+_FIGURES = threading.Lock()
 
 #: Where the publication goes (:func:`evalkit.publication.product.publication_folder`).
 PUBLICATION_FOLDER = f"{publication_product.PUBLICATION_DIR}/{{language}}"
