@@ -58,6 +58,7 @@ def test_what_each_chapter_reads_is_recorded(tmp_path, monkeypatch):
     reads = {c.id: chapter_reads(c.id, tmp_path / c.id) for c in CHAPTERS}
     assert "table:case_statistics" not in reads["01_organisation"]
     assert "table:case_statistics" not in reads["02_quality_areas"]
+    assert "table:*" not in reads["01_organisation"] and "table:*" not in reads["02_quality_areas"]
     assert "table:case_statistics" in reads["03_comparison"]
     # the allocation model (which counts are forced by stated ones) reads only which municipality a series is
     assert "table:case_statistics[basis,municipality_id,reconstructed_fields]" in reads["01_organisation"]
