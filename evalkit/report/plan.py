@@ -427,7 +427,7 @@ def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
             "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-            "page": [plan.study_dir.name, study_title(plan.study_dir)],
+            "page": [plan.study_dir.name, study_title(plan.study_dir, language)],
             "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
         }
@@ -453,15 +453,23 @@ def key_material(plan: Plan) -> dict:
 # --------------------------------------------------------------------------- tasks for the pool
 
 
-def study_title(study_dir: Path) -> str | None:
-    """Return the study's title from its descriptor, or None if it has none."""
+def study_title(study_dir: Path, language: str) -> str | None:
+    """Return the study's title in ``language`` (the running header of the analysis's pages), or None.
+
+    The title of that language edition (:func:`evalkit.study.metadata.edition_title`:
+    ``evalkit:title_<language>``, else the descriptor's ``title`` when the study is
+    written in that language, else a title made from the study's county), so an
+    English page never carries the Swedish title. None when the study has no
+    readable descriptor.
+    """
+    from evalkit.study.metadata import edition_title
+
     try:
         with open(Path(study_dir) / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
             descriptor = json.load(handle)
     except (OSError, ValueError):
         return None
-    title = descriptor.get("title") if isinstance(descriptor, dict) else None
-    return str(title) if title else None
+    return edition_title(descriptor, language) if isinstance(descriptor, dict) else None
 
 
 def chapter_navigation(plan: Plan, chapter: Chapter, language: str) -> dict:
@@ -485,7 +493,6 @@ def chapter_tasks(
     from evalkit.report.execute import materialise_notebook
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
-    title = study_title(plan.study_dir)
     date = document_date(plan.study_dir).date().isoformat()
     tasks = []
     for language in plan.languages:
@@ -509,7 +516,7 @@ def chapter_tasks(
                     "title": chapter.title(language),
                     "language": language,
                     "study_name": plan.study_dir.name,
-                    "report_title": title,
+                    "report_title": study_title(plan.study_dir, language),
                     "navigation": chapter_navigation(plan, chapter, language),
                     "date": date,
                 }
@@ -524,7 +531,7 @@ def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
         "combine": True,
         "language": language,
         "study_name": plan.study_dir.name,
-        "report_title": study_title(plan.study_dir),
+        "report_title": study_title(plan.study_dir, language),
         "languages": list(plan.languages),
         "output": str(work_dir / language / REPORT_NAME),
         "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
