@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate | run | audit | new | convert | qda | survey``.
+"""Command line: ``evalkit validate | run | audit | new | example | convert | qda | survey``.
 
 Each sub-command is a thin wrapper; the work is done in the module named in
 its ``handler``. Exit status: 0 on success, 1 when the work found problems
@@ -20,6 +20,11 @@ COMMANDS = {
     "run": ("evalkit.runner", "cli_run", "execute every chapter notebook for a study into reports/<study>/"),
     "audit": ("evalkit.audit", "cli_audit", "re-execute a report from its manifest and show what differs"),
     "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),
+    "example": (
+        "evalkit.commands.example",
+        "cli_example",
+        "write a shipped study (the default study, the teaching county) into a folder of your own",
+    ),
     "convert": (
         "evalkit.study.storage",
         "cli_convert",

@@ -77,8 +77,14 @@ def digest_of(mapping: Mapping) -> str:
 
 
 def evalkit_source_digest() -> str:
-    """Return one SHA-256 over evalkit's package source (code, templates, schema)."""
-    return digest_of(hash_tree(paths.PACKAGE_DIR, SOURCE_SUFFIXES))
+    """Return one SHA-256 over evalkit's package source (code, templates, schema).
+
+    An installed wheel's copy of the notebooks and studies (``evalkit/_shipped/``) is
+    not source: they are hashed as inputs, so a checkout and a wheel give the same digest.
+    """
+    shipped = paths.SHIPPED_DIR.relative_to(paths.PACKAGE_DIR).as_posix() + "/"
+    files = hash_tree(paths.PACKAGE_DIR, SOURCE_SUFFIXES)
+    return digest_of({name: digest for name, digest in files.items() if not name.startswith(shipped)})
 
 
 def declared_dependencies(distribution: str = "evalkit") -> list[str]:
@@ -107,7 +113,13 @@ def package_versions(names: Iterable[str] | None = None) -> dict[str, str | None
 
 
 def git_state(root: Path | None = None) -> dict:
-    """Return ``{"commit": sha or None, "dirty": bool or None}`` for the checkout at ``root``."""
+    """Return ``{"commit": sha or None, "dirty": bool or None}`` for the checkout at ``root``.
+
+    Without ``root``, evalkit's own checkout; an installed wheel has none (both ``None``),
+    whatever repository the environment happens to sit in.
+    """
+    if root is None and not paths.CHECKOUT:
+        return {"commit": None, "dirty": None}
     root = Path(root or paths.PROJECT_ROOT)
 
     def git(*args: str) -> str | None:
