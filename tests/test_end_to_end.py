@@ -146,7 +146,9 @@ def test_forced_rerun_gives_byte_identical_outputs(workspace, report):
 
                 # dated by the study (its evalkit:date, "2026-12"), never by the time of the run
                 assert str(pdf.docinfo["/CreationDate"]) == "D:20261201000000Z"
-                assert str(pdf.docinfo["/CreationDate"]) == pdfua.pdf_date(pdfua.document_date(workspace / "data" / STUDY))
+                assert str(pdf.docinfo["/CreationDate"]) == pdfua.pdf_date(
+                    pdfua.document_date(workspace / "data" / STUDY)
+                )
 
 
 def test_the_manifest_hashes_every_output_and_the_audit_names_a_changed_pdf(report, tmp_path):
