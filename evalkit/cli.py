@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate | run | audit | preview | new | convert | qda | survey``.
+"""Command line: ``evalkit validate | run | audit | preview | new | example | convert | qda | survey``.
 
 Each sub-command is a thin wrapper; the work is done in the module named in
 its ``handler``. Exit status: 0 on success, 1 when the work found problems
@@ -25,6 +25,11 @@ COMMANDS = {
         "serve a study's report on this computer and update it as the study changes",
     ),
     "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),
+    "example": (
+        "evalkit.commands.example",
+        "cli_example",
+        "write a shipped study (the default study, the teaching county) into a folder of your own",
+    ),
     "convert": (
         "evalkit.study.storage",
         "cli_convert",

@@ -43,13 +43,19 @@ def _sha256_file(path: Path) -> str:
 def _source_files(folder: Path, suffixes: tuple[str, ...]) -> Iterable[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        if Path(root) == paths.PACKAGE_DIR and paths.SHIPPED_DIR.name in dirs:
+            dirs.remove(paths.SHIPPED_DIR.name)  # a wheel's notebooks and studies are inputs, not source
         for name in sorted(files):
             if not name.startswith(".") and name.endswith(suffixes):
                 yield Path(root) / name
 
 
 def source_digest() -> str:
-    """Return one SHA-256 over evalkit's package source (code, templates, schema, data files)."""
+    """Return one SHA-256 over evalkit's package source (code, templates, schema, data files).
+
+    An installed wheel's copy of the notebooks and studies (``evalkit/_shipped/``) is
+    not source: they are hashed as inputs, so a checkout and a wheel give the same digest.
+    """
     folder = paths.PACKAGE_DIR
     files = {path.relative_to(folder).as_posix(): _sha256_file(path) for path in _source_files(folder, SOURCE_SUFFIXES)}
     return hashlib.sha256(json.dumps(files, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

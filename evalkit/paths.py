@@ -1,14 +1,20 @@
 """The one place for paths used by evalkit.
 
-Every other module asks this module where things are. evalkit is used from a
-checkout (``pip install -e .``): paths are resolved relative to the project
-root, the folder holding ``pyproject.toml``, where the default study, the
-notebooks and ``reports/`` live.
+Every other module asks this module where things are. evalkit runs in one of
+two layouts:
 
-Every cache path comes from :func:`cache_dir` (the folder can be moved with the
-environment variable ``EVALKIT_CACHE_DIR``, read at each call), and the
-per-user secret that signs cache entries from :func:`cache_secret_file`
-(outside the cache folder; see :mod:`evalkit.cache`).
+* **from a checkout** (``pip install -e .``): paths resolve from the project
+  root, the folder holding ``pyproject.toml``, where the default study
+  (``data/``), the chapter notebooks (``notebooks/``), ``reports/`` and the
+  cache ``.evalkit-cache/`` live;
+* **from an installed wheel**: the build (``setup.py``) copied the chapter
+  notebooks and the shipped studies into the package as ``evalkit/_shipped/``
+  (:data:`SHIPPED_DIR`), which is read, never written; reports go to
+  ``reports/`` in the current folder and caches to the per-user cache folder
+  (``platformdirs.user_cache_path("evalkit")``, e.g. ``~/.cache/evalkit`` on
+  Linux).
+
+In both layouts the environment variable ``EVALKIT_CACHE_DIR`` moves the cache.
 """
 
 from __future__ import annotations
@@ -17,20 +23,35 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_DIR.parent
 SCHEMA_DIR = PACKAGE_DIR / "schema"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
-DATA_DIR = PROJECT_ROOT / "data"
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-REPORTS_DIR = PROJECT_ROOT / "reports"
+#: The chapter notebooks and shipped studies inside an installed wheel (absent in a checkout).
+SHIPPED_DIR = PACKAGE_DIR / "_shipped"
+#: True when evalkit runs from a source checkout, False when from an installed wheel.
+CHECKOUT = not SHIPPED_DIR.is_dir()
+#: The checkout (the folder holding ``pyproject.toml``); in a wheel, the folder the package is installed in.
+PROJECT_ROOT = PACKAGE_DIR.parent
+CACHE_ENV = "EVALKIT_CACHE_DIR"
+
+if CHECKOUT:
+    DATA_DIR = PROJECT_ROOT / "data"
+    NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+    REPORTS_DIR = PROJECT_ROOT / "reports"
+    _DEFAULT_CACHE_DIR = PROJECT_ROOT / ".evalkit-cache"
+else:
+    from platformdirs import user_cache_path
+
+    DATA_DIR = SHIPPED_DIR / "data"
+    NOTEBOOKS_DIR = SHIPPED_DIR / "notebooks"
+    REPORTS_DIR = Path.cwd() / "reports"
+    _DEFAULT_CACHE_DIR = user_cache_path("evalkit", appauthor=False)
+
 DEFAULT_STUDY_NAME = "vastmanland-2019"
 DEFAULT_STUDY_DIR = DATA_DIR / DEFAULT_STUDY_NAME
-#: Environment variable that moves the cache folder (default: ``.evalkit-cache/`` in the project).
-CACHE_ENV = "EVALKIT_CACHE_DIR"
 #: Environment variable that moves the per-user configuration folder (the cache secret lives there).
 CONFIG_ENV = "EVALKIT_CONFIG_DIR"
-DEFAULT_CACHE_DIR = PROJECT_ROOT / ".evalkit-cache"
+DEFAULT_CACHE_DIR = _DEFAULT_CACHE_DIR
 CACHE_SECRET_NAME = "cache-secret"
 
 STUDY_DESCRIPTOR = "datapackage.json"
@@ -38,7 +59,7 @@ CODEBOOK_DIRNAME = "codebook"
 
 
 def cache_dir(kind: str | None = None) -> Path:
-    """Return the cache folder (``$EVALKIT_CACHE_DIR`` or ``.evalkit-cache/``), or its part for ``kind``.
+    """Return the cache folder (``$EVALKIT_CACHE_DIR``, else ``.evalkit-cache/`` in a checkout or the per-user cache folder of a wheel), or its part for ``kind``.
 
     The one function every cache path comes from: the content store
     (:mod:`evalkit.cache`) and everything that uses it ask here. The variable

@@ -39,10 +39,14 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit import paths
 from evalkit.paths import display_path
 from evalkit.terminal import safe_text
+
+if TYPE_CHECKING:
+    from evalkit.report.pool import NotebookPool
 
 DEFAULT_PORT = 8765
 POLL_SECONDS = 0.3
@@ -200,7 +204,7 @@ class Preview:
         self.jobs = jobs
         self.pdf = pdf
         self.events = Events()
-        self.pool = None
+        self.pool: NotebookPool | None = None
         published = paths.report_dir_for(self.study_dir, options.get("reports_root"))
         self.live = published.parent / f".{published.name}{PREVIEW_SUFFIX}"
         self.builds = 0

@@ -30,9 +30,13 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, LANGUAGES, Chapter
+
+if TYPE_CHECKING:
+    from evalkit.report.tasks import TaskResult
 
 REFERENCES_DIR = paths.PROJECT_ROOT / "tests" / "references"
 _LANGUAGE_DEFAULT = re.compile(r'^(language\s*(?::\s*\w+)?\s*=\s*)"[a-z]{2}"', re.M)
@@ -111,7 +115,7 @@ def refresh(
     notebooks_dir: Path = paths.NOTEBOOKS_DIR,
     references_dir: Path = REFERENCES_DIR,
     languages=LANGUAGES,
-) -> list[dict]:
+) -> list[TaskResult]:
     """Regenerate and execute every chapter in every language; write student notebooks and references.
 
     Returns

@@ -19,6 +19,8 @@ def test_the_document_date_comes_from_the_study_then_source_date_epoch_then_1980
         descriptor(tmp_path, **{"evalkit:date": "2025-04-30", "evalkit:year": 2024})
     ) == dt.datetime(2025, 4, 30, tzinfo=utc)
     assert pdfua.document_date(descriptor(tmp_path, **{"evalkit:year": 2024})) == dt.datetime(2024, 1, 1, tzinfo=utc)
+    month = descriptor(tmp_path, **{"evalkit:date": "2026-12", "evalkit:year": 2026})
+    assert pdfua.document_date(month) == dt.datetime(2026, 12, 1, tzinfo=utc)  # a month means its first day
     report = {"evalkit:source_report": {"year": 2019}}
     assert pdfua.document_date(descriptor(tmp_path, **report), {}) == dt.datetime(2019, 1, 1, tzinfo=utc)
     bare = descriptor(tmp_path)

@@ -415,20 +415,11 @@ def test_the_publication_passes_the_personal_data_scan(name, language):
     assert find_personal_data(plain_text(document(name, language))) == []
 
 
-def _has_quotes_module() -> bool:
-    try:
-        from evalkit.analysis import quotes  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _has_quotes_module(), reason="the quotes (coded_segments.quotable) are not on this branch yet")
 def test_teaching_county_shows_quotes_attributed_by_role_in_the_language_they_were_said_in():
+    from evalkit.analysis.quotes import quotes_note
     from evalkit.present.labels import municipality_label, vocabulary_labels
     from evalkit.present.quotes import GENERIC_ATTRIBUTION, GROUP_ATTRIBUTIONS
     from evalkit.privacy import small_cell_threshold
-    from evalkit.publication import inputs
 
     s = study("teaching")
     quotes = [node for node in walk(document("teaching", "sv")) if isinstance(node, Quote)]
@@ -446,12 +437,12 @@ def test_teaching_county_shows_quotes_attributed_by_role_in_the_language_they_we
     # said in Swedish: not translated, so the English edition has none and says where they are
     english = document("teaching", "en")
     assert not [node for node in walk(english) if isinstance(node, Quote)]
-    assert inputs.quotes_note(s, "en") in plain_text(english)
+    assert quotes_note(s, "en") in plain_text(english)
 
 
 def test_a_study_without_quotes_says_so_once():
-    from evalkit.publication import inputs, wording
+    from evalkit.analysis.quotes import quotes_note
 
     for language in ("sv", "en"):
-        note = inputs.quotes_note(study("default"), language) or wording.no_quotes(True, language)
+        note = quotes_note(study("default"), language)
         assert plain_text(document("default", language)).count(note) == 1

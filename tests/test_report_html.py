@@ -75,3 +75,20 @@ def test_a_superscript_keeps_its_exponent_in_the_page():
     assert "3,88 × 10<sup>32</sup> olika <code>x</code>" in body
     assert "omkring 10<sup>7</sup> gånger" in body
     assert "<sup></sup>" not in body
+
+
+def test_the_running_header_is_the_title_of_the_pages_language(tmp_path):
+    """An English page of the analysis carries the English title, never the Swedish one (ux review item 15)."""
+    import json
+
+    from evalkit import paths
+    from evalkit.report.plan import study_title
+
+    assert study_title(paths.DATA_DIR / "ovningslan-2025", "en").startswith("Coordinators against violence")
+    assert study_title(paths.DATA_DIR / "ovningslan-2025", "sv").startswith("Kvinnofridssamordnare")
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"title": "Kvinnofridssamordnare i Fjällänet", "evalkit:county": "Fjällänet"}), encoding="utf-8"
+    )
+    assert study_title(tmp_path, "sv") == "Kvinnofridssamordnare i Fjällänet"
+    assert study_title(tmp_path, "en") == "Coordinators against violence in close relationships in Fjällänet"
+    assert study_title(tmp_path / "missing", "en") is None

@@ -11,7 +11,7 @@ with nothing of the machinery (no file names, commands or code ids).
   :mod:`~evalkit.publication.chapters` and :mod:`~evalkit.publication.appendices`);
 * :mod:`~evalkit.publication.wording` — every generated word, Swedish and English;
 * :mod:`~evalkit.publication.evidence` — when the evidence carries a statement;
-* :mod:`~evalkit.publication.inputs` — metadata, quotes, interpretation, sources;
+* :mod:`~evalkit.publication.notes` — sources and the evaluator's footnotes as numbered notes;
 * :mod:`~evalkit.publication.html` — the accessible HTML page (printed to PDF);
 * :mod:`~evalkit.publication.product` — the pipeline step of ``evalkit run``.
 """

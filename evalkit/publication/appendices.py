@@ -92,7 +92,7 @@ def data_collection(ctx: Context) -> Section:
 
 def values(ctx: Context) -> Section:
     from evalkit.analysis import study_overview
-    from evalkit.publication import inputs
+    from evalkit.analysis.quotes import quotes_note
 
     language, study = ctx.language, ctx.study
     provenance = study_overview.provenance_summary(study)
@@ -148,25 +148,19 @@ def values(ctx: Context) -> Section:
             )
             before, after = wording.resting_intro(language)
             out += [Paragraph((before, CrossRef(table.key, capital=True), after)), table]
-    note = inputs.quotes_note(study, language)
-    if note:
-        out.append(Paragraph((note,)))
-    elif ctx.quotes.empty:
-        out.append(Paragraph((wording.no_quotes(ctx.published, language),)))
-    else:
-        out.append(Paragraph((wording.quotes_method(language),)))
+    out.append(Paragraph((quotes_note(study, language),)))
     return Section("appendix.values", wording.title("appendix.values", language), blocks(out), kind="appendix")
 
 
 def survey(ctx: Context) -> Section:
-    from evalkit.publication import inputs
+    from evalkit.analysis.survey_text import survey_free_text
 
     language, study = ctx.language, ctx.study
     questions = study.codebook.get("survey_questions")
     out: list = [Paragraph((wording.survey_intro(language),))]
     if questions is not None and not questions.empty:
         out.append(BulletList(tuple((str(t),) for t in questions["text_" + language]), ordered=True))
-    answers = inputs.survey_free_text(study, language)
+    answers = survey_free_text(study, language)
     if not answers.empty:
         out.append(Paragraph((wording.survey_answers_intro(language),)))
     for row in answers.itertuples(index=False):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evalkit.publication import appendices, chapters, evidence, inputs, wording
+from evalkit.publication import appendices, chapters, evidence, wording
 from evalkit.publication.context import Context, blocks
 from evalkit.publication.document import (
     Box,
@@ -37,15 +37,16 @@ from evalkit.publication.document import (
     TitlePage,
     number,
 )
+from evalkit.study.metadata import publication_metadata
 
 
 def title_page(ctx: Context) -> TitlePage:
-    meta = inputs.metadata(ctx.study, ctx.language)
+    meta = publication_metadata(ctx.study, ctx.language)
     return TitlePage(
         title=meta.title,
         subtitle=meta.subtitle,
         publisher=meta.publisher,
-        year=meta.year,
+        year=None if meta.year is None else str(meta.year),
         series=meta.series,
         diary_number=meta.diary_number,
         isbn=meta.isbn,

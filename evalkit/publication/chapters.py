@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evalkit.publication import evidence, inputs, wording
+from evalkit.publication import evidence, wording
 from evalkit.publication.context import Context, blocks, table_from
 from evalkit.publication.document import (
     BulletList,
@@ -23,6 +23,7 @@ from evalkit.publication.document import (
     Strong,
     Table,
 )
+from evalkit.study.metadata import county_of
 
 # --------------------------------------------------------------------------- shared pieces
 
@@ -129,7 +130,7 @@ def _caption_paragraph(target: str, before: str, after: str) -> Paragraph:
 
 def introduction(ctx: Context) -> Section:
     language, study = ctx.language, ctx.study
-    county = inputs.county(study)
+    county = county_of(study)
     questions = [
         Paragraph((wording.purpose(county, language),)),
         BulletList(tuple((q,) for q in wording.questions(language))),

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from evalkit.publication import inputs, wording
+from evalkit.publication import notes, wording
 from evalkit.publication.document import Block, Box, Foreign, NoteRef, Paragraph, Table, blocks_from_markdown
 
 
@@ -77,15 +77,19 @@ class Context:
 
     @cached_property
     def interpretation(self) -> dict[str, str]:
-        return inputs.interpretation(self.study, self.language)
+        from evalkit.study.interpretation import interpretation
+
+        return {slot: text for slot, text in interpretation(self.study, self.language).items() if text.strip()}
 
     @cached_property
     def quotes(self) -> pd.DataFrame:
-        return inputs.quotes(self.study, self.language)
+        from evalkit.analysis.quotes import quotes
+
+        return quotes(self.study, self.language)
 
     @cached_property
     def _sources(self):
-        return inputs.source_notes(self.study, self.findings, self.language)
+        return notes.source_notes(self.study, self.findings, self.language)
 
     @property
     def note_texts(self) -> dict[str, tuple]:
@@ -136,10 +140,22 @@ class Context:
 
     def markdown(self, text: str) -> tuple:
         """The evaluator's Markdown as blocks; its footnotes become notes of the publication."""
-        found = inputs.footnotes(self.study, text, self.language)
-        for key, content in found.values():
-            self.extra_notes.setdefault(key, content)
-        return blocks_from_markdown(text, {label: key for label, (key, _) in found.items()})
+        found = notes.footnotes(self.study, text, self.language)
+        keys = {}
+        for label, (key, content) in found.items():
+            key = self._notes_by_text.get(notes.text_key(content), key)  # the same text is one note
+            if key not in self.note_texts:
+                self.extra_notes.setdefault(key, content)
+            keys[label] = key
+        return blocks_from_markdown(text, keys)
+
+    @cached_property
+    def _notes_by_text(self) -> dict[str, str]:
+        """The findings' notes by their text (the first key of each text)."""
+        found: dict[str, str] = {}
+        for key, content in self.note_texts.items():
+            found.setdefault(notes.text_key(content), key)
+        return found
 
     @property
     def all_notes(self) -> dict[str, tuple]:

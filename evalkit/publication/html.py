@@ -8,7 +8,8 @@ into a page with:
   ``nav`` for the contents, ``main``), one ``h1`` (the title) and headings in order;
 * tables with a ``<caption>`` (numbered), header cells with ``scope`` and
   numbers right-aligned; figures as ``<figure>`` with alt text and a numbered
-  ``<figcaption>``; quotes as ``<blockquote>`` with the respondent's role;
+  ``<figcaption>``; quotes as ``<blockquote>`` with the respondent's role after it (a ``<div>``, not
+  a ``<figure>``, which the printed PDF would tag as a Figure);
   the evaluator's text in a box of its own; notes as a numbered list that the
   note references link to;
 * print rules for A4 (``publication.css``): the title page alone on the first
@@ -197,8 +198,8 @@ def block_html(block, language: str) -> str:
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, Quote):
         return (
-            f'<figure class="quote"><blockquote><p>{_e(block.text)}</p></blockquote>'
-            f"<figcaption>{_e(block.attribution)}</figcaption></figure>"
+            f'<div class="quote"><blockquote><p>{_e(block.text)}</p></blockquote>'
+            f'<p class="attribution">{_e(block.attribution)}</p></div>'  # not <figure>: a PDF Figure needs alt text
         )
     if isinstance(block, Table):
         return table_html(block, language)

@@ -14,8 +14,6 @@ value is never a *no*, and an association is never worded as a cause.
 
 from __future__ import annotations
 
-import re
-
 from evalkit.present.language import LANGUAGES, capitalise, count_phrase, join_words, number_word, unknown_clause
 from evalkit.present.numbers import format_number
 
@@ -95,41 +93,6 @@ def colophon(language: str) -> str:
         language,
         "Rapporten är framräknad ur studiens data med evalkit, utan handpåläggning av siffrorna.",
         "The figures in this report were computed from the study's data with evalkit, none by hand.",
-    )
-
-
-# --------------------------------------------------------------------------- title page
-
-
-def default_title(county: str | None, language: str) -> str:
-    """The title when the study gives none in the edition's language."""
-    if county:
-        return _t(
-            language,
-            f"Kvinnofridssamordnarna i {county}",
-            f"The coordinators against violence in close relationships in {county}",
-        )
-    return _t(language, "Kvinnofridssamordnarna", "The coordinators against violence in close relationships")
-
-
-def default_subtitle(language: str) -> str:
-    return _t(
-        language,
-        "En utvärdering av samordnarnas arbete och av vad som skiljer kommunerna åt",
-        "An evaluation of the coordinators' work and of what sets the municipalities apart",
-    )
-
-
-def source_report_subtitle(report: dict, language: str) -> str:
-    """The subtitle of a published evaluation recomputed from its data (the source's title is not translated)."""
-    publisher = report.get("publisher")
-    year = report.get("year")
-    by = f" ({publisher} {year})" if publisher and year else (f" ({publisher})" if publisher else "")
-    return _t(
-        language,
-        f"Utvärderingen {quoted(report['title'], language)}{by} räknad ur sina data",
-        f"The evaluation published{f' by {publisher}' if publisher else ''}{f' in {year}' if year else ''}, "
-        "recomputed from its data",
     )
 
 
@@ -990,34 +953,6 @@ def resting_intro(language: str) -> tuple[str, str]:
     )
 
 
-def no_quotes(published: bool, language: str) -> str:
-    if published:
-        return _t(
-            language,
-            "Källrapportens citat ur intervjuerna återges inte, och studien har inga egna utvalda citat; rapporten "
-            "innehåller därför inga citat.",
-            "The source report's quotations from the interviews are not reproduced, and the study has no quotations "
-            "of its own chosen for publication; the report therefore contains none.",
-        )
-    return _t(
-        language,
-        "Utvärderaren har inte valt ut några citat ur intervjuerna för publicering; rapporten innehåller därför inga "
-        "citat.",
-        "The evaluator has chosen no quotations from the interviews for publication; the report therefore contains "
-        "none.",
-    )
-
-
-def quotes_method(language: str) -> str:
-    return _t(
-        language,
-        "Citaten är korta utdrag ur intervjuerna som utvärderaren har valt ut. De anges bara med den intervjuades "
-        "roll, aldrig med namn eller kommun.",
-        "The quotations are short excerpts from the interviews that the evaluator chose. They are given with the "
-        "interviewee's role only, never with a name or municipality.",
-    )
-
-
 def survey_intro(language: str) -> str:
     return _t(
         language,
@@ -1067,62 +1002,3 @@ def findings_for(language: str) -> tuple[str, str]:
 
 def findings_caption(chapter_title: str, language: str) -> str:
     return _t(language, f"Resultat: {chapter_title}", f"Findings: {chapter_title}")
-
-
-# --------------------------------------------------------------------------- notes
-
-
-def _source_part(report: dict, where: str, section: str | None, language: str) -> tuple:
-    from evalkit.publication.inline import Foreign
-
-    def own(text: str):
-        return text if language == "sv" else Foreign(text, "sv")
-
-    parts: list = [_t(language, "Källrapporten", "Source report"), f", {where}"]
-    table = re.fullmatch(r"Tabell\s+(\d+)", section or "")
-    if table:
-        parts.append(f", {reference('table', table.group(1), language)}.")
-    elif section:
-        opening, closing = ("”", "”") if language == "sv" else ("“", "”")
-        parts += [f", {opening}", own(section), f"{closing}."]
-    else:
-        parts.append(".")
-    return tuple(parts)
-
-
-def report_section_note(report: dict, kind: str, number: str, section: str | None, language: str) -> tuple:
-    """A note citing a chapter or appendix of the source report: its title (in its own language) and where in it."""
-    return _source_part(report, reference(kind, number, language), section, language)
-
-
-def report_front_note(report: dict, part: str, section: str | None, language: str) -> tuple:
-    """A note citing the source report's summary or foreword (and a heading in it)."""
-    which = {"Sammanfattning": ("sammanfattningen", "the summary"), "Förord": ("förordet", "the foreword")}[part]
-    return _source_part(report, _t(language, *which), section, language)
-
-
-FIELDWORK_NOTES = {
-    "interviews": ("Utvärderingens förteckning över intervjuerna.", "The evaluation's list of interviews."),
-    "survey": ("Enkäten till samordnarna.", "The survey to the coordinators."),
-    "municipalities": (
-        "Utvärderingens uppgifter om kommunerna och hur de har organiserat arbetet.",
-        "The evaluation's records of the municipalities and how they have organised the work.",
-    ),
-    "organisation": (
-        "Enkäten till samordnarna och kommunernas uppgifter om samordnartjänsterna.",
-        "The survey to the coordinators and the municipalities' records of the coordinator posts.",
-    ),
-    "assessments": (
-        "Utvärderarnas bedömningar av indikatorerna utifrån intervjuerna och dokumenten.",
-        "The evaluators' assessments of the indicators from the interviews and documents.",
-    ),
-    "case_statistics": ("Kommunernas ärendestatistik.", "The municipalities' case statistics."),
-    "conditions": (
-        "Utvärderarnas bedömningar av villkoren utifrån intervjuerna.",
-        "The evaluators' assessments of the conditions from the interviews.",
-    ),
-}
-
-
-def fieldwork_source_note(kind: str, language: str) -> tuple:
-    return (_t(language, *FIELDWORK_NOTES[kind]),)

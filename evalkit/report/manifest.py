@@ -80,7 +80,13 @@ def evalkit_source_digest() -> str:
 
 
 def git_state(root: Path | None = None) -> dict:
-    """Return ``{"commit": sha or None, "dirty": bool or None}`` for the checkout at ``root``."""
+    """Return ``{"commit": sha or None, "dirty": bool or None}`` for the checkout at ``root``.
+
+    Without ``root``, evalkit's own checkout; an installed wheel has none (both ``None``),
+    whatever repository the environment happens to sit in.
+    """
+    if root is None and not paths.CHECKOUT:
+        return {"commit": None, "dirty": None}
     root = Path(root or paths.PROJECT_ROOT)
 
     def git(*args: str) -> str | None:

@@ -56,7 +56,7 @@ def document_date(study_dir: Path | None = None, environ: Mapping[str, str] | No
     """The date a study's documents carry: from its descriptor, else ``SOURCE_DATE_EPOCH``, else 1980-01-01.
 
     In the study's ``datapackage.json`` (or its information sheet, for a
-    workbook study): ``evalkit:date`` (``YYYY-MM-DD``), else ``evalkit:year``, else the year of the report it re-runs
+    workbook study): ``evalkit:date`` (``YYYY-MM-DD``, or ``YYYY-MM`` for the month's first day), else ``evalkit:year``, else the year of the report it re-runs
     (``evalkit:source_report.year``); a year means 1 January. Without any,
     the environment variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
     reproducible-builds convention) is used; without that,
@@ -99,6 +99,9 @@ def _parse_date(value) -> dt.datetime | None:
     text = str(value).strip() if value is not None else ""
     if re.fullmatch(r"\d{4}", text):
         return dt.datetime(int(text), 1, 1, tzinfo=dt.timezone.utc)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)  # a month of publication: its first day
+    if month and 1 <= int(month.group(2)) <= 12:
+        return dt.datetime(int(month.group(1)), int(month.group(2)), 1, tzinfo=dt.timezone.utc)
     try:
         day = dt.date.fromisoformat(text[:10])
     except ValueError:

@@ -509,7 +509,7 @@ def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
             "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-            "page": [plan.study_dir.name, study_title(plan.study_dir), study_date(plan)],
+            "page": [plan.study_dir.name, study_title(plan.study_dir, language), study_date(plan)],
             "identity": plan.identity,
             "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
@@ -553,15 +553,23 @@ def _study_date(study_dir: Path, inputs: str, epoch: str) -> str:
 # --------------------------------------------------------------------------- tasks for the pool
 
 
-def study_title(study_dir: Path) -> str | None:
-    """Return the study's title from its descriptor, or None if it has none."""
+def study_title(study_dir: Path, language: str) -> str | None:
+    """Return the study's title in ``language`` (the running header of the analysis's pages), or None.
+
+    The title of that language edition (:func:`evalkit.study.metadata.edition_title`:
+    ``evalkit:title_<language>``, else the descriptor's ``title`` when the study is
+    written in that language, else a title made from the study's county), so an
+    English page never carries the Swedish title. None when the study has no
+    readable descriptor.
+    """
+    from evalkit.study.metadata import edition_title
+
     try:
         with open(Path(study_dir) / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
             descriptor = json.load(handle)
     except (OSError, ValueError):
         return None
-    title = descriptor.get("title") if isinstance(descriptor, dict) else None
-    return str(title) if title else None
+    return edition_title(descriptor, language) if isinstance(descriptor, dict) else None
 
 
 def chapter_navigation(plan: Plan, chapter: Chapter, language: str) -> dict:
@@ -584,7 +592,6 @@ def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool 
     from evalkit.report.tasks import ChapterTask
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
-    title = study_title(plan.study_dir)
     date = study_date(plan)
     tasks = []
     for language in plan.languages:
@@ -597,7 +604,7 @@ def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool 
                     "title": chapter.title(language),
                     "language": language,
                     "study_name": plan.study_dir.name,
-                    "report_title": title,
+                    "report_title": study_title(plan.study_dir, language),
                     "navigation": chapter_navigation(plan, chapter, language),
                     "date": date,
                 }

@@ -105,7 +105,7 @@ class NotebookPool:
 
     def started(self) -> list[str]:
         """The keys of the notebooks that started since the last call."""
-        keys = []
+        keys: list[str] = []
         while True:
             try:
                 event = self.events.get_nowait()

@@ -179,7 +179,8 @@ def combined_report(context: ProductContext) -> ProductOutcome:
     output = context.folder / REPORT_NAME
     date = study_date(plan)
     write_text_atomic(
-        output, render(parts, language, plan.study_dir.name, study_title(plan.study_dir), plan.languages, date=date)
+        output,
+        render(parts, language, plan.study_dir.name, study_title(plan.study_dir, language), plan.languages, date=date),
     )
     files, notes, missing = [REPORT_NAME], [], []
     if plan.pdf:
@@ -215,7 +216,8 @@ def publication(context: ProductContext) -> ProductOutcome:
     with _FIGURES:  # matplotlib draws in one thread at a time ("failed to load glyph" otherwise)
         written, why = _write_publication(context)
     files = tuple(path.relative_to(context.folder).as_posix() for path in written)
-    notes, missing = (), ()
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
     if why:
         where = f"{PUBLICATION_FOLDER.format(language=language)}/{PUBLICATION_PDF}"
         notes, missing = (f"{where}: {why}",), (where,)
