@@ -19,6 +19,14 @@ The audit trusts nothing in the report folder except as data to compare with:
    compared with the recorded hash; for a notebook, the differing cells are
    shown with a diff. Memory addresses such as ``0x7f3a…`` are masked.
 
+Every difference says *what* changed (:mod:`evalkit.report.diffs`): for a
+CSV table the rows, columns and both values, for a page the changed text. A
+published file that was changed is compared with the file as it was made
+when the content store still holds it (verified against the manifest's hash).
+The audit stops as soon as its verdict cannot change: a changed output or
+input is found before anything is executed, or a re-executed chapter differs;
+``--full`` re-executes everything and lists every difference.
+
 Exit status 0 when everything matches, 1 on any difference, 2 when the
 manifest or the report folder cannot be audited.
 """
@@ -30,12 +38,13 @@ import difflib
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, RUN_PARAMETERS, Chapter, ParameterError, check_parameter, declared_parameters
 from evalkit.report import manifest as manifest_module
+from evalkit.report.diffs import describe_change
 from evalkit.terminal import safe_text
 
 AUDIT_SUFFIX = ".audit"
@@ -183,16 +192,45 @@ def compare_notebooks(key: str, stored, fresh) -> list[Difference]:
 # --------------------------------------------------------------------------- checks before executing anything
 
 
-def verify_outputs(manifest: dict, report_dir: Path) -> list[str]:
-    """Return a line per published output whose bytes differ from the manifest, is missing, or is unexpected."""
+def verify_outputs(manifest: dict, report_dir: Path, store=None) -> list[str]:
+    """Return a line per published output whose bytes differ from the manifest, is missing, or is unexpected.
+
+    A changed file is followed by what changed in it (indented lines) when
+    ``store`` (a :class:`~evalkit.cache.ContentStore`) still holds the report as
+    it was made.
+    """
     recorded = manifest["outputs"]
     current = manifest_module.hash_tree(report_dir)
     current.pop(manifest_module.MANIFEST_NAME, None)
     current = {k: v for k, v in current.items() if not k.startswith("failed/")}
-    lines = [f"changed: {name}" for name in sorted(recorded) if name in current and current[name] != recorded[name]]
+    lines = []
+    for name in sorted(recorded):
+        if name in current and current[name] != recorded[name]:
+            lines.append(f"changed: {name}")
+            original = original_output(store, manifest, name)
+            if original is not None:
+                lines.extend(
+                    f"    {line}" for line in describe_change(name, original, (report_dir / name).read_bytes())
+                )
     lines += [f"missing: {name}" for name in sorted(set(recorded) - set(current))]
     lines += [f"unexpected: {name}" for name in sorted(set(current) - set(recorded))]
     return lines
+
+
+def original_output(store, manifest: dict, relpath: str) -> bytes | None:
+    """The bytes of ``relpath`` as the report was made, from the content store (None if it no longer has them)."""
+    if store is None:
+        return None
+    from evalkit.cache import sha256_bytes
+    from evalkit.report.cache import report_record
+
+    record = report_record(store, manifest.get("run_key", ""))
+    if record is None or record.files.get(relpath) is None:
+        return None
+    data = store.read(record, relpath)
+    if data is None or sha256_bytes(data) != manifest["outputs"].get(relpath):
+        return None
+    return data
 
 
 def input_changes(manifest: dict, report_dir: Path) -> tuple[Path, list[str]]:
@@ -282,9 +320,9 @@ def environment_notes(manifest: dict) -> list[str]:
         notes.append("evalkit source differs from the one that made the report")
     if now["python_version"] != manifest.get("python_version"):
         notes.append(f"Python {now['python_version']} now, {manifest.get('python_version')} in the report")
-    for name, version in sorted(manifest.get("packages", {}).items()):
-        if now["packages"].get(name, version) != version:
-            notes.append(f"{name} {now['packages'].get(name)} now, {version} in the report")
+    from evalkit.environment import package_differences
+
+    notes.extend(package_differences(manifest.get("packages", {}), now["packages"]))
     return notes
 
 
@@ -301,11 +339,14 @@ def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, note
     from evalkit.report.artefacts import REPORT_ARTEFACTS
     from evalkit.report.pdf import find_chromium
     from evalkit.report.plan import Plan, language_parameters
+    from evalkit.report.products import LANGUAGE_PRODUCTS
 
     artefacts = {a.name: a for a in (REPORT_ARTEFACTS if artefacts is None else artefacts)}
     reveal = manifest["parameters"][manifest["languages"][0]].get("reveal_names", False) is True
     chromium = find_chromium() if manifest["pdf"] else None
-    return Plan(
+    from evalkit.report.plan import study_identity
+
+    plan = Plan(
         study_dir=study_dir,
         report_dir=report_dir,
         languages=tuple(manifest["languages"]),
@@ -321,7 +362,11 @@ def audit_plan(manifest: dict, report_dir: Path, study_dir: Path, chapters, note
         inputs=manifest["study"]["files"],
         notebooks={entry["id"]: entry["sha256"] for entry in manifest["chapters"]},
         environment={},
+        products=tuple(LANGUAGE_PRODUCTS),
+        identity=study_identity(study_dir),
+        scratch=manifest.get("scratch") is True,
     )
+    return replace(plan, products=tuple(product for product in plan.products if product.applies(plan)))
 
 
 def recorded_template(manifest: dict, report_dir: Path) -> Path | None:
@@ -346,8 +391,13 @@ def template_notes(manifest: dict, report_dir: Path) -> list[str]:
     return []
 
 
-def compare_outputs(manifest: dict, report_dir: Path, fresh_dir: Path, plan) -> tuple[list[Difference], list[str]]:
-    """Compare every re-made output with the manifest's hash; return differences and notes."""
+def compare_outputs(
+    manifest: dict, report_dir: Path, fresh_dir: Path, plan, complete: bool = True
+) -> tuple[list[Difference], list[str]]:
+    """Compare every re-made output with the manifest's hash; return differences and notes.
+
+    With ``complete=False`` (the re-execution stopped early) only what was re-made is compared.
+    """
     import nbformat
 
     differences, notes = [], []
@@ -361,7 +411,8 @@ def compare_outputs(manifest: dict, report_dir: Path, fresh_dir: Path, plan) -> 
             notes.append(f"{relpath} not re-made (Chromium not found); its stored hash was checked")
             continue
         if relpath not in fresh:
-            differences.append(Difference(relpath, None, "not re-made by the re-execution"))
+            if complete:
+                differences.append(Difference(relpath, None, "not re-made by the re-execution"))
         elif fresh[relpath] != recorded[relpath]:
             stored = report_dir / relpath
             if relpath.endswith(".ipynb") and stored.is_file():
@@ -373,35 +424,69 @@ def compare_outputs(manifest: dict, report_dir: Path, fresh_dir: Path, plan) -> 
                 )
                 differences.extend(cells or [Difference(relpath, None, "output differs (notebook metadata)")])
             else:
-                differences.append(Difference(relpath, None, "output differs from the recorded SHA-256"))
+                said = (
+                    describe_change(relpath, stored.read_bytes(), (fresh_dir / relpath).read_bytes())
+                    if stored.is_file() and manifest_module.sha256_file(stored) == recorded[relpath]
+                    else []
+                )
+                differences.append(Difference(relpath, None, "output differs from the recorded SHA-256", said))
     for relpath in sorted(set(fresh) - set(recorded)):
         differences.append(Difference(relpath, None, "made by the re-execution but not in the report"))
     return differences, notes
 
 
-def reexecute(plan, report_dir: Path, jobs: int, console) -> tuple[list[Difference], Path]:
-    """Execute ``plan`` into ``.<study>.audit`` with a fresh analysis store; return failures and the folder."""
+def reexecute(plan, report_dir: Path, jobs: int, console, manifest: dict, full: bool = False):
+    """Execute ``plan`` into ``.<study>.audit`` with a fresh analysis store.
+
+    Without ``full``, the re-execution stops at the first chapter whose notebook
+    differs from the recorded one (the verdict cannot change after it).
+
+    Returns
+    -------
+    (list of Difference, pathlib.Path, bool)
+        Failures, the folder, and whether every chapter was re-executed.
+    """
+    from evalkit.cache import ContentStore
     from evalkit.report import publish
     from evalkit.report.pipeline import execute_run
     from evalkit.report.plan import RunContext
+    from evalkit.report.progress import Progress
     from evalkit.report.store import STORE_ENV
 
     work_dir = publish.sibling(report_dir, AUDIT_SUFFIX)
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
+    recorded = manifest["outputs"]
+
+    def differs(result, language_dir: Path) -> bool:
+        made = language_dir / f"{result.chapter}.ipynb"
+        return made.is_file() and manifest_module.sha256_file(made) != recorded.get(f"{result.language}/{made.name}")
+
     store = tempfile.mkdtemp(prefix="evalkit-audit-store-")
     try:
-        execution = execute_run(
-            plan, RunContext(plan, store=Path(store)), work_dir, jobs, None, console, {STORE_ENV: store}
-        )
+        context = RunContext(plan, store=Path(store), cache=ContentStore())
+        with Progress(console, title=f"evalkit audit {report_dir.name}") as progress:
+            execution = execute_run(
+                plan,
+                context,
+                work_dir,
+                jobs=jobs,
+                timeout=None,
+                progress=progress,
+                environment={STORE_ENV: store},
+                reuse=False,
+                store_chapters=False,
+                stop_when=None if full else differs,
+            )
     finally:
         shutil.rmtree(store, ignore_errors=True)
     failures = [
-        Difference(failure["key"], failure.get("cell"), f"re-execution failed: {failure.get('error')}")
+        Difference(failure.key, failure.result.cell, f"re-execution failed: {failure.result.error}")
         for failure in execution.failures
     ]
     failures += [Difference("artefacts", None, error) for error in execution.artefact_errors]
-    return failures, work_dir
+    failures += [Difference("products", None, error) for error in execution.product_errors]
+    return failures, work_dir, not execution.stopped
 
 
 # --------------------------------------------------------------------------- the audit
@@ -414,6 +499,7 @@ def audit_report(
     chapters=CHAPTERS,
     notebooks_dir: Path | str | None = None,
     artefacts=None,
+    full: bool = False,
 ) -> AuditResult:
     """Check a report's outputs against its manifest, then re-execute it and compare every output.
 
@@ -431,6 +517,8 @@ def audit_report(
         The project's notebooks (default ``notebooks/``): the only code the audit executes.
     artefacts : sequence of ReportArtefact, optional
         The report artefacts to re-make (default :data:`evalkit.report.artefacts.REPORT_ARTEFACTS`).
+    full : bool, optional
+        Re-execute everything and list every difference, even when the verdict is already known.
 
     Returns
     -------
@@ -459,10 +547,13 @@ def audit_report(
         raise AuditError(str(error)) from None
     result = AuditResult(report_dir)
 
-    result.tampered = verify_outputs(manifest, report_dir)
+    from evalkit.cache import ContentStore
+
+    lines = verify_outputs(manifest, report_dir, ContentStore())
+    result.tampered = [line for line in lines if not line.startswith(" ")]
     say(f"Outputs: {len(manifest['outputs'])} files recorded")
-    for line in result.tampered:
-        say(f"  output {line}", "red")
+    for line in lines:
+        say(f"  output {line}" if not line.startswith(" ") else f"  {line}", "red")
     if not result.tampered:
         say("  every published output matches its recorded SHA-256")
 
@@ -485,6 +576,12 @@ def audit_report(
 
     if result.refused or not study_dir.is_dir():
         say("Nothing was re-executed: only the project's own notebooks run, with their own parameters.", "red")
+    elif (result.tampered or result.changed_inputs) and not full:
+        say(
+            "Nothing was re-executed: the verdict (differences) is already certain. "
+            "`evalkit audit --full` re-executes every chapter and lists every difference.",
+            "yellow",
+        )
     else:
         plan = audit_plan(manifest, report_dir, study_dir, selected, notebooks_dir, artefacts)
         with publish.report_lock(report_dir):
@@ -492,11 +589,16 @@ def audit_report(
                 f"Re-executing {result.notebooks} notebooks ({result.chapters} chapters × "
                 f"{', '.join(manifest['languages'])})"
             )
-            failures, work_dir = reexecute(plan, report_dir, jobs, console)
+            failures, work_dir, complete = reexecute(plan, report_dir, jobs, console, manifest, full)
             try:
-                differences, notes = compare_outputs(manifest, report_dir, work_dir, plan)
+                differences, notes = compare_outputs(manifest, report_dir, work_dir, plan, complete)
             finally:
                 shutil.rmtree(work_dir, ignore_errors=True)
+            if not complete:
+                notes.append(
+                    "stopped at the first chapter that differs (the verdict cannot change); "
+                    "`evalkit audit --full` re-executes the rest"
+                )
         result.differences = failures + differences
         result.notes += notes
         for note in notes:
@@ -530,6 +632,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", "-j", type=int, default=2, metavar="N", help="notebooks executed in parallel (default: 2)"
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="re-execute every chapter and list every difference, even when the verdict is already certain",
+    )
 
 
 def cli_audit(args: argparse.Namespace) -> int:
@@ -541,7 +648,10 @@ def cli_audit(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     errors = Console(highlight=False, stderr=True)
     try:
-        result = audit_report(args.report, jobs=max(1, args.jobs), console=console)
+        result = audit_report(args.report, jobs=max(1, args.jobs), console=console, full=getattr(args, "full", False))
+    except KeyboardInterrupt:
+        errors.print("evalkit audit: interrupted; the report folder was not changed", style="red", markup=False)
+        return 130
     except (AuditError, RunError) as error:
         errors.print(safe_text(f"evalkit audit: {error}"), style="red", markup=False, soft_wrap=True)
         return 2

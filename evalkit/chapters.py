@@ -21,6 +21,8 @@ reveal_names : bool
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +138,61 @@ def read_notebook(path: Path):
     return nbformat.read(path, as_version=4)
 
 
+#: ``# in [0, 1]: help`` (a closed interval) or ``# one of 0, 1: help`` at the start of a parameter's comment.
+_RANGE = re.compile(r"^\s*in\s*\[\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\]")
+_CHOICES = re.compile(r"^\s*one of\s+([^:]+):")
+
+
+@dataclass(frozen=True)
+class ParameterRange:
+    """The values a notebook parameter accepts, declared in its comment in the ``parameters`` cell.
+
+    ``partly_score: float = 0.5  # in [0, 1]: how much a 'partly' counts`` gives
+    ``ParameterRange(low=0, high=1)``; ``partly_as: int = 1  # one of 0, 1: ...``
+    gives ``ParameterRange(choices=(0, 1))``.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+
+    def problem(self, value: object) -> str | None:
+        """Return why ``value`` is outside the range (None when it is inside)."""
+        if self.choices and value not in self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.low is not None and isinstance(value, (int, float)) and not self.low <= value <= self.high:
+            return f"between {self.low:g} and {self.high:g}"
+        return None
+
+
+def parameter_ranges(path: Path) -> dict[str, ParameterRange]:
+    """Return the declared range of each parameter of a notebook that declares one (see :class:`ParameterRange`)."""
+    import ast
+    import io
+    import tokenize
+
+    source = parameters_cell(read_notebook(path))
+    comments = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.string.lstrip("#")
+    ranges = {}
+    for node in ast.parse(source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(node, ast.AnnAssign):
+            target = node.target
+        comment = comments.get(getattr(node, "end_lineno", node.lineno), "")
+        if not isinstance(target, ast.Name) or not comment:
+            continue
+        interval, choices = _RANGE.match(comment), _CHOICES.match(comment)
+        if interval:
+            ranges[target.id] = ParameterRange(float(interval.group(1)), float(interval.group(2)))
+        elif choices:
+            values = tuple(ast.literal_eval(item.strip()) for item in choices.group(1).split(",") if item.strip())
+            ranges[target.id] = ParameterRange(choices=values)
+    return ranges
+
+
 def declared_parameters(path: Path) -> dict[str, object]:
     """Return ``{name: default}`` of the notebook's ``parameters`` cell, in cell order.
 
@@ -167,14 +224,18 @@ def _kind(default: object) -> str:
     return "str"
 
 
-def check_parameter(name: str, value: object, declared: dict[str, object]) -> object:
-    """Return ``value`` if it suits the notebook parameter ``name`` (typed from its default).
+def check_parameter(
+    name: str, value: object, declared: dict[str, object], ranges: dict[str, ParameterRange] | None = None
+) -> object:
+    """Return ``value`` if it suits the notebook parameter ``name`` (typed from its default, within its range).
 
     Raises
     ------
     ParameterError
-        For a name the notebook does not declare (listing the ones it does) or
-        a value of another type than the default's (a ``None`` default takes text).
+        For a name the notebook does not declare (listing the ones it does), a
+        value of another type than the default's (a ``None`` default takes
+        text), a number that is not finite (``nan``, ``inf``), or a value
+        outside the range the notebook declares for it (``ranges``).
     """
     if name not in declared:
         known = ", ".join(n for n in declared if n not in RUN_PARAMETERS) or "(none)"
@@ -188,6 +249,12 @@ def check_parameter(name: str, value: object, declared: dict[str, object]) -> ob
     }[kind]
     if not ok:
         raise ParameterError(f"parameter {name!r} takes a {kind} (its default is {declared[name]!r}), not {value!r}")
+    if kind in ("int", "float") and not math.isfinite(value):
+        raise ParameterError(f"parameter {name!r} takes a finite number, not {value!r}")
+    allowed = (ranges or {}).get(name)
+    problem = allowed.problem(value) if allowed is not None else None
+    if problem is not None:
+        raise ParameterError(f"parameter {name!r} must be {problem} (its default is {declared[name]!r}), not {value!r}")
     return float(value) if kind == "float" else value
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate | run | audit | new | example | convert | qda | survey``.
+"""Command line: ``evalkit validate | run | audit | preview | new | example | convert | qda | survey``.
 
 Each sub-command is a thin wrapper; the work is done in the module named in
 its ``handler``. Exit status: 0 on success, 1 when the work found problems
@@ -19,6 +19,11 @@ COMMANDS = {
     "validate": ("evalkit.commands.validate", "cli_validate", "check a study folder and report every problem"),
     "run": ("evalkit.runner", "cli_run", "execute every chapter notebook for a study into reports/<study>/"),
     "audit": ("evalkit.audit", "cli_audit", "re-execute a report from its manifest and show what differs"),
+    "preview": (
+        "evalkit.preview",
+        "cli_preview",
+        "serve a study's report on this computer and update it as the study changes",
+    ),
     "new": ("evalkit.scaffold", "cli_new", "create an empty study folder for another county"),
     "example": (
         "evalkit.commands.example",

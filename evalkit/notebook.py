@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,8 @@ from evalkit.present.tables import DASH_NOTE, display_findings, display_frame, t
 from evalkit.report.determinism import configure_plotting, save_figure
 from evalkit.safeio import write_csv
 from evalkit.study import Study, load_study
-from evalkit.study.commentary import SLOTS, read_commentary
+from evalkit.study.commentary import SLOTS, commentary_path, read_commentary
+from evalkit.study.tracing import READS_ENV, READS_FILE, ReadLog, note_file, traced, untraced
 
 
 @dataclass
@@ -262,7 +264,10 @@ class ChapterSession:
         allowed = SLOTS.get(self.chapter_id, ())
         if slot not in allowed:
             raise ValueError(f"chapter {self.chapter_id} has no commentary slot {slot!r}; known: {', '.join(allowed)}")
-        text = read_commentary(self.study.path, self.chapter_id, self.language).get(slot, "")
+        relpath = commentary_path(Path("."), self.chapter_id, self.language).as_posix()
+        folder = note_file(self.study, relpath)  # this one file is what the chapter reads, not the whole folder
+        text = read_commentary(None if folder is None else untraced(self.study).path, self.chapter_id, self.language)
+        text = text.get(slot, "")
         if text.strip():
             _display_markdown(text)
 
@@ -282,9 +287,16 @@ class ChapterSession:
 
         The table closes the chapter's section "Resultat i kapitlet" / "Findings in this chapter"
         (decision in docs/decisions.md); its id column is the only place a reader meets internal ids.
+        Only the chapter's own sections of the findings table are computed (and read), so a change
+        to another chapter's data does not touch this chapter.
         """
+        from evalkit.analysis.findings import findings_table, sections_of_chapter
+
         chapter = self.chapter_id.split("_", 1)[1]
-        shown = display_findings(self._shared_findings(), self.study, self.language, chapter=chapter)
+        own = self._findings if self._findings is not None else None
+        if own is None:
+            own = self.shared(findings_table, sections=list(sections_of_chapter(chapter)))
+        shown = display_findings(own, self.study, self.language, chapter=chapter)
         id_column = shown.columns[-1]
         self._show_table(shown, "findings", css_class="evalkit-findings", id_column=id_column)
 
@@ -399,6 +411,9 @@ def open_chapter(
     pd.set_option("display.max_colwidth", None)  # show whole sentences, sources and QCA expressions
     pd.set_option("display.max_columns", None)
     loaded = load_study(Path(study) if study is not None else paths.DEFAULT_STUDY_DIR)
+    if os.environ.get(READS_ENV):  # evalkit run: record what this chapter reads (its cache entry's inputs)
+        ReadLog(Path.cwd() / READS_FILE).activate_for_process()
+        loaded = traced(loaded)
     return ChapterSession(
         chapter_id=chapter_id,
         study=loaded,

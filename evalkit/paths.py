@@ -49,10 +49,39 @@ else:
 
 DEFAULT_STUDY_NAME = "vastmanland-2019"
 DEFAULT_STUDY_DIR = DATA_DIR / DEFAULT_STUDY_NAME
-CACHE_DIR = Path(os.environ.get(CACHE_ENV) or _DEFAULT_CACHE_DIR)
+#: Environment variable that moves the per-user configuration folder (the cache secret lives there).
+CONFIG_ENV = "EVALKIT_CONFIG_DIR"
+DEFAULT_CACHE_DIR = _DEFAULT_CACHE_DIR
+CACHE_SECRET_NAME = "cache-secret"
 
 STUDY_DESCRIPTOR = "datapackage.json"
 CODEBOOK_DIRNAME = "codebook"
+
+
+def cache_dir(kind: str | None = None) -> Path:
+    """Return the cache folder (``$EVALKIT_CACHE_DIR``, else ``.evalkit-cache/`` in a checkout or the per-user cache folder of a wheel), or its part for ``kind``.
+
+    The one function every cache path comes from: the content store
+    (:mod:`evalkit.cache`) and everything that uses it ask here. The variable
+    is read at each call, so a process can point its kernels elsewhere.
+    """
+    root = Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
+    return root / kind if kind else root
+
+
+def config_dir() -> Path:
+    """Return the per-user configuration folder (``$EVALKIT_CONFIG_DIR`` or the platform's, e.g. ``~/.config/evalkit``)."""
+    configured = os.environ.get(CONFIG_ENV)
+    if configured:
+        return Path(configured)
+    from platformdirs import user_config_path
+
+    return user_config_path("evalkit", appauthor=False)
+
+
+def cache_secret_file() -> Path:
+    """Return the file of the per-user secret that signs cache entries (never inside the cache folder)."""
+    return config_dir() / CACHE_SECRET_NAME
 
 
 def display_path(path: Path | str) -> str:

@@ -652,9 +652,11 @@ def protect_findings(findings: pd.DataFrame, study, threshold: int | None = None
     statements end "... was <number> in <year>." and are rewritten to "... was
     fewer than 3 in <year>." (Swedish: "... var färre än 3 år <year>.").
     """
+    if findings.empty or not findings["finding_id"].astype(str).str.startswith("cases.").any():
+        return findings  # no case count to protect: the case statistics are not read (a chapter's inputs)
     threshold = small_cell_threshold(study) if threshold is None else threshold
     cells = protected_cells(study, threshold)
-    if not cells or findings.empty:
+    if not cells:
         return findings
     marker = Suppressed(SMALL_COUNT, threshold)
     out = findings.copy()

@@ -30,9 +30,13 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit import paths
 from evalkit.chapters import CHAPTERS, LANGUAGES, Chapter
+
+if TYPE_CHECKING:
+    from evalkit.report.tasks import TaskResult
 
 REFERENCES_DIR = paths.PROJECT_ROOT / "tests" / "references"
 _LANGUAGE_DEFAULT = re.compile(r'^(language\s*(?::\s*\w+)?\s*=\s*)"[a-z]{2}"', re.M)
@@ -111,7 +115,7 @@ def refresh(
     notebooks_dir: Path = paths.NOTEBOOKS_DIR,
     references_dir: Path = REFERENCES_DIR,
     languages=LANGUAGES,
-) -> list[dict]:
+) -> list[TaskResult]:
     """Regenerate and execute every chapter in every language; write student notebooks and references.
 
     Returns
@@ -121,9 +125,10 @@ def refresh(
         :func:`evalkit.report.execute.execute_notebook`); a failed one leaves
         the stored notebooks untouched.
     """
-    import shutil
 
     from evalkit.report.execute import execute_notebook, prepare_kernel_home, write_notebook_atomic
+    from evalkit.report.tasks import ChapterTask
+    from evalkit.safeio import write_bytes_atomic
 
     results = []
     with tempfile.TemporaryDirectory(prefix="evalkit-refresh-") as scratch:
@@ -137,21 +142,21 @@ def refresh(
                 reference = reference_notebook(chapter, language, references_dir)
                 reference.parent.mkdir(parents=True, exist_ok=True)
                 result = execute_notebook(
-                    {
-                        "key": f"{chapter.id} [{language}]",
-                        "notebook": str(source),
-                        "output": str(executed),
-                        "cwd": str(reference.parent),
-                        "parameters": {},
-                        "timeout": None,
-                    }
+                    ChapterTask(
+                        key=f"{chapter.id} [{language}]",
+                        chapter=chapter.id,
+                        language=language,
+                        source=str(text_twin(chapter, notebooks_dir)),
+                        notebook=str(source),
+                        output=str(executed),
+                        cwd=str(reference.parent),
+                    )
                 )
-                if result["status"] == "ok":
+                if result.ok:
                     student = student_notebook(chapter, language, notebooks_dir)
                     student.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(executed, student.with_name(f".{student.name}.tmp"))
-                    os.replace(student.with_name(f".{student.name}.tmp"), student)
-                    os.replace(executed, reference)
+                    write_bytes_atomic(student, executed.read_bytes())
+                    write_bytes_atomic(reference, executed.read_bytes())
                 results.append(result)
     return results
 
@@ -167,11 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if stale else 0
     failed = 0
     for result in refresh():
-        if result["status"] == "ok":
-            print(f"refreshed {result['key']} ({result['seconds']} s)")
+        if result.ok:
+            print(f"refreshed {result.key} ({result.seconds} s)")
         else:
             failed += 1
-            print(f"FAILED {result['key']}: cell {result.get('cell')}: {result.get('error')}", file=sys.stderr)
+            print(f"FAILED {result.key}: cell {result.cell}: {result.error}", file=sys.stderr)
     return 1 if failed else 0
 
 

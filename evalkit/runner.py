@@ -4,8 +4,9 @@ This module only turns arguments into a call of
 :func:`evalkit.report.pipeline.run_study` and its outcome into messages and
 an exit status: 0 when the report was written or served from the cache, 1
 when a chapter failed, 2 when the run could not start or a pre-run check
-refused it. Each pre-run check with an override adds its flag here
-(``--allow-...``).
+refused it, 130 when it was interrupted (Ctrl-C: one line, nothing published,
+the previous report as it was, no process left). Each pre-run check with an
+override adds its flag here (``--allow-...``).
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def cli_run(args: argparse.Namespace) -> int:
             console=console,
             error_console=errors,
         )
+    except KeyboardInterrupt:
+        return interrupted("evalkit run", paths.report_dir_for(args.study, args.reports_root), errors)
     except RunError as error:
         errors.print(safe_text(f"evalkit run: {error}"), style="red", markup=False, soft_wrap=True)
         return error.exit_code
@@ -137,6 +140,29 @@ def cli_run(args: argparse.Namespace) -> int:
         errors.print(safe_text(f"evalkit run: {os_error_text(error)}"), style="red", markup=False, soft_wrap=True)
         return 1
     return 0 if result.ok else 1
+
+
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
+
+
+def interrupted(command: str, report_dir: Path, errors) -> int:
+    """Say in one line that the run was interrupted and what that left; return the exit status.
+
+    The pipeline has already stopped every process it started and removed its
+    partial folder; a second Ctrl-C while this is printed is ignored.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = (Path(report_dir) / "manifest.json").is_file()
+    kept = f"the previous report in {display_path(report_dir)} is unchanged" if previous else "no report was written"
+    errors.print(
+        safe_text(f"{command}: interrupted (Ctrl-C); nothing was published, {kept}"),
+        style="red",
+        markup=False,
+        soft_wrap=True,
+    )
+    return INTERRUPTED_EXIT
 
 
 def os_error_text(error: OSError) -> str:

@@ -31,8 +31,10 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is written: the atomic writers serve light callers too
+    import pandas as pd
 
 #: Characters that make a spreadsheet treat a cell as a formula when they come first.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
@@ -109,6 +111,8 @@ def format_float(value: float) -> str:
 
 
 def _safe_cell(value: object) -> object:
+    import pandas as pd
+
     if isinstance(value, float):
         return format_float(value)
     if value is pd.NA or value is pd.NaT:
@@ -131,6 +135,8 @@ def csv_ready(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
     pandas.DataFrame
         Object columns of text and formatted numbers; integers stay integers.
     """
+    import pandas as pd
+
     out = frame.reset_index() if index else frame.reset_index(drop=True)
     columns = {}
     for position in range(len(out.columns)):

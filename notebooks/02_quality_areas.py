@@ -60,7 +60,7 @@ study = None  # type: Optional[str] path of the study folder (None: the shipped 
 language: str = "en"  # language of the text, tables and figures: "sv" or "en"
 output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
 reveal_names: bool = False  # show real municipality names (only if the study holds them)
-partly_score: float = 0.5  # how much a 'partly' counts in the heat map, between no (0) and yes (1)
+partly_score: float = 0.5  # in [0, 1]: how much a 'partly' counts in the heat map, between no (0) and yes (1)
 
 # %%
 from evalkit.analysis import quality_areas

@@ -52,8 +52,8 @@ study = None  # type: Optional[str] path of the study folder (None: the shipped 
 language: str = "en"  # language of the text, tables and figures: "sv" or "en"
 output_dir = None  # type: Optional[str] folder the tables (CSV) and figures (SVG) are also written to (None: only shown)
 reveal_names: bool = False  # show real municipality names (only if the study holds them)
-partly_as: int = 1  # how 'partly' enters the crisp sets: 1 as present, 0 as absent
-consistency_cut: float = 1.0  # a configuration counts as sufficient from this consistency on
+partly_as: int = 1  # one of 0, 1: how 'partly' enters the crisp sets, 1 as present and 0 as absent
+consistency_cut: float = 1.0  # in [0, 1]: a configuration counts as sufficient from this consistency on
 
 # %%
 from evalkit.analysis import robustness, success_factors

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from test_runner import FIXTURES, GOOD, make_study, run, stub_findings
 
+from evalkit import paths
 from evalkit.audit import AuditError, audit_report, cli_audit, compare_notebooks
 from evalkit.report.artefacts import ReportArtefact
 from evalkit.report.manifest import sha256_file
@@ -62,9 +63,13 @@ def test_changed_data_value_is_detected(audited, capsys):
     _, study, report = audited
     make_study(study, b_value=7)
     try:
-        result = audit_fixture(report)
+        quick = audit_fixture(report)
+        said = capsys.readouterr().out
+        result = audit_fixture(report, full=True)
     finally:
         make_study(study, b_value=5)
+    assert not quick.ok and "input changed: values.csv" in said
+    assert "Nothing was re-executed: the verdict (differences) is already certain" in said
     out = capsys.readouterr().out
     assert not result.ok
     assert "input changed: values.csv" in out
@@ -199,3 +204,43 @@ def test_a_malformed_manifest_is_a_message_not_a_traceback(tmp_path, capsys):
         assert expected in captured.err and "Traceback" not in captured.err + captured.out
     with pytest.raises(AuditError, match="'run_key' is a required property"):
         audit_report(report)
+
+
+@pytest.mark.slow
+def test_audit_says_what_changed_in_a_tampered_table_and_page(audited, tmp_path, capsys, monkeypatch):
+    """Issue 19.4: the changed CSV cell (row, column, both values) and the changed page text, not only the name."""
+    root, _, report = audited
+    monkeypatch.setenv(paths.CACHE_ENV, str(root / "cache"))  # where the run stored the report as it was made
+    crafted = copy_report(report, tmp_path)
+    findings = crafted / "findings.csv"
+    findings.write_text(findings.read_text().replace("fixture.b,10_table,,5", "fixture.b,10_table,,50"))
+    page = crafted / "en" / "report.html"
+    page.write_text(page.read_text().replace("</main>", "<p>FIFTY</p></main>"))
+    result = audit_fixture(crafted)
+    out = capsys.readouterr().out
+    assert not result.ok
+    assert "row 'fixture.b', column numerator: '5' → '50'" in out
+    assert "+FIFTY" in out
+    assert "Nothing was re-executed: the verdict (differences) is already certain" in out
+
+
+@pytest.mark.slow
+def test_the_audit_stops_at_the_first_chapter_that_differs_unless_asked_for_all(audited, tmp_path, capsys):
+    """The verdict is known after the first differing chapter; --full re-executes the rest."""
+    _, study, report = audited
+    crafted = copy_report(report, tmp_path)
+    make_study(study, b_value=7)  # the data differ, and the manifest is made to record them: only execution shows it
+    try:
+        manifest = json.loads((crafted / "manifest.json").read_text())
+        manifest["study"]["files"]["values.csv"] = sha256_file(study / "values.csv")
+        (crafted / "manifest.json").write_text(json.dumps(manifest))
+        quick = audit_fixture(crafted, jobs=1)
+        out = capsys.readouterr().out
+        full = audit_fixture(crafted, jobs=1, full=True)
+        everything = capsys.readouterr().out
+    finally:
+        make_study(study, b_value=5)
+    assert not quick.ok
+    assert "stopped at the first chapter that differs" in out
+    assert "11_plot [en]" not in out, "the second chapter was not re-executed"
+    assert not full.ok and "11_plot [en] cell 4: output differs" in everything

@@ -69,6 +69,13 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def parent_of(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -111,7 +118,10 @@ def test_kill_9_of_a_run_leaves_no_orphan_process(tmp_path):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             started = descendants(process.pid)
-            kernels = [pid for pid in started if "kernel_launcher" in cmdline(pid)]
+            # a kernel is forked from the kernel zygote (evalkit.report.kernels), or started afresh
+            # (kernel_launcher) where kernels cannot be forked
+            named = [pid for pid in started if "kernel_launcher" in cmdline(pid) or "report.kernels" in cmdline(pid)]
+            kernels = [pid for pid in named if parent_of(pid) in named or "kernel_launcher" in cmdline(pid)]
             if len(kernels) == 2:
                 break
             time.sleep(0.5)
@@ -126,7 +136,7 @@ def test_kill_9_of_a_run_leaves_no_orphan_process(tmp_path):
             time.sleep(0.2)
         orphans = {pid: cmdline(pid) for pid in started if alive(pid)}
         assert orphans == {}, f"still running after kill -9 of evalkit run: {orphans}"
-        assert len(started) >= 5, started  # fork server, 2 workers, 2 kernels (+ resource tracker)
+        assert len(started) >= 5, started  # fork server, 2 workers, 2 kernels (+ zygote, resource tracker)
     finally:
         for pid in descendants(process.pid) | {process.pid}:
             try:
@@ -154,14 +164,24 @@ def test_a_dying_kernel_names_the_cell_and_keeps_the_partial_notebook(tmp_path, 
 
 def test_a_failure_outside_any_cell_reads_as_a_sentence():
     """P63: a full disk failed a notebook 'in before any cell finished'."""
-    from evalkit.report.pipeline import failure_message
+    from dataclasses import replace
 
-    failure = {"key": "04_success_factors [en]", "error": "OSError: [Errno 28] No space left on device"}
-    message = failure_message(dict(failure, notebook="notebooks/04_success_factors.py"))
+    from evalkit.report.pipeline import failure_message
+    from evalkit.report.tasks import ChapterFailure, TaskResult
+
+    result = TaskResult(
+        "04_success_factors [en]",
+        "04_success_factors",
+        "en",
+        "failed",
+        error="OSError: [Errno 28] No space left on device",
+    )
+    message = failure_message(ChapterFailure(result, "notebooks/04_success_factors.py"))
     assert message.splitlines()[0] == (
         "04_success_factors [en] failed before any cell finished: OSError: [Errno 28] No space left on device"
     )
-    message = failure_message(dict(failure, notebook="notebooks/04_success_factors.py", cell=4, execution_count=3))
+    failure = ChapterFailure(replace(result, cell=4, execution_count=3), "notebooks/04_success_factors.py")
+    message = failure_message(failure)
     assert message.splitlines()[0].startswith("04_success_factors [en] failed in cell 4 (In [3]): OSError")
 
 
@@ -266,9 +286,36 @@ def test_a_study_with_the_name_of_another_studys_report_is_refused(tmp_path):
     first = make_study(tmp_path / "data" / "county")
     assert run(first, tmp_path).status == "ran"
     second = make_study(tmp_path / "other" / "county", b_value=9)
-    with pytest.raises(RunError, match=r"holds the report of another study folder"):
+    with pytest.raises(RunError, match=r"holds the report of another study \(study folder 'county'\)"):
         run(second, tmp_path)
     assert run(second, tmp_path, reports_root=tmp_path / "elsewhere").status == "ran"
+
+
+def small_study(folder: Path, name: str) -> Path:
+    """A fixture study with a data-package descriptor (what identifies a study wherever it is)."""
+    make_study(folder)
+    (folder / "datapackage.json").write_text(json.dumps({"name": name, "resources": []}), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_a_moved_report_folder_is_recognised_by_its_study_identity(tmp_path):
+    """N29: a report folder copied to another root at another depth is still the report of that study."""
+    study = small_study(tmp_path / "data" / "county", "county-2024")
+    assert run(study, tmp_path).status == "ran"
+    moved_root = tmp_path / "w" / "f1"
+    moved_root.mkdir(parents=True)
+    shutil.copytree(tmp_path / "reports" / "county", moved_root / "county", symlinks=True)
+    again = run(study, tmp_path, reports_root=moved_root, force=True)
+    assert again.status == "ran", again.messages
+    manifest = json.loads((moved_root / "county" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["study"]["identity"] == {"folder": "county", "name": "county-2024"}
+    other = small_study(tmp_path / "other" / "county", "another-county")
+    with pytest.raises(RunError) as refused:
+        run(other, tmp_path, reports_root=moved_root)
+    message = str(refused.value)
+    assert "holds the report of another study (study folder 'county', data package 'county-2024')" in message
+    assert "data/county" not in message, "the refusal names the study by identity, not by a path that may not exist"
 
 
 @pytest.mark.slow
@@ -280,6 +327,83 @@ def test_a_run_whose_pdf_failed_is_not_served_from_the_cache(tmp_path, monkeypat
     assert first.status == "ran"
     out = capsys.readouterr().out
     assert "PDF not made for en: Chromium did not write report.pdf (exit 1): it printed no message" in out
-    assert not (tmp_path / "cache" / "reports" / "fixture-study").exists(), "an incomplete report is not cached"
+    assert not list((tmp_path / "cache" / "reports").glob("*.json")), "an incomplete report is not cached"
     second = run(study, tmp_path, pdf=True)
     assert second.status == "ran", "the incomplete report is made again, not served"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process tree read from /proc")
+def test_ctrl_c_ends_a_run_with_one_line_and_leaves_the_previous_report(tmp_path):
+    """N38: SIGINT to the run's process group while kernels execute: one line, exit 130, nothing left behind."""
+    notebooks = tmp_path / "notebooks"
+    chapter_notebook(notebooks, "20_sleep_a", "import time\ntime.sleep(120)")
+    chapter_notebook(notebooks, "21_sleep_b", "import time\ntime.sleep(120)")
+    study = make_study(tmp_path / "data" / "fixture-study")
+    assert run(study, tmp_path).status == "ran"  # the previous report
+    report = tmp_path / "reports" / "fixture-study"
+    before = {p.relative_to(report).as_posix(): p.read_bytes() for p in report.rglob("*") if p.is_file()}
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            from pathlib import Path
+            from evalkit import cli, paths, runner
+            from evalkit.chapters import Chapter
+            from evalkit.report import artefacts, checks
+            runner.CHAPTERS = (Chapter("20_sleep_a", "a", "a"), Chapter("21_sleep_b", "b", "b"))
+            paths.NOTEBOOKS_DIR = Path({str(notebooks)!r})
+            checks.PRE_RUN_CHECKS[:] = []
+            artefacts.REPORT_ARTEFACTS[:] = []
+            if __name__ == "__main__":
+                sys.exit(cli.main(["run", {str(study)!r}, "--language", "en", "--no-pdf",
+                                   "--reports-root", {str(tmp_path / "reports")!r}]))
+            """
+        )
+    )
+    environment = {**os.environ, paths.CACHE_ENV: str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, str(driver)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        start_new_session=True,  # its own process group, as a shell gives a command
+    )
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            seen |= descendants(process.pid)
+            if any(
+                "time.sleep" in cmdline(pid) or parent_of(pid) in seen and "report.kernels" in cmdline(pid)
+                for pid in seen
+            ):
+                break
+            running = [p for p in (tmp_path / "reports").glob(".fixture-study.partial-chapters/*/.*.raw.ipynb")]
+            if running:
+                time.sleep(2)  # the kernels have started executing cells
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the notebooks did not start")
+        seen |= descendants(process.pid)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, (out, err)
+    assert "Traceback" not in out + err
+    assert err.strip().splitlines() == [
+        f"evalkit run: interrupted (Ctrl-C); nothing was published, the previous report in "
+        f"{paths.display_path(report)} is unchanged"
+    ]
+    after = {p.relative_to(report).as_posix(): p.read_bytes() for p in report.rglob("*") if p.is_file()}
+    assert after == before, "the previous report is byte-identical"
+    assert not [p.name for p in (tmp_path / "reports").iterdir() if p.name.startswith(".fixture-study.partial")]
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [cmdline(pid) for pid in seen if alive(pid)], "no process of the run is left"

@@ -134,7 +134,7 @@ def test_installed_wheel_creates_validates_and_runs_a_study_outside_the_checkout
             "import evalkit, evalkit.paths as p\n"
             "from importlib import metadata\n"
             "from packaging.requirements import Requirement\n"
-            "print(evalkit.__file__); print(p.CHECKOUT); print(p.CACHE_DIR); print(p.DEFAULT_STUDY_DIR)\n"
+            "print(evalkit.__file__); print(p.CHECKOUT); print(p.cache_dir()); print(p.DEFAULT_STUDY_DIR)\n"
             "for r in map(Requirement, metadata.requires('evalkit')):\n"
             "    if r.marker is None:\n"
             "        assert r.specifier.contains(metadata.version(r.name), prereleases=True), r\n",

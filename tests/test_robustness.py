@@ -40,14 +40,14 @@ def analysis(study, folder):
 
 
 def test_the_analysis_is_computed_once_and_shared(study, folder, analysis):
-    entries = list(folder.glob("*.pickle"))
+    entries = list((folder / "analyses").rglob("*.json"))
     assert len(entries) == 1
-    stamp = entries[0].stat().st_mtime_ns
+    blobs = sorted(p.name for p in (folder / "blobs").rglob("*") if p.is_file())
     # Giving the defaults explicitly (as chapter 04 does) is the same entry as leaving them out
     # (chapter 00, the run's artefact), so a run computes the analysis once.
     again = store.shared_in(folder, R.robustness_analysis, study, partly_as=1, consistency_cut=1.0)
-    assert [p.name for p in folder.glob("*.pickle")] == [entries[0].name]
-    assert entries[0].stat().st_mtime_ns == stamp
+    assert list((folder / "analyses").rglob("*.json")) == entries
+    assert sorted(p.name for p in (folder / "blobs").rglob("*") if p.is_file()) == blobs, "nothing stored again"
     pd.testing.assert_frame_equal(again.table, analysis.table)
     assert again.allocations == analysis.allocations
 

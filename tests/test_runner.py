@@ -19,6 +19,7 @@ from evalkit.report.artefacts import ReportArtefact
 from evalkit.report.manifest import sha256_file
 from evalkit.report.pipeline import CACHE_MESSAGE, RunError, run_study
 from evalkit.report.plan import check_inputs, parse_languages
+from evalkit.report.products import LANGUAGE_PRODUCTS
 from evalkit.runner import configure_parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -84,6 +85,8 @@ def run(study: Path, root: Path, chapters=GOOD, **kwargs):
         cache_dir=root / "cache",
         artefacts=[ReportArtefact("findings", "findings.csv", stub_findings)],
         checks=(),
+        # the fixture folders are not studies: no publication (a descriptor alone would ask for one)
+        products=[p for p in LANGUAGE_PRODUCTS if p.name != "publication"],
     )
     options.update(kwargs)
     with mock.patch("evalkit.report.manifest.evalkit_source_digest", return_value=PINNED_SOURCE_DIGEST):

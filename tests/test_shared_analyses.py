@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import nbformat
+import pandas.testing as pd_testing
 import pytest
 from test_runner import FIXTURES, make_study, run
 
@@ -51,30 +52,42 @@ def test_a_damaged_entry_is_computed_again(tmp_path, demo):
     folder = tmp_path / "store"
     study = load_study(demo)
     store.shared_in(folder, counted, study)
-    (entry,) = folder.glob("*.pickle")
-    entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")
+    (blob,) = [p for p in (folder / "blobs").rglob("*") if p.is_file()]
+    blob.write_bytes(blob.read_bytes()[:-3] + b"xyz")
     assert store.shared_in(folder, counted, study) == 7
     assert len(calls) == 2
 
 
-def test_the_findings_artefact_and_the_notebooks_share_one_computation(tmp_path, monkeypatch):
-    """evalkit run computes the findings once (for findings.csv); a chapter session reads the same entry."""
+def test_a_chapters_findings_are_computed_once_for_every_language(tmp_path, monkeypatch):
+    """A chapter shows its own sections of the findings, computed once for both languages (and only those)."""
     from evalkit.analysis import findings as findings_module
     from evalkit.notebook import open_chapter
 
     real = findings_module.findings_table
     seen = []
 
-    def spy(study):
-        seen.append(study.name)
-        return real(study)
+    def spy(study, sections=None):
+        seen.append((study.name, sections))
+        return real(study, sections=sections)
 
     spy.__module__, spy.__qualname__ = real.__module__, real.__qualname__
     monkeypatch.setattr(findings_module, "findings_table", spy)
     monkeypatch.setenv(store.STORE_ENV, str(tmp_path / "store"))
     for language in ("sv", "en"):
         open_chapter("01_organisation", study=DEMO, language=language).findings()
-    assert seen == ["demo-county"]
+    assert seen == [("demo-county", ["organisation"])]
+
+
+def test_a_chapters_own_findings_are_the_rows_of_the_whole_table():
+    """sections_of_chapter gives exactly the rows the whole findings table has for each chapter."""
+    from evalkit.analysis.findings import CHAPTER_ORDER, findings_table, sections_of_chapter
+
+    study = load_study(paths.DEFAULT_STUDY_DIR)
+    whole = findings_table(study)
+    for chapter in CHAPTER_ORDER:
+        own = findings_table(study, sections=sections_of_chapter(chapter))
+        expected = whole[whole["chapter"] == chapter].reset_index(drop=True)
+        pd_testing.assert_frame_equal(own[own["chapter"] == chapter].reset_index(drop=True), expected)
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 import nbformat
 import pytest
@@ -63,6 +64,33 @@ def test_unknown_or_mistyped_parameters_are_refused_with_the_known_ones(tmp_path
         plan_for(["04"], {"language": "sv"}, tmp_path)
     with pytest.raises(RunError, match=r"partly_as \(04_success_factors\)"):
         plan_for(["02", "04"], {"cut": "1"}, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("partly_score", "nan", "takes a finite number, not nan"),
+        ("partly_score", "inf", "takes a finite number, not inf"),
+        ("partly_score", "5", "must be between 0 and 1 (its default is 0.5), not 5.0"),
+        ("partly_score", "-0.1", "must be between 0 and 1 (its default is 0.5), not -0.1"),
+        ("consistency_cut", "1.5", "must be between 0 and 1 (its default is 1.0), not 1.5"),
+        ("partly_as", "2", "must be one of 0, 1 (its default is 1), not 2"),
+    ],
+)
+def test_parameters_outside_their_documented_range_are_refused(tmp_path, name, value, said):
+    """N34, N47: -p partly_score nan / inf / 5 were accepted; the range is declared beside the parameter."""
+    with pytest.raises(RunError, match=rf"-p {name}: parameter '{name}' {re.escape(said)}"):
+        plan_for(None, {name: value}, tmp_path)
+
+
+def test_parameters_inside_their_range_are_accepted_and_every_range_is_declared(tmp_path):
+    plan = plan_for(None, {"partly_score": "1", "partly_as": "0", "consistency_cut": "0,75"}, tmp_path)
+    assert plan.chapter_parameters["04_success_factors"] == {"consistency_cut": 0.75, "partly_as": 0}
+    from evalkit.chapters import RUN_PARAMETERS, declared_parameters, parameter_ranges
+
+    for chapter in CHAPTERS:
+        own = set(declared_parameters(chapter.notebook_path())) - RUN_PARAMETERS
+        assert own <= set(parameter_ranges(chapter.notebook_path())), f"{chapter.id}: a -p parameter without a range"
 
 
 def test_cli_takes_chapters_and_parameters_papermill_style():

@@ -89,12 +89,28 @@ def cell_text(cell: Cell) -> str:
 
 # Cells and domains ------------------------------------------------------------------------
 
+#: What the model reads of the case statistics: which municipality each series belongs to.
+CASE_MODEL_COLUMNS = ("municipality_id", "basis", "reconstructed_fields")
+
+
+def _modelled_table(study, table: str) -> pd.DataFrame:
+    """A modelled table as the model reads it; of the case statistics only :data:`CASE_MODEL_COLUMNS`.
+
+    So a changed case count (not modelled) does not change what depends on the model
+    (:func:`evalkit.study.tracing.columns`).
+    """
+    if table == "case_statistics":
+        from evalkit.study.tracing import columns
+
+        return columns(study, table, CASE_MODEL_COLUMNS)
+    return study.tables[table]
+
 
 def study_cells(study) -> dict[Cell, str]:
     """Every cell of a modelled field with its value in the study (as text; ``''`` when empty)."""
     cells: dict[Cell, str] = {}
     for table, fields in MODELLED_FIELDS.items():
-        frame = study.tables[table]
+        frame = _modelled_table(study, table)
         if table == "case_statistics":
             for municipality in sorted(frame["municipality_id"].dropna().unique()):
                 cells[(table, str(municipality), "municipality_id")] = str(municipality)
@@ -110,7 +126,7 @@ def study_cells(study) -> dict[Cell, str]:
 def _reconstructed_cells(study) -> set[Cell]:
     out = set()
     for table, fields in MODELLED_FIELDS.items():
-        frame = study.tables[table]
+        frame = _modelled_table(study, table)
         for _, row in frame.iterrows():
             for name in fields:
                 if row_is_reconstructed(row["basis"], row["reconstructed_fields"], [name]):
@@ -375,7 +391,7 @@ def _resolve_keys(study, table: str, key: str, where: str) -> list[str]:
     columns = KEYS[table]
     if len(parts) != len(columns):
         raise ConstraintError(f"{where}: a key of {table} has {len(columns)} parts ({'/'.join(columns)}), got {key!r}.")
-    frame = study.tables[table]
+    frame = _modelled_table(study, table)
     if table == "case_statistics":
         known = sorted(str(m) for m in frame["municipality_id"].dropna().unique())
         keys = [k for k in known if parts[0] in ("*", k)]

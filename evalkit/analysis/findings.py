@@ -252,6 +252,18 @@ SECTION_TABLES = {
     "success_factors": ("municipalities", "conditions"),
 }
 CHAPTER_ORDER = ("study", "organisation", "quality_areas", "comparison", "success_factors")
+#: The chapter of a section's findings, where it is not the section's own name.
+SECTION_CHAPTER = {"cases": "comparison"}
+
+
+def sections_of_chapter(chapter: str) -> tuple[str, ...]:
+    """The sections of :data:`SECTIONS` whose findings belong to ``chapter`` (e.g. ``"comparison"``).
+
+    ``findings_table(study, sections=sections_of_chapter(c))`` holds the rows of
+    chapter ``c`` without computing (or reading the tables of) the others, so a
+    chapter that shows only its own findings does not depend on other chapters' data.
+    """
+    return tuple(name for name in SECTIONS if SECTION_CHAPTER.get(name, name) == chapter)
 
 
 def sections_reading(table: str) -> list[str]:

@@ -218,7 +218,9 @@ def _add_id_references(references: list[Reference], ids: tuple[str, ...], id_kin
 
 def study_id_kinds(study) -> dict[str, str]:
     """Which kind of material each id of the study names (``{"iv01": "interviews", "dk02": "documents"}``)."""
-    tables = getattr(study, "tables", None) or {}
+    tables = getattr(study, "tables", None)
+    if tables is None:  # not ``or {}``: the truth of a traced study's tables reads every table
+        tables = {}
     kinds: dict[str, str] = {}
     for table, column, kind in (
         ("interviews", "interview_id", "interviews"),

@@ -574,7 +574,9 @@ def display_findings(findings: pd.DataFrame, study, language: str = "en", chapte
     frame = findings if chapter is None else findings[findings["chapter"] == chapter]
     unknown_word = UNKNOWN[0 if language == "sv" else 1]
     threshold = small_cell_threshold(study)
-    protected = protected_cells(study, threshold) if "case_statistics" in study.tables else set()
+    # the case statistics are read only when there are case counts to protect (a chapter's inputs)
+    has_cases = frame["finding_id"].astype(str).str.startswith("cases.").any() if len(frame) else False
+    protected = protected_cells(study, threshold) if has_cases and "case_statistics" in study.tables else set()
 
     def number(value) -> str:
         return format_number(value, language, decimals_needed([value]))

@@ -1,6 +1,6 @@
 """The publication as a Word document (``publication.docx``), from the same document model as the HTML and PDF.
 
-Made with python-docx (decision 52 in ``docs/decisions.md``): Word's own
+Made with python-docx (decision 64 in ``docs/decisions.md``): Word's own
 styles (Title, Subtitle, Heading 1–3, Caption, List Bullet, List Number,
 Quote), real Word tables whose header row repeats on every page
 (``w:tblHeader``), figures as PNG pictures with their alt text
@@ -13,7 +13,7 @@ longest word, so Word never breaks a word inside a cell: it is set in the
 first of portrait, portrait smaller, a landscape section and landscape
 smaller in which its words fit, and a table too wide for all of them is
 split into parts of whole columns, each repeating the first column – the
-same rule as the print (:mod:`evalkit.report.fit`, decision 49), measured
+same rule as the print (:mod:`evalkit.report.fit`, decision 61), measured
 against the template's own page (:func:`table_layout`).
 
 Numbers are the model's (:func:`evalkit.publication.document.number`):

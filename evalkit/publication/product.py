@@ -1,8 +1,10 @@
 """The publication step of ``evalkit run``: build, render and print the publication in each language.
 
-Runs in the parent process, in a thread beside the chapter notebooks
-(:class:`PublicationThread`), from the study and the run's shared analyses –
-no kernel, no notebook. For each language it writes, into the report folder::
+Runs in the parent process as the ``publication`` language product
+(:func:`evalkit.report.products.publication`, ``after_chapters=False``): one
+thread per language beside the chapter notebooks, from the study and the
+run's shared analyses – no kernel, no notebook. For each language it writes,
+into the report folder::
 
     publication/<language>/publication.html   one self-contained, accessible page
     publication/<language>/publication.pdf    that page printed by headless Chromium (A4)
@@ -23,37 +25,12 @@ every other output.
 from __future__ import annotations
 
 import subprocess
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 PUBLICATION_DIR = "publication"
 HTML_NAME = "publication.html"
 PDF_NAME = "publication.pdf"
 DOCX_NAME = "publication.docx"
-
-
-@dataclass
-class PublicationOutcome:
-    """What the step made.
-
-    Attributes
-    ----------
-    files : list of str
-        Written files, relative to the report folder (``publication/sv/publication.pdf``).
-    messages : list of str
-        One line per language for the run's output.
-    errors : list of str
-        Failures (the run fails, like a failing chapter).
-    missing : list of str
-        ``"<language>: <reason>"`` for a PDF that could not be printed.
-    """
-
-    files: list = field(default_factory=list)
-    messages: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
 
 
 def publication_folder(report_dir: Path, language: str) -> Path:
@@ -146,59 +123,3 @@ def folder_readme(languages) -> str:
             "",
         ]
     )
-
-
-def write_publications(plan, context, work_dir: Path) -> PublicationOutcome:
-    """The publication of ``plan``'s study in each of its languages, into ``work_dir`` (a run's partial folder).
-
-    Also writes the folder's ``README.txt`` (:func:`folder_readme`).
-    """
-    from evalkit.safeio import write_text_atomic
-
-    outcome = PublicationOutcome()
-    write_text_atomic(Path(work_dir) / README_NAME, folder_readme(plan.languages))
-    outcome.files.append(README_NAME)
-    for language in plan.languages:
-        started = time.perf_counter()
-        folder = publication_folder(work_dir, language)
-        try:
-            files, missing = write_publication(
-                context.study,
-                language,
-                folder,
-                shared=context.shared,
-                reveal_names=plan.reveal_names,
-                pdf=plan.pdf,
-                chromium=plan.chromium,
-                docx_template=plan.docx_template,
-            )
-        except Exception as error:  # reported as a failed run, with the cause
-            outcome.errors.append(f"publication [{language}] failed: {type(error).__name__}: {error}")
-            continue
-        outcome.files += [path.relative_to(work_dir).as_posix() for path in files]
-        if missing:
-            outcome.missing.append(f"{PUBLICATION_DIR}/{language}/{PDF_NAME}: {missing}")
-        outcome.messages.append(
-            f"publication [{language}]: {', '.join(p.name for p in files)} ({time.perf_counter() - started:.1f} s)"
-        )
-    return outcome
-
-
-class PublicationThread:
-    """:func:`write_publications` in a thread, started beside the notebooks; :meth:`join` returns its outcome."""
-
-    def __init__(self, plan, context, work_dir: Path):
-        self.plan, self.context, self.work_dir = plan, context, Path(work_dir)
-        self.outcome = PublicationOutcome()
-        self.thread = threading.Thread(target=self._run, name="evalkit-publication", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.outcome = write_publications(self.plan, self.context, self.work_dir)
-        except Exception as error:  # e.g. the study cannot be loaded: the run reports it
-            self.outcome.errors.append(f"publication failed: {type(error).__name__}: {error}")
-
-    def join(self) -> PublicationOutcome:
-        self.thread.join()
-        return self.outcome

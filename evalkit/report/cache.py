@@ -1,152 +1,151 @@
-"""Serve an unchanged re-run from the finished report or from ``.evalkit-cache``; cache each chapter.
+"""Serve an unchanged run, and each unchanged chapter, from the content store (:mod:`evalkit.cache`).
 
-A run is identified by its *run key*: one SHA-256 over the study's input
-hashes, the chapter notebooks' hashes, the chapter list, the parameters,
-evalkit's own source digest, the Python and package versions and the output
-options. The key is stored in ``manifest.json``. A report folder whose
-manifest has the same key and whose recorded outputs still have their
-recorded hashes is up to date. Finished reports are also copied to
-``.evalkit-cache/<study>/<key>/`` so switching back to an earlier parameter
-set restores the report without executing anything.
+A run is identified by its *run key* (:func:`evalkit.report.plan.make_plan`):
+one key over the study's input hashes, the chapter notebooks, the chapter
+list, the parameters, evalkit's source and the whole installed environment.
+A finished report is stored under that key as a signed record of its output
+files (and its manifest, without the git state). A report is *current*, and
+an unchanged re-run is served from it, only if
+
+* its manifest names the run key and the same input hashes as the study now has;
+* the content store holds a record for that key signed with this user's secret;
+* every output in the report folder (or in the store) has the SHA-256 that
+  signed record names, and its manifest is the recorded one.
+
+So a report folder or a cache entry whose files *and* manifest were edited
+together is not served (issue 19 item 4, review probe N30): its files no
+longer equal a record the cache cannot rewrite on its own. Each chapter's
+outputs are stored the same way under its chapter key, so a change that
+touches one chapter executes only that chapter.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
-from evalkit.report.manifest import MANIFEST_NAME, ManifestError, read_manifest, sha256_file
+from evalkit.cache import ContentStore, Entry
+from evalkit.report.manifest import MANIFEST_NAME, ManifestError, hash_tree, read_manifest, write_json_atomic
 
-KEEP_PER_STUDY = 4
-KEEP_CHAPTERS = 120
-CHAPTERS_DIRNAME = "chapters"
-REPORTS_DIRNAME = "reports"
-ENTRY_NAME = "entry.json"
+REPORTS = "reports"
+CHAPTERS = "chapters"
+#: Manifest fields that may change without the report changing (refreshed when a report is served).
+VOLATILE_MANIFEST_FIELDS = ("git",)
 
 
-def report_is_current(report_dir: Path, key: str, pdfs: tuple[str, ...] = ()) -> bool:
-    """Return whether ``report_dir`` holds an intact, complete report made with run key ``key``.
+def _stable(manifest: dict) -> dict:
+    return {name: value for name, value in manifest.items() if name not in VOLATILE_MANIFEST_FIELDS}
 
-    ``pdfs`` are the PDFs the run must have made (``("sv/report.pdf", …)``):
-    a report whose PDF failed is not complete and is never served.
+
+def report_record(store: ContentStore, run_key: str) -> Entry | None:
+    """Return the signed record of the report made under ``run_key``, or None."""
+    return store.entry(REPORTS, run_key)
+
+
+def _outputs(folder: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of a report folder's outputs (not the manifest, not ``failed/``)."""
+    return {
+        relpath: digest
+        for relpath, digest in hash_tree(folder).items()
+        if relpath != MANIFEST_NAME and not relpath.startswith("failed/")
+    }
+
+
+def report_is_current(
+    report_dir: Path, run_key: str, inputs: dict, store: ContentStore, pdfs: tuple[str, ...] = ()
+) -> bool:
+    """Return whether ``report_dir`` holds the complete report of ``run_key`` for these ``inputs``, as signed.
+
+    Parameters
+    ----------
+    report_dir : pathlib.Path
+        The report folder.
+    run_key : str
+        The run key of the plan.
+    inputs : dict
+        ``{relative path: sha256}`` of the study's files now.
+    store : ContentStore
+        Where the signed record of the run key is.
+    pdfs : tuple of str
+        The PDFs a complete report holds (a report whose PDF failed is never served).
     """
     try:
         manifest = read_manifest(report_dir)
-        if manifest.get("run_key") != key or not set(pdfs) <= set(manifest.get("pdf", [])):
-            return False
-        for relpath, digest in manifest.get("outputs", {}).items():
-            path = Path(report_dir) / relpath
-            if not path.is_file() or sha256_file(path) != digest:
-                return False
-    except (FileNotFoundError, ManifestError, AttributeError, TypeError, OSError):
+    except (FileNotFoundError, ManifestError, OSError):
         return False
-    return all((Path(report_dir) / relpath).is_file() for relpath in manifest.get("pdf", []))
+    study = manifest.get("study") if isinstance(manifest.get("study"), dict) else {}
+    if manifest.get("run_key") != run_key or study.get("files") != inputs:
+        return False
+    if not set(pdfs) <= set(manifest.get("pdf") or []):
+        return False
+    record = report_record(store, run_key)
+    if record is None or record.extra.get("manifest") != _stable(manifest):
+        return False
+    try:
+        return _outputs(Path(report_dir)) == dict(record.files)
+    except OSError:
+        return False
 
 
-def cached_copy(cache_dir: Path, study_name: str, key: str, pdfs: tuple[str, ...] = ()) -> Path | None:
-    """Return the cached report folder for ``key`` if it is intact and complete, else ``None``."""
-    folder = Path(cache_dir) / REPORTS_DIRNAME / study_name / key
-    return folder if report_is_current(folder, key, pdfs) else None
+def restore_report(store: ContentStore, run_key: str, inputs: dict, target: Path, pdfs: tuple[str, ...] = ()) -> bool:
+    """Write the stored report of ``run_key`` into the empty folder ``target``; return whether it was complete.
+
+    Every file is verified against the signed record before it is written; a
+    damaged entry is discarded (with a note in ``store.notes``) and False returned.
+    """
+    record = report_record(store, run_key)
+    manifest = record.extra.get("manifest") if record is not None else None
+    if not isinstance(manifest, dict):
+        return False
+    study = manifest.get("study") if isinstance(manifest.get("study"), dict) else {}
+    if manifest.get("run_key") != run_key or study.get("files") != inputs:
+        return False
+    if not set(pdfs) <= set(manifest.get("pdf") or []):
+        return False
+    if store.restore(record, target) is None:
+        return False
+    write_json_atomic(Path(target) / MANIFEST_NAME, manifest)
+    return True
 
 
-def store(report_dir: Path, cache_dir: Path, study_name: str, key: str) -> None:
-    """Copy a finished report into the cache (atomically) and keep the newest few entries."""
-    base = Path(cache_dir) / REPORTS_DIRNAME / study_name
-    target = base / key
-    if report_is_current(target, key):
-        return
-    base.mkdir(parents=True, exist_ok=True)
-    temporary = base / f".{key}.tmp"
-    shutil.rmtree(temporary, ignore_errors=True)
-    shutil.copytree(report_dir, temporary, ignore=shutil.ignore_patterns("failed", ".*"))
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(temporary, target)
-    prune(base)
+def store_report(store: ContentStore, run_key: str, report_dir: Path, warnings: list[str] | None = None) -> None:
+    """Record a finished report folder under ``run_key`` (its outputs, its manifest and its warnings, signed).
 
-
-def prune(base: Path, keep: int = KEEP_PER_STUDY) -> None:
-    """Remove all but the ``keep`` most recently stored entries under ``base``."""
-    entries = sorted(
-        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for stale in entries[keep:]:
-        shutil.rmtree(stale, ignore_errors=True)
+    The warnings (e.g. low coder agreement) are printed again when the report
+    is served, without reading the tables they came from.
+    """
+    manifest = read_manifest(report_dir)
+    outputs = _outputs(Path(report_dir))
+    extra = {"manifest": _stable(manifest), "warnings": list(warnings or [])}
+    store.put_files(REPORTS, run_key, Path(report_dir), outputs, extra=extra)
 
 
 # --------------------------------------------------------------------------- one chapter in one language
 
 
-def chapter_files(entry: Path) -> dict[str, str] | None:
-    """Return ``{relative path: sha256}`` of an intact chapter entry, or ``None``."""
-    import json
-
-    try:
-        files = json.loads((entry / ENTRY_NAME).read_text(encoding="utf-8"))["files"]
-        for relpath, digest in files.items():
-            if sha256_file(entry / relpath) != digest:
-                return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return files
+def chapter_entry(store: ContentStore, chapter_key: str) -> Entry | None:
+    """Return the signed, intact outputs of one chapter run (chapter key ``chapter_key``), or None."""
+    entry = store.entry(CHAPTERS, chapter_key)
+    return entry if entry is not None and store.intact(entry) else None
 
 
-def chapter_entry(cache_dir: Path, key: str) -> Path | None:
-    """Return the cached outputs of one chapter run (run key ``key``) if they are intact, else ``None``.
-
-    A chapter's outputs are its executed notebook, its HTML page and the
-    tables and figures it wrote, relative to the language folder.
-    """
-    entry = Path(cache_dir) / CHAPTERS_DIRNAME / key
-    return entry if chapter_files(entry) is not None else None
+def restore_chapter(store: ContentStore, entry: Entry, target: Path) -> list[str] | None:
+    """Write a chapter entry's files into the language folder ``target``; return their paths (None if damaged)."""
+    return store.restore(entry, target)
 
 
-def restore_chapter(entry: Path, target: Path) -> list[str]:
-    """Copy a chapter entry's files into the language folder ``target``; return their relative paths."""
-    files = chapter_files(entry) or {}
-    for relpath in files:
-        destination = Path(target) / relpath
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(entry / relpath, destination)
-    return sorted(files)
-
-
-def store_chapter(cache_dir: Path, key: str, source: Path, relpaths: list[str]) -> None:
-    """Store the files ``relpaths`` of ``source`` as the chapter entry ``key`` (atomically)."""
-    from evalkit.report.manifest import write_json_atomic
-
-    base = Path(cache_dir) / CHAPTERS_DIRNAME
-    base.mkdir(parents=True, exist_ok=True)
-    temporary = base / f".{key}.tmp"
-    shutil.rmtree(temporary, ignore_errors=True)
-    files = {}
-    for relpath in relpaths:
-        destination = temporary / relpath
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(source) / relpath, destination)
-        files[relpath] = sha256_file(destination)
-    write_json_atomic(temporary / ENTRY_NAME, {"files": files})
-    shutil.rmtree(base / key, ignore_errors=True)
-    os.replace(temporary, base / key)
-    prune(base, KEEP_CHAPTERS)
-
-
-def clear(cache_dir: Path, study_name: str | None = None) -> None:
-    """Delete the cache of one study (or the whole cache folder)."""
-    target = Path(cache_dir) / REPORTS_DIRNAME / study_name if study_name else Path(cache_dir)
-    shutil.rmtree(target, ignore_errors=True)
+def store_chapter(store: ContentStore, chapter_key: str, source: Path, relpaths: list[str], extra=None) -> None:
+    """Store the files ``relpaths`` of ``source`` as the outputs of chapter key ``chapter_key``."""
+    store.put_files(CHAPTERS, chapter_key, source, relpaths, extra=extra)
 
 
 __all__ = [
-    "MANIFEST_NAME",
-    "report_is_current",
-    "cached_copy",
-    "store",
-    "prune",
-    "clear",
+    "CHAPTERS",
+    "REPORTS",
     "chapter_entry",
+    "report_is_current",
+    "report_record",
     "restore_chapter",
+    "restore_report",
     "store_chapter",
+    "store_report",
 ]

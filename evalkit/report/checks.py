@@ -14,6 +14,13 @@ override_help="...")`` to :data:`PRE_RUN_CHECKS` (or call :func:`register`).
 ``evalkit run`` adds the override flag to its command line by itself. Checks
 run in list order; the first refusal stops the run.
 
+A check with ``before_execution=True`` (the default) passes before any
+notebook starts: validation and the personal-data scan, so that nothing is
+written from a study they refuse. The others (``before_execution=False``:
+readiness, published claims) run while the first notebooks already execute,
+in the parent; their refusal stops the notebooks and discards everything
+they wrote, so the outcome is the same as if they had run first, only sooner.
+
 A check's verdict must depend only on what the run key covers (the study's
 files, the notebooks, the parameters, evalkit's source): an unchanged re-run
 is served from the cache without running the checks again, unless the cached
@@ -62,12 +69,16 @@ class PreRunCheck:
         ``None``: the refusal is final.
     override_help : str
         Help text of the flag.
+    before_execution : bool
+        True: no notebook starts before it passed; False: it may run while the
+        first notebooks execute (a refusal then discards what they wrote).
     """
 
     name: str
     check: Callable[[RunContext], Refusal | None]
     override: str | None = None
     override_help: str = ""
+    before_execution: bool = True
 
     @property
     def dest(self) -> str | None:
@@ -155,6 +166,7 @@ PRE_RUN_CHECKS: list[PreRunCheck] = [
         override="--allow-incomplete",
         override_help="run a study that lacks what some parts of the report need; those parts show a "
         "'not enough data' box naming what is missing",
+        before_execution=False,
     ),
     PreRunCheck(
         "published-claims",
@@ -162,6 +174,7 @@ PRE_RUN_CHECKS: list[PreRunCheck] = [
         override="--allow-claim-mismatch",
         override_help="make the report even if published claims disagree with the data (claims.csv and "
         "chapter 00 show which)",
+        before_execution=False,
     ),
 ]
 

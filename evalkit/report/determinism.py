@@ -13,6 +13,7 @@ inline backend emit SVG, and seeds Python's and NumPy's random generators.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 from pathlib import Path
@@ -100,8 +101,8 @@ def save_figure(figure, path: str | os.PathLike, **kwargs) -> Path:
     Returns
     -------
     pathlib.Path
-        The written path. The file is written next to its final name and moved
-        into place, so a reader never sees half a figure.
+        The written path. The file is written atomically
+        (:func:`evalkit.safeio.write_bytes_atomic`), so a reader never sees half a figure.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +111,8 @@ def save_figure(figure, path: str | os.PathLike, **kwargs) -> Path:
     kwargs.setdefault("bbox_inches", "tight")
     if metadata is not None:
         kwargs.setdefault("metadata", metadata)
-    temporary = target.with_name(f".{target.name}.tmp")
-    figure.savefig(temporary, format=suffix.lstrip(".") or None, **kwargs)
-    os.replace(temporary, target)
-    return target
+    from evalkit.safeio import write_bytes_atomic
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=suffix.lstrip(".") or None, **kwargs)
+    return write_bytes_atomic(target, buffer.getvalue())

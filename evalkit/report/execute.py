@@ -4,9 +4,10 @@ This module runs inside the worker processes of ``evalkit run`` (and of
 ``evalkit audit``). :func:`prepare_kernel_home` writes a private ``python3``
 kernelspec that launches *this* interpreter, so a fresh virtual environment
 works whatever kernels the user has registered elsewhere, and isolates the
-kernel from the user's IPython profile. :func:`normalise_notebook` removes
-everything that differs between two runs of the same notebook: timing
-metadata, absolute paths and random cell ids.
+kernel from the user's IPython profile; given the socket of a kernel zygote,
+the kernelspec has the kernels forked from it (:mod:`evalkit.report.kernels`).
+:func:`normalise_notebook` removes everything that differs between two runs of
+the same notebook: timing metadata, absolute paths and random cell ids.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import traceback
+from dataclasses import replace
 from pathlib import Path
+
+from evalkit.report.tasks import FAILED, ChapterTask, TaskResult
+from evalkit.safeio import write_text_atomic
 
 KERNEL_NAME = "python3"
 INJECTED_TAG = "injected-parameters"
@@ -29,8 +32,10 @@ START_TIMEOUT = 120
 _events = None  # multiprocessing queue set by worker_init
 
 
-def kernelspec(executable: str | None = None) -> dict:
-    """Return the ``kernel.json`` content for a kernel running ``executable``."""
+def kernelspec(executable: str | None = None, zygote: str | None = None) -> dict:
+    """Return the ``kernel.json`` content for a kernel running ``executable`` (forked from ``zygote`` if given)."""
+    from evalkit.report.kernels import provisioner_metadata
+
     return {
         "argv": [
             executable or sys.executable,
@@ -42,7 +47,7 @@ def kernelspec(executable: str | None = None) -> dict:
         ],
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
-        "metadata": {"debugger": False},
+        "metadata": {"debugger": False, **provisioner_metadata(zygote)},
     }
 
 
@@ -55,13 +60,16 @@ def check_ipykernel() -> None:
         )
 
 
-def prepare_kernel_home(home: Path) -> dict[str, str]:
+def prepare_kernel_home(home: Path, zygote: str | None = None) -> dict[str, str]:
     """Write a private kernelspec under ``home`` and return the environment that selects it.
 
     Parameters
     ----------
     home : pathlib.Path
         A private folder (created if needed), e.g. a temporary directory.
+    zygote : str, optional
+        The socket of a kernel zygote (:func:`evalkit.report.kernels.start_zygote`):
+        kernels are then forked from it instead of started afresh.
 
     Returns
     -------
@@ -74,7 +82,7 @@ def prepare_kernel_home(home: Path) -> dict[str, str]:
     home = Path(home)
     spec_dir = home / "jupyter" / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    (spec_dir / "kernel.json").write_text(json.dumps(kernelspec(), indent=1), encoding="utf-8")
+    write_text_atomic(spec_dir / "kernel.json", json.dumps(kernelspec(zygote=zygote), indent=1))
     (home / "ipython").mkdir(exist_ok=True)
     (home / "runtime").mkdir(exist_ok=True)
     jupyter_path = os.pathsep.join(p for p in (str(home / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p)
@@ -102,22 +110,56 @@ def kernel_config():
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"k-{uuid.uuid4().hex[:12]}")}})
 
 
-def worker_init(events, kernel_home: str, environment: dict | None = None) -> None:
+def worker_init(events, kernel_environment: dict) -> None:
     """Initialise a worker process: remember the event queue, select the private kernel.
 
-    ``environment`` is added to ``os.environ`` (so kernels started from here inherit it).
+    ``kernel_environment`` (from :func:`prepare_kernel_home` and the run) is
+    added to ``os.environ``, so kernels started from here inherit it.
     """
     import logging
 
-    from evalkit.report.lifetime import die_with_parent
+    from evalkit.report.kernels import register_provisioner
+    from evalkit.report.lifetime import die_with_parent, ignore_interrupts
 
     global _events
     die_with_parent()  # the worker dies with the fork server (or the run, without one)
+    ignore_interrupts()  # Ctrl-C is the run's to handle
     _events = events
     # papermill warns about parameter comments it cannot parse; the values are injected anyway
     logging.getLogger("papermill").setLevel(logging.ERROR)
-    os.environ.update(prepare_kernel_home(Path(kernel_home)))
-    os.environ.update(environment or {})
+    os.environ.update(kernel_environment)
+    register_provisioner()
+
+
+#: Seconds between two saves of a notebook while it runs (papermill saves before and after every cell).
+SAVE_INTERVAL = 2.0
+
+
+def throttle_saves() -> None:
+    """Let papermill save a running notebook at most every :data:`SAVE_INTERVAL` seconds.
+
+    papermill writes (and validates) the whole notebook before and after every
+    cell: about fifty writes per chapter, two thirds of a worker's CPU time.
+    The last save is never skipped (papermill's final save at the end,
+    also when the kernel died), so a failed chapter still leaves the partial
+    notebook naming the cell that was running and the cells that finished.
+    """
+    from papermill.engines import NotebookExecutionManager
+
+    original = NotebookExecutionManager.save
+    if getattr(original, "evalkit_throttled", False):
+        return
+
+    def save(self, **kwargs):
+        now = time.monotonic()
+        last = getattr(self, "_evalkit_last_save", None)
+        if self.end_time is None and last is not None and now - last < SAVE_INTERVAL:
+            return
+        self._evalkit_last_save = now
+        original(self, **kwargs)
+
+    save.evalkit_throttled = True
+    NotebookExecutionManager.save = save
 
 
 def emit(kind: str, key: str, **data) -> None:
@@ -170,23 +212,11 @@ def source_cell_number(nb, index: int) -> int:
 
 
 def write_notebook_atomic(nb, path: Path) -> None:
-    """Write ``nb`` to ``path`` through a temporary sibling file."""
+    """Write ``nb`` to ``path`` atomically (:func:`evalkit.safeio.write_text_atomic`)."""
     import nbformat
 
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-        nbformat.write(nb, handle)
-    os.replace(temporary, path)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` through a temporary sibling file."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
+    text = nbformat.writes(nb)
+    write_text_atomic(path, text if text.endswith("\n") else text + "\n")
 
 
 def materialise_notebook(source: Path, target_dir: Path) -> Path:
@@ -212,75 +242,65 @@ def materialise_notebook(source: Path, target_dir: Path) -> Path:
 # --------------------------------------------------------------------------- execution
 
 
-def _failure(task: dict, nb, error) -> dict:
+def _failure(nb, error) -> dict:
     """Describe a failed cell: source cell number, execution count, error name and value."""
     return {
-        "status": "failed",
+        "status": FAILED,
         "cell": source_cell_number(nb, error.cell_index) if nb is not None else None,
         "execution_count": error.exec_count,
         "error": f"{error.ename}: {error.evalue}".rstrip(": "),
     }
 
 
-def execute_notebook(task: dict) -> dict:
-    """Execute one chapter notebook; return a result dict (never raises).
+def execute_notebook(task: ChapterTask) -> TaskResult:
+    """Execute one chapter notebook; return its result (never raises).
 
-    Parameters
-    ----------
-    task : dict
-        ``key`` (display key), ``notebook`` (source path), ``output`` (final
-        executed notebook path), ``cwd`` (kernel working directory),
-        ``parameters`` and ``timeout`` (seconds per cell or None). With
-        ``html`` (a dict of :func:`evalkit.report.html.chapter_page` keyword
-        arguments) the HTML page is written next to the output notebook.
-
-    Returns
-    -------
-    dict
-        ``status`` ("ok" or "failed"), ``seconds``, and for failures ``cell``,
-        ``execution_count``, ``error`` and ``partial`` (path of the partial
-        executed notebook, if one was written).
+    The normalised executed notebook is written to ``task.output`` and, with
+    ``task.page``, the chapter's HTML page next to it. A failure leaves the
+    partial notebook (hidden, beside the output) and names the cell.
     """
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    key = task["key"]
-    emit("start", key)
+    throttle_saves()
+    emit("start", task.key)
     started = time.perf_counter()
-    output = Path(task["output"])
+    output = Path(task.output)
     raw = output.with_name(f".{output.stem}.raw.ipynb")
-    result: dict = {"key": key, "status": "ok"}
+    outcome: dict = {}
     source_nb = None
     try:
-        source_nb = nbformat.read(task["notebook"], as_version=4)
+        source_nb = nbformat.read(task.notebook, as_version=4)
         papermill.execute_notebook(
-            task["notebook"],
+            task.notebook,
             str(raw),
-            parameters=task["parameters"],
+            parameters=dict(task.parameters),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
-            # saved after every cell, so a kernel that dies leaves the cells that ran
+            # saved as cells run (throttle_saves) and at the end, so a kernel that dies leaves the cells that ran
             request_save_on_cell_execute=True,
-            cwd=task["cwd"],
+            cwd=task.cwd,
             start_timeout=START_TIMEOUT,
-            execution_timeout=task.get("timeout"),
+            execution_timeout=task.timeout,
             record_timing=True,  # start times name the cell a dying kernel was running (removed afterwards)
             config=kernel_config(),
             shutdown_kernel="immediate",
         )
     except PapermillExecutionError as error:
-        result.update(_failure(task, _read_partial(raw), error))
+        outcome.update(_failure(_read_partial(raw), error))
     except Exception as error:  # kernel died, timeout, disk full: report, never crash the run
-        result.update(_crash(_read_partial(raw), error))
+        outcome.update(_crash(_read_partial(raw), error))
+    result = TaskResult(task.key, task.chapter, task.language, **outcome)
     try:
-        _write_outputs(task, result, raw, output, source_nb if result["status"] == "ok" or raw.exists() else None)
+        partial = _write_outputs(task, result, raw, output, source_nb if result.ok or raw.exists() else None)
+        result = replace(result, partial=partial)
     except Exception as error:  # e.g. no space left on device
-        result.update(status="failed", error=f"{type(error).__name__}: {error}".strip(), partial=None)
+        result = replace(result, status=FAILED, error=f"{type(error).__name__}: {error}".strip(), partial=None)
     finally:
         raw.unlink(missing_ok=True)
-    result["seconds"] = round(time.perf_counter() - started, 2)
-    emit("done" if result["status"] == "ok" else "failed", key, seconds=result["seconds"])
+    result = replace(result, seconds=round(time.perf_counter() - started, 2))
+    emit("done" if result.ok else "failed", task.key, seconds=result.seconds)
     return result
 
 
@@ -312,78 +332,26 @@ def _crash(nb, error: BaseException) -> dict:
         message += f" (the last cell that finished was cell {source_cell_number(nb, started[-2])})"
     elif nb is not None:
         message += " (no cell finished)"
-    return {"status": "failed", "cell": cell, "execution_count": None, "error": message}
+    return {"status": FAILED, "cell": cell, "execution_count": None, "error": message}
 
 
-def _write_outputs(task: dict, result: dict, raw: Path, output: Path, source_nb) -> None:
-    """Write the normalised executed notebook (or the partial one of a failure) and the chapter page."""
-    import nbformat
+def _write_outputs(task: ChapterTask, result: TaskResult, raw: Path, output: Path, source_nb) -> str | None:
+    """Write the normalised executed notebook (or the partial one of a failure) and the chapter page.
 
-    if source_nb is None or not raw.exists():
-        return
-    nb = normalise_notebook(nbformat.read(raw, as_version=4), source_nb)
-    if result["status"] != "ok":
-        target = output.with_name(f".{output.stem}.partial.ipynb")
-        write_notebook_atomic(nb, target)
-        result["partial"] = str(target)
-        return
-    write_notebook_atomic(nb, output)
-    if task.get("html"):
-        from evalkit.report.html import chapter_page
-
-        write_text_atomic(output.with_suffix(".html"), chapter_page(nb, **task["html"]))
-
-
-def combine_language(task: dict) -> dict:
-    """Write one language's combined report (and its PDF); return a result dict (never raises).
-
-    Parameters
-    ----------
-    task : dict
-        ``key``, ``language``, ``study_name``, ``output`` (report.html path),
-        ``parts`` (list of [chapter_id, title, executed notebook path]),
-        ``languages`` (the report's languages, linked from the header) and
-        ``pdf`` (bool: also print ``report.pdf`` with Chromium).
-
-    Returns
-    -------
-    dict
-        ``status``, ``seconds``, ``pdf`` (path or None) and ``pdf_message``.
+    Returns the path of the partial notebook of a failure (None otherwise).
     """
     import nbformat
 
-    from evalkit.report import pdf as pdf_module
-    from evalkit.report.html import combined_report
+    if source_nb is None or not raw.exists():
+        return None
+    nb = normalise_notebook(nbformat.read(raw, as_version=4), source_nb)
+    if not result.ok:
+        target = output.with_name(f".{output.stem}.partial.ipynb")
+        write_notebook_atomic(nb, target)
+        return str(target)
+    write_notebook_atomic(nb, output)
+    if task.page is not None:
+        from evalkit.report.html import chapter_page
 
-    key = task["key"]
-    emit("start", key)
-    started = time.perf_counter()
-    result: dict = {"key": key, "status": "ok", "pdf": None, "pdf_message": None}
-    try:
-        parts = [(cid, title, nbformat.read(path, as_version=4)) for cid, title, path in task["parts"]]
-        output = Path(task["output"])
-        write_text_atomic(
-            output,
-            combined_report(
-                parts,
-                task["language"],
-                task["study_name"],
-                task.get("report_title"),
-                task.get("languages", ()),
-                date=task.get("date"),
-            ),
-        )
-        if task.get("pdf"):
-            try:
-                result["pdf"] = str(pdf_module.print_pdf(output, output.with_suffix(".pdf"), task.get("chromium")))
-            except (FileNotFoundError, pdf_module.ChromiumError, OSError, subprocess.SubprocessError) as error:
-                result["pdf_message"] = str(error)
-            except Exception as error:  # pikepdf could not read Chromium's file
-                result["pdf_message"] = f"{type(error).__name__}: {error}"
-    except Exception as error:
-        result.update(
-            status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc(limit=5)
-        )
-    result["seconds"] = round(time.perf_counter() - started, 2)
-    emit("done" if result["status"] == "ok" else "failed", key, seconds=result["seconds"])
-    return result
+        write_text_atomic(output.with_suffix(".html"), chapter_page(nb, **task.page))
+    return None

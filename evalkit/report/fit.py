@@ -21,7 +21,7 @@ The narrowest width is computed here, before any browser sees the page, from
 the glyph widths of DejaVu Sans (the face the pages use; matplotlib ships it)
 at the printed size (:func:`narrowest_width_pt`). The browser tests measure the
 result: every word of every cell on one line at A4 print width and at 1280 px
-and 400 px screen widths (``tests/test_accessibility.py``). Decision 49 in
+and 400 px screen widths (``tests/test_accessibility.py``). Decision 61 in
 ``docs/decisions.md``.
 """
 

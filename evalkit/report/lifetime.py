@@ -14,7 +14,6 @@ On other systems it does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -34,7 +33,8 @@ def die_with_parent(parent_pid: int | None = None) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the running program's own symbols (libc's among them): no ldconfig subprocess, safe in a preexec_fn
+        libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
             return False
     except (OSError, AttributeError):  # pragma: no cover - no libc / no prctl
@@ -42,3 +42,15 @@ def die_with_parent(parent_pid: int | None = None) -> bool:
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)
     return True
+
+
+def ignore_interrupts() -> None:
+    """Ignore Ctrl-C (SIGINT) in a helper process: ``evalkit run`` handles it and stops its helpers itself.
+
+    Called in the fork server and therefore in every worker forked from it.
+    Kernels start their own session (as jupyter_client starts them), so a
+    Ctrl-C in the terminal reaches only ``evalkit run``, which then ends the
+    run with one line instead of every process printing a traceback.
+    """
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

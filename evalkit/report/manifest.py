@@ -2,7 +2,7 @@
 
 The manifest records, relative to the report folder, the study's input files
 and the chapter notebooks with their SHA-256, the notebook parameters per
-language, the versions of evalkit's declared dependencies, the Python
+language, the version of every package installed in the environment, the Python
 version, the git commit (and whether the tree was dirty), a digest of
 evalkit's own source, and the SHA-256 of the deterministic outputs. It is
 written with sorted keys, so equal content gives equal bytes.
@@ -13,20 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
-import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from importlib import metadata
 from pathlib import Path
 
-from evalkit import __version__, paths
+from evalkit import environment as software_environment
+from evalkit import paths
+from evalkit.safeio import write_text_atomic
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 2
 MANIFEST_SCHEMA = paths.SCHEMA_DIR / "manifest.schema.json"
 SHOWN_SCHEMA_ERRORS = 10
-SOURCE_SUFFIXES = (".py", ".j2", ".json", ".css", ".html", ".csv", ".tpl")
 _CHUNK = 1 << 20
 
 
@@ -77,39 +75,8 @@ def digest_of(mapping: Mapping) -> str:
 
 
 def evalkit_source_digest() -> str:
-    """Return one SHA-256 over evalkit's package source (code, templates, schema).
-
-    An installed wheel's copy of the notebooks and studies (``evalkit/_shipped/``) is
-    not source: they are hashed as inputs, so a checkout and a wheel give the same digest.
-    """
-    shipped = paths.SHIPPED_DIR.relative_to(paths.PACKAGE_DIR).as_posix() + "/"
-    files = hash_tree(paths.PACKAGE_DIR, SOURCE_SUFFIXES)
-    return digest_of({name: digest for name, digest in files.items() if not name.startswith(shipped)})
-
-
-def declared_dependencies(distribution: str = "evalkit") -> list[str]:
-    """Return the names of the runtime dependencies ``distribution`` declares (no extras)."""
-    try:
-        requirements = metadata.requires(distribution) or []
-    except metadata.PackageNotFoundError:
-        return []
-    names = []
-    for requirement in requirements:
-        if "extra ==" in requirement.replace('"', "'").replace("extra==", "extra =="):
-            continue
-        names.append(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0])
-    return sorted(set(names), key=str.lower)
-
-
-def package_versions(names: Iterable[str] | None = None) -> dict[str, str | None]:
-    """Return ``{name: installed version}`` (``None`` when not installed)."""
-    versions = {}
-    for name in declared_dependencies() if names is None else names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    """Return one SHA-256 over evalkit's package source (:func:`evalkit.environment.source_digest`)."""
+    return software_environment.source_digest()
 
 
 def git_state(root: Path | None = None) -> dict:
@@ -137,13 +104,13 @@ def git_state(root: Path | None = None) -> dict:
 
 
 def environment() -> dict:
-    """Return the software environment part of the manifest (no git state)."""
-    return {
-        "evalkit_version": __version__,
-        "evalkit_source_sha256": evalkit_source_digest(),
-        "python_version": platform.python_version(),
-        "packages": package_versions(),
-    }
+    """Return the software part of the manifest: evalkit, Python and every installed package (no git state).
+
+    Every distribution installed in the environment is recorded, not only
+    evalkit's direct dependencies (:mod:`evalkit.environment`), so the run key
+    (which covers this) changes with any package that could change an output.
+    """
+    return {**software_environment.software(), "evalkit_source_sha256": evalkit_source_digest()}
 
 
 def relative(path: Path, start: Path) -> str:
@@ -152,11 +119,8 @@ def relative(path: Path, start: Path) -> str:
 
 
 def write_json_atomic(path: Path, data: Mapping) -> None:
-    """Write ``data`` as sorted, indented JSON to ``path`` through a temporary file."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    """Write ``data`` as sorted, indented JSON to ``path`` atomically (:func:`evalkit.safeio.write_text_atomic`)."""
+    write_text_atomic(path, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
 
 
 class ManifestError(ValueError):

@@ -141,17 +141,19 @@ def repair_outline_titles(pdf, headings: Sequence[str]) -> int:
 
 def make_deterministic(
     source: Path,
-    target: Path,
+    target,
     headings: Sequence[str] = (),
     facts: pdfua.PageFacts | None = None,
     date: dt.datetime | None = None,
-) -> Path:
+):
     """Rewrite the PDF ``source`` as ``target``: accessible (PDF/UA-1), dated by the study, with a content-derived id.
 
     Parameters
     ----------
-    source, target : pathlib.Path
-        Chromium's PDF and where to write the finished copy (may not be the same file).
+    source : pathlib.Path
+        Chromium's PDF.
+    target : pathlib.Path or binary stream
+        Where to write the finished copy (not the same file).
     headings : sequence of str, optional
         The printed page's headings, to repair the bookmark titles (:func:`repair_outline_titles`).
     facts : evalkit.report.pdfua.PageFacts, optional
@@ -174,7 +176,7 @@ def make_deterministic(
             del pdf.trailer["/ID"]
         # object streams regrouped by qpdf: Chromium groups objects by its own (timing-dependent) numbering
         pdf.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return Path(target)
+    return target
 
 
 def renumber_structure_ids(pdf, elements: Sequence | None = None) -> int:
@@ -237,9 +239,13 @@ def print_pdf(
     ChromiumError
         Chromium exited without writing a PDF (its stderr is included).
     """
+    import io
+    import secrets
+
+    from evalkit.safeio import write_bytes_atomic
+
     pdf_path = Path(pdf_path)
-    printed = pdf_path.with_name(f".{pdf_path.name}.chromium.pdf")
-    temporary = pdf_path.with_name(f".{pdf_path.name}.tmp.pdf")
+    printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.{secrets.token_hex(4)}.chromium.pdf")
     try:
         done = run_chromium(
             [*PRINT_FLAGS, f"--print-to-pdf={printed}", Path(html_path).resolve().as_uri()], chromium, timeout
@@ -248,9 +254,9 @@ def print_pdf(
             said = done.stderr.strip()[-500:] or "it printed no message"
             raise ChromiumError(f"Chromium did not write {pdf_path.name} (exit {done.returncode}): {said}")
         page = Path(html_path).read_text(encoding="utf-8")
-        make_deterministic(printed, temporary, heading_texts(page), pdfua.page_facts(page), date)
-        os.replace(temporary, pdf_path)
+        buffer = io.BytesIO()
+        make_deterministic(printed, buffer, heading_texts(page), pdfua.page_facts(page), date)
+        write_bytes_atomic(pdf_path, buffer.getvalue())
     finally:
         printed.unlink(missing_ok=True)
-        temporary.unlink(missing_ok=True)
     return pdf_path

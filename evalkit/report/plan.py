@@ -3,8 +3,8 @@
 :func:`make_plan` is the first stage of the build pipeline
 (:mod:`evalkit.report.pipeline`). It resolves the study and report folders,
 hashes the inputs, the chapter notebooks and the software environment, and
-derives the *run key*: one SHA-256 over everything that can change an output.
-Nothing is executed or written here.
+derives the *run key*: one key (:func:`evalkit.cache.key`) over everything
+that can change an output. Nothing is executed or written here.
 
 The kernel's working directory is the language folder, so the notebook
 parameters are relative paths (``study="../../../data/<study>"``,
@@ -19,10 +19,12 @@ import os
 import threading
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from evalkit import paths
+from evalkit.cache import key
 from evalkit.chapters import (
     LANGUAGES,
     RUN_PARAMETERS,
@@ -31,6 +33,7 @@ from evalkit.chapters import (
     check_parameter,
     declared_parameters,
     notebook_parameters,
+    parameter_ranges,
     parse_parameter,
 )
 from evalkit.paths import display_path
@@ -55,7 +58,7 @@ class RunError(RuntimeError):
         self.exit_code = exit_code
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     """Everything a run needs, computed before anything is executed.
 
@@ -84,9 +87,14 @@ class Plan:
     inputs, notebooks : dict
         SHA-256 of the study's files and of each chapter's notebook.
     environment : dict
-        Software versions and evalkit's source digest (:func:`evalkit.report.manifest.environment`).
+        evalkit's version and source digest, Python's version and every installed package
+        (:func:`evalkit.report.manifest.environment`).
+    products : tuple of LanguageProduct
+        What is built per language in the parent process (:mod:`evalkit.report.products`).
+    identity : dict
+        The study's identity (:func:`study_identity`), recorded in the manifest.
     run_key : str
-        Digest of :func:`key_material`.
+        :func:`evalkit.cache.key` of :func:`key_material`.
     """
 
     study_dir: Path
@@ -105,12 +113,21 @@ class Plan:
     chromium: str | None = None
     docx_template: Path | None = None
     scratch: bool = False
+    products: tuple = ()
+    identity: dict = field(default_factory=dict)
     run_key: str = ""
 
     @property
     def expected_pdfs(self) -> tuple[str, ...]:
-        """The PDFs a complete report of this plan holds (none when PDFs are off)."""
-        return tuple(f"{language}/report.pdf" for language in self.languages) if self.pdf else ()
+        """The PDFs a complete report of this plan holds: its products' (none when PDFs are off)."""
+        if not self.pdf:
+            return ()
+        return tuple(
+            f"{product.folder_for(language)}/{name}"
+            for product in self.products
+            for language in self.languages
+            for name in product.pdfs
+        )
 
 
 @dataclass
@@ -118,12 +135,14 @@ class RunContext:
     """What pre-run checks and report artefacts see: the plan, the overrides and the loaded study.
 
     The study is loaded once, on first use, and shared (thread-safe).
-    ``store`` is the run's analysis store, also given to the notebooks.
+    ``store`` is the folder of the run's analysis store, also given to the
+    notebooks; ``cache`` the run's content store (:mod:`evalkit.cache`).
     """
 
     plan: Plan
     overrides: frozenset = frozenset()
     store: Path | None = None
+    cache: object = None
     _study: object = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -262,13 +281,68 @@ def report_folder_problems(study_dir: Path, report_dir: Path) -> list[str]:
         ]
     except manifest_module.ManifestError as error:
         return [f"{error}; move {shown} away or choose another --reports-root"]
-    recorded = manifest.get("study", {}).get("path") if isinstance(manifest.get("study"), dict) else None
-    if isinstance(recorded, str) and (report_dir / recorded).resolve() != study_dir.resolve():
-        return [
-            f"{shown} holds the report of another study folder ({display_path((report_dir / recorded).resolve())}); "
-            f"a run of {display_path(study_dir)} would replace it. Use --reports-root to write elsewhere"
-        ]
-    return []
+    recorded = manifest.get("study") if isinstance(manifest.get("study"), dict) else {}
+    path = recorded.get("path")
+    if isinstance(path, str) and (report_dir / path).resolve() == study_dir.resolve():
+        return []
+    if same_study(recorded, study_dir):
+        return []  # the report folder (or the study) was moved: recognised by the study's identity
+    return [
+        f"{shown} holds the report of another study ({describe_identity(recorded)}); a run of "
+        f"{display_path(study_dir)} ({describe_identity({'identity': study_identity(study_dir)})}) would replace it. "
+        "Use --reports-root to write elsewhere"
+    ]
+
+
+def study_identity(study_dir: Path) -> dict:
+    """Return what identifies a study wherever its folder is: folder name, data-package name and id.
+
+    Recorded in the manifest (``study.identity``), so a report folder moved to
+    another root (or a study folder moved) is still recognised as that study's
+    report, while the report of a different study with the same folder name is not.
+    """
+    try:
+        with open(Path(study_dir) / paths.STUDY_DESCRIPTOR, encoding="utf-8") as handle:
+            descriptor = json.load(handle)
+    except (OSError, ValueError):
+        descriptor = {}
+    descriptor = descriptor if isinstance(descriptor, dict) else {}
+    identity = {"folder": Path(study_dir).name}
+    for name in ("name", "id"):
+        if isinstance(descriptor.get(name), str) and descriptor[name]:
+            identity[name] = descriptor[name]
+    return identity
+
+
+def same_study(recorded: dict, study_dir: Path) -> bool:
+    """Whether a manifest's ``study`` entry names the study in ``study_dir`` (by identity, not by path).
+
+    A manifest written before identities were recorded is recognised by its
+    folder name and the SHA-256 of its descriptor.
+    """
+    identity = recorded.get("identity")
+    if isinstance(identity, dict):
+        # a folder without a data-package name or id (not a study) is known only by its path
+        return bool(identity.get("name") or identity.get("id")) and identity == study_identity(study_dir)
+    files = recorded.get("files") if isinstance(recorded.get("files"), dict) else {}
+    descriptor = Path(study_dir) / paths.STUDY_DESCRIPTOR
+    return (
+        recorded.get("name") == Path(study_dir).name
+        and descriptor.is_file()
+        and files.get(paths.STUDY_DESCRIPTOR) == manifest_module.sha256_file(descriptor)
+    )
+
+
+def describe_identity(recorded: dict) -> str:
+    """``study folder 'x', data package 'y'`` for messages (never a path that may not exist)."""
+    identity = recorded.get("identity") if isinstance(recorded.get("identity"), dict) else {}
+    folder = identity.get("folder") or recorded.get("name") or "?"
+    parts = [f"study folder {folder!r}"]
+    if identity.get("name"):
+        parts.append(f"data package {identity['name']!r}")
+    if identity.get("id"):
+        parts.append(f"id {identity['id']!r}")
+    return ", ".join(parts)
 
 
 def language_parameters(study_dir: Path, report_dir: Path, language: str, reveal_names: bool) -> dict:
@@ -293,11 +367,14 @@ def chapter_parameter_values(chapters: Sequence[Chapter], notebooks_dir: Path, g
     ------
     RunError
         A name no selected notebook declares (listing the ones they do), a
-        name that ``evalkit run`` sets itself, or a value of the wrong type.
+        name that ``evalkit run`` sets itself, a value of the wrong type, a
+        number that is not finite, or a value outside the range the notebook
+        declares for the parameter (``# in [0, 1]: …``).
     """
     if not given:
         return {}
     declared = {c.id: declared_parameters(c.notebook_path(notebooks_dir)) for c in chapters}
+    ranges = {c.id: parameter_ranges(c.notebook_path(notebooks_dir)) for c in chapters}
     values: dict[str, dict] = {}
     for name, value in given.items():
         if name in RUN_PARAMETERS:
@@ -317,12 +394,8 @@ def chapter_parameter_values(chapters: Sequence[Chapter], notebooks_dir: Path, g
         for chapter_id in owners:
             names = declared[chapter_id]
             try:
-                typed = (
-                    parse_parameter(name, value, names)
-                    if isinstance(value, str)
-                    else check_parameter(name, value, names)
-                )
-                typed = check_parameter(name, typed, names)
+                typed = parse_parameter(name, value, names) if isinstance(value, str) else value
+                typed = check_parameter(name, typed, names, ranges[chapter_id])
             except ParameterError as error:
                 raise RunError(f"-p {name}: {error}") from None
             values.setdefault(chapter_id, {})[name] = typed
@@ -346,12 +419,15 @@ def make_plan(
     artefacts: Sequence = (),
     parameters: dict | None = None,
     scratch: bool = False,
+    products: Sequence | None = None,
+    report_dir: Path | None = None,
     docx_template=None,
 ) -> Plan:
     """Hash inputs, notebooks and environment and derive the run key (nothing is executed).
 
     With ``parameters`` (``-p``) or ``scratch`` the report goes to a scratch
-    folder (:func:`scratch_dir_for`), never to the published one.
+    folder (:func:`scratch_dir_for`), never to the published one; ``report_dir``
+    names another folder (``evalkit preview``'s, beside the published one).
     """
     from evalkit.report.pdf import find_chromium
 
@@ -363,7 +439,9 @@ def make_plan(
         raise RunError(f"chapter notebook(s) missing in {display_path(notebooks_dir)}: {', '.join(missing)}")
     chapter_parameters = chapter_parameter_values(chapters, notebooks_dir, dict(parameters or {}))
     scratch = bool(scratch or chapter_parameters)
-    if scratch:
+    if report_dir is not None:
+        report_dir = Path(report_dir).resolve()
+    elif scratch:
         selection = {
             "chapters": [c.id for c in chapters],
             "languages": list(languages),
@@ -393,9 +471,11 @@ def make_plan(
         inputs=manifest_module.hash_tree(study_dir),
         notebooks={c.id: manifest_module.sha256_file(c.notebook_path(notebooks_dir)) for c in chapters},
         environment=manifest_module.environment(),
+        products=tuple(products or ()),
+        identity=study_identity(study_dir),
     )
-    plan.run_key = manifest_module.digest_of(key_material(plan))
-    return plan
+    plan = replace(plan, products=tuple(product for product in plan.products if product.applies(plan)))
+    return replace(plan, run_key=key("reports", key_material(plan)))
 
 
 def word_template(study_dir: Path, option=None) -> Path | None:
@@ -414,23 +494,26 @@ def word_template(study_dir: Path, option=None) -> Path | None:
 
 
 def chapter_key(plan: Plan, chapter: Chapter, language: str) -> str:
-    """Return the key of one chapter in one language: everything that can change its outputs.
+    """Return the base key of one chapter in one language: everything that can change its outputs but the study.
 
-    Its outputs (executed notebook, HTML page, the tables and figures it wrote)
-    are cached under this key, so a change to one chapter's notebook executes
-    only that chapter again.
+    Under it, each cached run of the chapter is filed with the parts of the
+    study it read and their digests (:mod:`evalkit.study.tracing`), so a
+    change to the study executes only the chapters that read what changed;
+    a change to the chapter's notebook, its parameters, its page (titles,
+    navigation) or the software executes it again whatever it read.
     """
-    return manifest_module.digest_of(
+    return key(
+        "chapters",
         {
-            "inputs": plan.inputs,
             "notebook": plan.notebooks[chapter.id],
             "chapter": [chapter.id, chapter.title_sv, chapter.title_en],
             "language": language,
             "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-            "page": [plan.study_dir.name, study_title(plan.study_dir, language)],
+            "page": [plan.study_dir.name, study_title(plan.study_dir, language), study_date(plan)],
+            "identity": plan.identity,
             "navigation": chapter_navigation(plan, chapter, language),
             "environment": plan.environment,
-        }
+        },
     )
 
 
@@ -446,8 +529,25 @@ def key_material(plan: Plan) -> dict:
         "environment": plan.environment,
         "pdf": plan.pdf,
         "artefacts": [artefact.identity for artefact in plan.artefacts],
+        "products": [product.identity for product in plan.products],
+        "identity": plan.identity,
         **({"docx_template": manifest_module.sha256_file(plan.docx_template)} if plan.docx_template else {}),
+        "date": study_date(plan),
     }
+
+
+def study_date(plan: Plan) -> str:
+    """The date the study's pages and PDFs carry (:func:`evalkit.report.pdfua.document_date`), ``YYYY-MM-DD``.
+
+    It may come from ``SOURCE_DATE_EPOCH`` rather than the study, so the run key and the
+    chapter keys hold it; read once per study state and environment value.
+    """
+    return _study_date(plan.study_dir, key("inputs", plan.inputs), os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+@lru_cache(maxsize=16)
+def _study_date(study_dir: Path, inputs: str, epoch: str) -> str:
+    return document_date(study_dir).date().isoformat()
 
 
 # --------------------------------------------------------------------------- tasks for the pool
@@ -480,10 +580,8 @@ def chapter_navigation(plan: Plan, chapter: Chapter, language: str) -> dict:
     return navigation(pages, list(plan.chapters).index(chapter), language, plan.languages)
 
 
-def chapter_tasks(
-    plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None
-) -> list[dict]:
-    """Return one execution task per (language, chapter), language by language.
+def chapter_tasks(plan: Plan, chapters_dir: Path, sources_dir: Path, html: bool = True, timeout: float | None = None):
+    """Return one :class:`~evalkit.report.tasks.ChapterTask` per (language, chapter), language by language.
 
     Each task runs in its own folder ``chapters_dir/<language>-<chapter>/``, at the
     depth of a language folder so the relative ``study`` parameter resolves the
@@ -491,27 +589,17 @@ def chapter_tasks(
     Chapters kept as jupytext scripts are converted to notebooks in ``sources_dir``.
     """
     from evalkit.report.execute import materialise_notebook
+    from evalkit.report.tasks import ChapterTask
 
     notebooks = {c.id: materialise_notebook(c.notebook_path(plan.notebooks_dir), sources_dir) for c in plan.chapters}
-    date = document_date(plan.study_dir).date().isoformat()
+    date = study_date(plan)
     tasks = []
     for language in plan.languages:
         for chapter in plan.chapters:
             folder = Path(chapters_dir) / f"{language}-{chapter.id}"
-            task = {
-                "key": f"{chapter.id} [{language}]",
-                "chapter": chapter.id,
-                "language": language,
-                "source": str(chapter.notebook_path(plan.notebooks_dir)),
-                "notebook": str(notebooks[chapter.id]),
-                "output": str(folder / chapter.notebook),
-                "cwd": str(folder),
-                "parameters": {**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
-                "timeout": timeout,
-                "cache_key": chapter_key(plan, chapter, language),
-            }
+            page = None
             if html:
-                task["html"] = {
+                page = {
                     "chapter_id": chapter.id,
                     "title": chapter.title(language),
                     "language": language,
@@ -520,22 +608,19 @@ def chapter_tasks(
                     "navigation": chapter_navigation(plan, chapter, language),
                     "date": date,
                 }
-            tasks.append(task)
+            tasks.append(
+                ChapterTask(
+                    key=f"{chapter.id} [{language}]",
+                    chapter=chapter.id,
+                    language=language,
+                    source=str(chapter.notebook_path(plan.notebooks_dir)),
+                    notebook=str(notebooks[chapter.id]),
+                    output=str(folder / chapter.notebook),
+                    cwd=str(folder),
+                    parameters={**plan.parameters[language], **plan.chapter_parameters.get(chapter.id, {})},
+                    cache_key=chapter_key(plan, chapter, language),
+                    timeout=timeout,
+                    page=page,
+                )
+            )
     return tasks
-
-
-def combine_task(plan: Plan, work_dir: Path, language: str) -> dict:
-    """Return the task that builds ``language``'s combined report (and PDF)."""
-    return {
-        "key": f"report [{language}]",
-        "combine": True,
-        "language": language,
-        "study_name": plan.study_dir.name,
-        "report_title": study_title(plan.study_dir, language),
-        "languages": list(plan.languages),
-        "output": str(work_dir / language / REPORT_NAME),
-        "parts": [[c.id, c.title(language), str(work_dir / language / c.notebook)] for c in plan.chapters],
-        "pdf": plan.pdf,
-        "chromium": plan.chromium,
-        "date": document_date(plan.study_dir).date().isoformat(),
-    }

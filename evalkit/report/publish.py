@@ -9,9 +9,10 @@ interrupted swap (killed between the two renames) is undone by the next run.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,18 +32,43 @@ def sibling(report_dir: Path, suffix: str) -> Path:
 
 @contextlib.contextmanager
 def report_lock(report_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``report_dir`` so two runs never write the same partial folder."""
+    """Hold an exclusive lock for ``report_dir`` so two runs never write the same partial folder.
+
+    A :class:`filelock.FileLock` (fcntl on POSIX, msvcrt on Windows) on the
+    hidden sibling ``.<study>.lock``; a second run is refused at once.
+    """
+    from filelock import FileLock, Timeout
+
     report_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = sibling(report_dir, LOCK_SUFFIX)
-    with open(lock_path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunError(f"another evalkit run or audit is writing {display_path(report_dir)}; wait for it") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = FileLock(str(sibling(report_dir, LOCK_SUFFIX)))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise RunError(f"another evalkit run or audit is writing {display_path(report_dir)}; wait for it") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Finish the block before a Ctrl-C takes effect (the swap of a report is never left half done).
+
+    In the main thread, a SIGINT during the block is remembered and raised as
+    ``KeyboardInterrupt`` right after it; elsewhere the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda *_: received.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def recover_interrupted_swap(report_dir: Path) -> None:
@@ -82,27 +108,32 @@ def swap_into_place(new_dir: Path, report_dir: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def keep_failed(report_dir: Path, failures: list[dict]) -> None:
+def keep_failed(report_dir: Path, failures: list) -> list:
     """Move partial notebooks to ``report_dir/failed/<language>/`` (replacing older failures).
 
-    Each failure's ``partial`` entry is updated to the kept path (or ``None``).
+    ``failures`` are :class:`~evalkit.report.tasks.ChapterFailure` s; returns
+    them with each result's ``partial`` set to the kept path (or None).
     """
+    from dataclasses import replace
+
     target = report_dir / FAILED_DIRNAME
     staging = sibling(report_dir, ".failed-staging")
     shutil.rmtree(staging, ignore_errors=True)
+    kept = []
     for failure in failures:
-        partial = failure.get("partial")
-        if partial and Path(partial).exists():
-            destination = staging / failure["language"] / f"{failure['chapter']}.ipynb"
+        result = failure.result
+        partial = None
+        if result.partial and Path(result.partial).exists():
+            destination = staging / result.language / f"{result.chapter}.ipynb"
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(partial, destination)
-            failure["partial"] = str(target / failure["language"] / destination.name)
-        else:
-            failure["partial"] = None
+            shutil.move(result.partial, destination)
+            partial = str(target / result.language / destination.name)
+        kept.append(replace(failure, result=replace(result, partial=partial)))
     report_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(target, ignore_errors=True)
     if staging.exists():
         os.replace(staging, target)
+    return kept
 
 
 def clear_failed(report_dir: Path) -> None:

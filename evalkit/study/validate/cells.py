@@ -7,24 +7,19 @@ frictionless' errors are translated into problems that name the file, row
 and column and say what a valid value looks like.
 
 ``import frictionless`` costs a few seconds in every fresh process (each
-notebook kernel loads the study), so its result is cached by content
-(:func:`cell_errors`).
+notebook kernel loads the study), so its result is cached by content in the
+content store (:func:`cell_errors`, :mod:`evalkit.cache`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from evalkit import paths
-from evalkit.safeio import write_text_atomic
 from evalkit.study import translations
 from evalkit.study.hints import date_serial_hint
 from evalkit.study.validate.files import TableInput
@@ -34,8 +29,8 @@ from evalkit.study.validate.schema import expectation, field_specs
 CACHE_VERSION = "2"
 #: Cell problems listed per table at most; beyond this the table is reported as having more.
 MAX_CELL_ERRORS = 1000
-#: Validation-cache files kept at most (oldest used are removed first).
-CACHE_MAX_FILES = 256
+#: The content-store kind of frictionless' cached verdicts (:mod:`evalkit.cache`).
+CACHE_KIND = "validation"
 CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"')
 #: What a broken constraint means, per constraint (``{value}`` is the quoted cell).
 CONSTRAINT_MESSAGES = {
@@ -109,9 +104,19 @@ def frictionless_version() -> str:
 
 
 def cache_key(table: TableInput, schema: dict) -> str:
-    """Hash of everything the frictionless result depends on."""
-    payload = json.dumps([CACHE_VERSION, frictionless_version(), schema, table.columns, table.rows], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """Key of everything the frictionless result depends on (:func:`evalkit.cache.key`)."""
+    from evalkit.cache import key
+
+    return key(
+        CACHE_KIND,
+        {
+            "format": CACHE_VERSION,
+            "frictionless": frictionless_version(),
+            "schema": schema,
+            "columns": table.columns,
+            "rows": table.rows,
+        },
+    )
 
 
 def cache_payload(key: str, errors: list[CellError]) -> dict:
@@ -156,51 +161,35 @@ def cached_errors(payload: object, key: str, table: TableInput) -> list[CellErro
     return errors
 
 
-def prune_cache(folder: Path, keep: int | None = None) -> None:
-    """Remove the least recently used validation-cache files beyond ``keep`` (default :data:`CACHE_MAX_FILES`)."""
-    keep = CACHE_MAX_FILES if keep is None else keep
-    try:
-        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for stale in entries[keep:]:
-            stale.unlink(missing_ok=True)
-        for leftover in folder.glob("*.tmp"):
-            if leftover.stat().st_mtime < _dt.datetime.now().timestamp() - 3600:
-                leftover.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
 def cell_errors(table: TableInput, use_cache: bool = True) -> list[CellError]:
     """Frictionless errors of one table, from the cache when this exact content was checked before.
 
     The frictionless library needs a few seconds to start in a fresh process,
     which every notebook would pay. Its result depends only on the schema and
-    the cell values, so it is cached under ``paths.CACHE_DIR`` (never in the
-    study folder), keyed by a hash of both. An entry is verified before use
-    (:func:`cached_errors`); at most :data:`CACHE_MAX_FILES` entries are kept.
-    A cache that cannot be read or written is ignored.
+    the cell values, so it is kept in the content store (:mod:`evalkit.cache`,
+    kind ``validation``; never in the study folder), keyed by both. An entry is
+    used only when its record is signed with the user's cache secret and its
+    errors fit the table (:func:`cached_errors`); the store is bounded and
+    pruned by every run. A cache that cannot be read or written is ignored.
     """
+    from evalkit.cache import ContentStore
+
     schema = frictionless_schema(table)
     if not use_cache:
         return run_frictionless(table, schema)
     key = cache_key(table, schema)
-    folder = paths.CACHE_DIR / "validation"
-    cache_file = folder / f"{key}.json"
-    try:
-        errors = cached_errors(json.loads(cache_file.read_text(encoding="utf-8")), key, table)
-    except (OSError, ValueError, RecursionError):
-        errors = None
-    if errors is not None:
-        with contextlib.suppress(OSError):
-            os.utime(cache_file)  # most recently used: kept longest
-        return errors
+    store = ContentStore()
+    data = store.get_value(CACHE_KIND, key)
+    if data is not None:
+        try:
+            errors = cached_errors(json.loads(data), key, table)
+        except (ValueError, RecursionError):
+            errors = None
+        if errors is not None:
+            return errors
     errors = run_frictionless(table, schema)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(cache_file, json.dumps(cache_payload(key, errors), ensure_ascii=False))
-        prune_cache(folder)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        store.put_value(CACHE_KIND, key, json.dumps(cache_payload(key, errors), ensure_ascii=False).encode("utf-8"))
     return errors
 
 
