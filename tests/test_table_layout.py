@@ -92,3 +92,20 @@ def test_the_stylesheet_never_breaks_words_or_hyphenates():
     css = (paths.TEMPLATES_DIR / "nbconvert" / "evalkit" / "evalkit.css").read_text(encoding="utf-8")
     assert not re.search(r"overflow-wrap:\s*(anywhere|break-word)|word-break:\s*break-all|hyphens:\s*auto", css)
     assert "@page evalkit-landscape { size: A4 landscape; }" in css
+
+
+def test_text_widths_measured_in_parallel_threads_equal_those_measured_alone():
+    """The combined reports and the publications measure table text in parallel threads of one run;
+    the shared font must give each thread its own text's width (a race gave wrong widths and
+    'failed to load glyph')."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evalkit.report import fit
+
+    texts = [f"Kvinnofridssamordnare {n} " + "ÅÄÖ" * (n % 7) for n in range(400)]
+    fit.text_width_em.cache_clear()
+    alone = [fit.text_width_em(text) for text in texts]
+    fit.text_width_em.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(fit.text_width_em, texts))
+    assert together == alone

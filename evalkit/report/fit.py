@@ -28,6 +28,7 @@ and 400 px screen widths (``tests/test_accessibility.py``). Decision 61 in
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
@@ -90,6 +91,10 @@ _BREAK = re.compile(r"[\s\x00]+|(?<=[-/\u2010\u2013])")
 # ---------------------------------------------------------------- measuring
 
 
+#: Held while a shared font object measures a text (see :func:`text_width_em`).
+_MEASURING = threading.Lock()
+
+
 @lru_cache(maxsize=2)
 def _font(bold: bool):
     """DejaVu Sans (bold) as matplotlib ships it: the same face the pages and PDFs use."""
@@ -113,10 +118,15 @@ def text_width_em(text: str, bold: bool = False) -> float:
     """
     from matplotlib.ft2font import LoadFlags
 
-    font = _font(bold)
-    font.set_size(100, 72)  # 100 pt at 72 dpi: 1 em = 100 px
-    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
-    return font.get_width_height()[0] / 64 / 100
+    # One FT2Font per face is shared by every thread of the run (the combined reports and the
+    # publications are built in parallel threads): set_size/set_text/get_width_height must not
+    # interleave, or a width is measured for another thread's text, or FreeType fails
+    # ("failed to load glyph").
+    with _MEASURING:
+        font = _font(bold)
+        font.set_size(100, 72)  # 100 pt at 72 dpi: 1 em = 100 px
+        font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
+        return font.get_width_height()[0] / 64 / 100
 
 
 def cell_words(content: str) -> list[str]:
