@@ -390,7 +390,9 @@ def test_ctrl_c_ends_a_run_with_one_line_and_leaves_the_previous_report(tmp_path
             pytest.fail("the notebooks did not start")
         seen |= descendants(process.pid)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        out, err = process.communicate(timeout=60)
+        # It ends in seconds on an idle machine; once in CI, with the other worker at full load,
+        # it took more than 60 s (not reproduced since, cause not found): the bound says "it ends".
+        out, err = process.communicate(timeout=240)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
