@@ -26,10 +26,12 @@ A test (``tests/test_safeio.py``) scans the package for any other CSV writer.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -201,3 +203,34 @@ def write_text_atomic(path: Path | str, text: str) -> Path:
     Line ends are written as given (use ``\\n``).
     """
     return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def new_folder(target: Path | str) -> Iterator[Path]:
+    """Build a new folder at ``target`` all or nothing: yield a temporary sibling, then rename it into place.
+
+    ``target`` must be absent or an empty folder (the caller checks and says so
+    in its own words). When the block raises, or is interrupted, the temporary
+    folder is removed and ``target`` is left as it was, so a reader never sees
+    half a study.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with new_folder(Path(tempfile.mkdtemp()) / "study") as building:
+    ...     _ = (building / "datapackage.json").write_text("{}", encoding="utf-8")
+    """
+    import shutil
+    import tempfile
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield building
+        if target.exists():
+            target.rmdir()
+        os.replace(building, target)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise

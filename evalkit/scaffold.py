@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 
 from evalkit import paths
-from evalkit.safeio import write_csv
+from evalkit.safeio import new_folder, write_csv
 from evalkit.study.model import CODEBOOK_TABLES, template_descriptor
 
 
@@ -226,9 +224,7 @@ def create_study(
     problems = information_problems(descriptor)
     if problems:
         raise ScaffoldError(" ".join(problems))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with new_folder(target) as building:
         (building / paths.STUDY_DESCRIPTOR).write_text(
             json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -247,12 +243,6 @@ def create_study(
             )
         if excel:
             tables_to_workbook(building, descriptor, f"{target.name}.xlsx")
-        if target.exists():
-            target.rmdir()
-        os.replace(building, target)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     return target
 
 

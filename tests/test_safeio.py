@@ -162,3 +162,19 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_new_folder_appears_whole_or_not_at_all(tmp_path):
+    import pytest
+
+    from evalkit.safeio import new_folder
+
+    target = tmp_path / "study"
+    with pytest.raises(RuntimeError), new_folder(target) as building:
+        (building / "half.csv").write_text("a\n", encoding="utf-8")
+        raise RuntimeError("interrupted")
+    assert not target.exists() and list(tmp_path.iterdir()) == []  # nothing half-written, no temporary left
+    target.mkdir()  # an empty folder may be filled
+    with new_folder(target) as building:
+        (building / "whole.csv").write_text("a\n", encoding="utf-8")
+    assert [p.name for p in target.iterdir()] == ["whole.csv"] and len(list(tmp_path.iterdir())) == 1

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from evalkit import paths
+from evalkit.safeio import new_folder
 from evalkit.terminal import safe_text
 
 
@@ -56,16 +55,8 @@ def write_example(name: str, target: Path | None = None) -> Path:
         raise ExampleError(
             f"{target} already exists and is not an empty folder; nothing was written. Choose a new folder."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with new_folder(target) as building:
         shutil.copytree(studies[name], building, ignore=_ignored, dirs_exist_ok=True)
-        if target.exists():
-            target.rmdir()
-        os.replace(building, target)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     return target
 
 

@@ -21,15 +21,13 @@ from __future__ import annotations
 import copy
 import csv
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from evalkit import paths
-from evalkit.safeio import neutralise_cell, write_text_atomic
+from evalkit.safeio import neutralise_cell, new_folder, write_text_atomic
 from evalkit.study import workbook
 from evalkit.study.model import template_descriptor
 
@@ -351,20 +349,12 @@ def convert_study(study_dir: Path, target: Path, storage: str) -> Path:
     if target.resolve() == study_dir.resolve() or study_dir.resolve() in target.resolve().parents:
         raise ConvertError("the target folder must lie outside the study folder.")
     descriptor, tables, files = read_raw_tables(study_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with new_folder(target) as building:
         copy_other_files(study_dir, building, files)
         new_descriptor = write_tables(building, descriptor, tables, storage, f"{target.name}.xlsx")
         (building / DESCRIPTOR_FILE).write_text(
             json.dumps(new_descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if target.exists():
-            target.rmdir()
-        os.replace(building, target)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     return target
 
 
