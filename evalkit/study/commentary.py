@@ -145,6 +145,24 @@ def read_commentary(study_dir: Path | None, chapter_id: str, language: str) -> d
     return _read(path, (stat.st_mtime_ns, stat.st_size))
 
 
+def read_slot_file(path: Path, relative: str, problems: list) -> tuple[str, dict[str, str]] | None:
+    """Read and parse one file of slots (commentary or interpretation), adding what is wrong to ``problems``.
+
+    Returns ``(text, slots)``, or None when the file is not UTF-8 text (the
+    problem is added). Parse problems (text before the first slot, a slot
+    named twice) are added as ``(relative, line, message, fix)``.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append((relative, None, "the file is not UTF-8 text.", "Save it as UTF-8."))
+        return None
+    slots, parse_problems = parse_commentary(text)
+    for line, message in parse_problems:
+        problems.append((relative, line, message, "Start every part with a line '<!-- slot: NAME -->'."))
+    return text, slots
+
+
 def commentary_problems(study_dir: Path) -> list[tuple[str, int | None, str, str]]:
     """Check a study's commentary folder.
 
@@ -176,14 +194,10 @@ def commentary_problems(study_dir: Path) -> list[tuple[str, int | None, str, str
                 )
             )
             continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append((relative, None, "the file is not UTF-8 text.", "Save it as UTF-8."))
+        read = read_slot_file(path, relative, problems)
+        if read is None:
             continue
-        slots, parse_problems = parse_commentary(text)
-        for line, message in parse_problems:
-            problems.append((relative, line, message, "Start every part with a line '<!-- slot: NAME -->'."))
+        text, slots = read
         allowed = SLOTS[match["chapter"]]
         for slot in slots:
             if slot not in allowed:

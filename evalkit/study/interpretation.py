@@ -48,7 +48,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from evalkit.study.commentary import parse_commentary
+from evalkit.study.commentary import parse_commentary, read_slot_file
 
 FOLDER = "publication"
 LANGUAGES = ("sv", "en")
@@ -183,14 +183,10 @@ def interpretation_problems(
                 )
             )
             continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append((relative, None, "the file is not UTF-8 text.", "Save it as UTF-8."))
+        read = read_slot_file(path, relative, problems)
+        if read is None:
             continue
-        parsed, parse_problems = parse_commentary(text)
-        for line, message in parse_problems:
-            problems.append((relative, line, message, "Start every part with a line '<!-- slot: NAME -->'."))
+        text, parsed = read
         for slot, body in parsed.items():
             line = _slot_line(text, slot)
             if slot not in allowed and (check_ids or not slot.startswith((QUALITY_AREA_PREFIX, CONDITION_PREFIX))):
